@@ -1,0 +1,329 @@
+"""Engine inputs: frozen dataclasses and validation that collects every problem before raising.
+
+Money is in currency units (e.g. EUR) at start-year prices unless said otherwise; rates are fractions per year
+(0.035 = 3.5%).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import EngineError
+from .presets import DEFAULT_PROJECT_TYPE, optimism_bias_for
+
+ASSET_COLUMNS: tuple[str, ...] = (
+    "asset_id",
+    "department",
+    "category",
+    "install_year",
+    "life_years",
+    "replacement_cost",
+    "maintenance_cost",
+    "energy_cost",
+    "action",
+)
+CATALOGUE_COLUMNS: tuple[str, ...] = (
+    "category",
+    "unit_cost",
+    "life_years",
+    "maintenance_cost",
+    "energy_cost",
+)
+BUDGET_COLUMNS: tuple[str, ...] = ("fiscal_year", "budget_type", "amount")
+UPGRADE_ACTIONS: frozenset[str] = frozenset({"replace", "upgrade"})
+KEEP_ACTIONS: frozenset[str] = frozenset({"operate", "maintain"})
+BUDGET_TYPES: frozenset[str] = frozenset({"capex", "opex"})
+MAX_HORIZON = 60
+MAX_DRAWS = 100_000
+
+# Sane ranges (inclusive) for every rate-like assumption: (low, high, what it is).
+RATE_RANGES: dict[str, tuple[float, float, str]] = {
+    "discount_rate": (0.0, 0.20, "real discount rate"),
+    "inflation": (-0.05, 0.20, "inflation"),
+    "energy_escalation": (-0.10, 0.30, "energy price escalation"),
+    "optimism_bias": (0.0, 2.0, "optimism-bias uplift"),
+    "partner_cost_of_capital": (0.0, 0.30, "partner cost of capital"),
+    "partner_margin": (0.0, 1.0, "partner margin"),
+    "partner_savings_share": (0.0, 1.0, "partner share of savings"),
+    "payment_at_risk_share": (0.0, 1.0, "share of partner payments at risk"),
+    "outcome_achievement": (0.0, 1.0, "expected outcome achievement"),
+    "savings_realisation": (0.0, 2.0, "savings realisation"),
+}
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """Scenario assumptions (DESIGN §6). Years are calendar years; t = 0 … horizon−1 is year start_year + t.
+
+    - discount_rate r: real, Green Book 3.5%; nominal rate rn = (1 + r)(1 + inflation) − 1.
+    - optimism_bias b: CapEx uplift on city-paid upgrades; default = Green Book upper bound for standard
+      buildings (see presets.py).
+    - partner_cost_of_capital w: nominal, the partner's discount rate and annuity rate.
+    - savings_realisation: share of catalogue running-cost savings actually achieved (1 = as catalogued).
+    - draws, seed: Monte Carlo draws (0 = skip) and random seed.
+    """
+
+    start_year: int = 2026
+    horizon: int = 30
+    discount_rate: float = 0.035
+    inflation: float = 0.02
+    energy_escalation: float = 0.03
+    optimism_bias: float = optimism_bias_for(DEFAULT_PROJECT_TYPE)
+    partner_cost_of_capital: float = 0.07
+    partner_margin: float = 0.10
+    contract_term: int = 15
+    partner_savings_share: float = 0.5
+    payment_at_risk_share: float = 0.2
+    outcome_achievement: float = 0.95
+    savings_realisation: float = 1.0
+    draws: int = 10_000
+    seed: int = 7
+
+    def problems(self) -> list[str]:
+        """Every problem with these assumptions, in plain words (empty list = valid)."""
+        out: list[str] = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.type in ("int", int):
+                if isinstance(value, bool) or not isinstance(value, int | np.integer):
+                    out.append(f"{f.name} must be a whole number (got {value!r})")
+            elif isinstance(value, bool) or not isinstance(value, int | float | np.number):
+                out.append(f"{f.name} must be a number (got {value!r})")
+            elif not math.isfinite(float(value)):
+                out.append(f"{f.name} must be a finite number (got {value!r})")
+        if out:
+            return out
+        if not 1 <= self.horizon <= MAX_HORIZON:
+            out.append(f"horizon must be between 1 and {MAX_HORIZON} years (got {self.horizon})")
+        if not 1900 <= self.start_year <= 2200:
+            out.append(f"start_year must be between 1900 and 2200 (got {self.start_year})")
+        if self.contract_term < 1:
+            out.append(f"contract_term must be at least 1 year (got {self.contract_term})")
+        elif self.contract_term > self.horizon:
+            out.append(
+                f"contract_term ({self.contract_term} years) must not be longer than the horizon "
+                f"({self.horizon} years)"
+            )
+        for name, (low, high, label) in RATE_RANGES.items():
+            value = float(getattr(self, name))
+            if not low <= value <= high:
+                out.append(f"{name} ({label}) must be between {low:g} and {high:g} (got {value:g})")
+        if not 0 <= self.draws <= MAX_DRAWS:
+            out.append(f"draws must be between 0 and {MAX_DRAWS:,} (got {self.draws})")
+        if self.seed < 0:
+            out.append(f"seed must not be negative (got {self.seed})")
+        return out
+
+    def with_changes(self, **changes: Any) -> Assumptions:
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> Assumptions:
+        """Build from a JSON-like mapping; unknown keys and uncoercible values are all reported at once."""
+        known = {f.name: f for f in fields(cls)}
+        problems = [f"unknown assumption {key!r}" for key in data if key not in known]
+        kwargs: dict[str, Any] = {}
+        for key, value in data.items():
+            if key not in known:
+                continue
+            try:
+                if known[key].type in ("int", int):
+                    if isinstance(value, float) and not value.is_integer():
+                        raise ValueError
+                    kwargs[key] = int(value)
+                else:
+                    kwargs[key] = float(value)
+            except (TypeError, ValueError):
+                problems.append(f"{key} must be a number (got {value!r})")
+        if problems:
+            raise EngineError(problems)
+        return cls(**kwargs)
+
+
+@dataclass(frozen=True)
+class EngineInputs:
+    """Validated, normalised inputs (what the scenario functions accept)."""
+
+    assets: pd.DataFrame
+    catalogue: pd.DataFrame
+    assumptions: Assumptions
+    budgets: pd.DataFrame | None = None
+
+
+def _sample(ids: pd.Series, mask: np.ndarray, limit: int = 5) -> str:
+    bad = ids[mask].astype(str).tolist()
+    shown = ", ".join(bad[:limit]) + (f" and {len(bad) - limit} more" if len(bad) > limit else "")
+    return shown
+
+
+def _check_numbers(
+    frame: pd.DataFrame,
+    ids: pd.Series,
+    what: str,
+    columns: tuple[str, ...],
+    *,
+    integer: bool,
+    minimum: float,
+    problems: list[str],
+) -> dict[str, np.ndarray]:
+    out: dict[str, np.ndarray] = {}
+    for col in columns:
+        values = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float)
+        missing = ~np.isfinite(values)
+        if missing.any():
+            problems.append(f"{col} is missing or not a number for {what} {_sample(ids, missing)}")
+        if integer:
+            fractional = ~missing & (values != np.round(values))
+            if fractional.any():
+                problems.append(
+                    f"{col} must be a whole number of years for {what} {_sample(ids, fractional)}"
+                )
+        low = ~missing & (values < minimum)
+        if low.any():
+            rule = "at least 1 year" if minimum == 1 else "negative"
+            verb = "must be" if minimum == 1 else "is"
+            problems.append(f"{col} {verb} {rule} for {what} {_sample(ids, low)}")
+        out[col] = values
+    return out
+
+
+def _missing_columns(frame: pd.DataFrame, columns: tuple[str, ...], name: str) -> list[str]:
+    missing = [c for c in columns if c not in frame.columns]
+    return [f"the {name} table has no column {c!r}" for c in missing]
+
+
+def validate_inputs(
+    assets: pd.DataFrame,
+    catalogue: pd.DataFrame,
+    assumptions: Assumptions,
+    budgets: pd.DataFrame | None = None,
+) -> EngineInputs:
+    """Check everything, raise one EngineError listing every problem, or return normalised inputs."""
+    problems: list[str] = list(assumptions.problems())
+
+    # --- catalogue --------------------------------------------------------------------------------------
+    cat_problems = _missing_columns(catalogue, CATALOGUE_COLUMNS, "catalogue")
+    problems += cat_problems
+    clean_catalogue = pd.DataFrame(columns=list(CATALOGUE_COLUMNS))
+    if not cat_problems:
+        cat_ids = catalogue["category"].astype(str)
+        dup = cat_ids.duplicated().to_numpy()
+        if dup.any():
+            problems.append(f"the catalogue lists category {_sample(cat_ids, dup)} more than once")
+        nums = _check_numbers(
+            catalogue, cat_ids, "category", ("life_years",), integer=True, minimum=1, problems=problems
+        )
+        nums |= _check_numbers(
+            catalogue,
+            cat_ids,
+            "category",
+            ("unit_cost", "maintenance_cost", "energy_cost"),
+            integer=False,
+            minimum=0,
+            problems=problems,
+        )
+        clean_catalogue = pd.DataFrame({"category": cat_ids.to_numpy(dtype=object), **nums})
+
+    # --- assets -------------------------------------------------------------------------------------------
+    asset_problems = _missing_columns(assets, ASSET_COLUMNS, "asset")
+    problems += asset_problems
+    clean_assets = pd.DataFrame(columns=list(ASSET_COLUMNS))
+    if not asset_problems:
+        if len(assets) == 0:
+            problems.append("the asset table is empty: there is nothing to finance")
+        ids = assets["asset_id"].astype(str)
+        dup = ids.duplicated().to_numpy()
+        if dup.any():
+            problems.append(f"asset_id {_sample(ids, dup)} appears more than once")
+        for col in ("department", "category"):
+            blank = (assets[col].isna() | (assets[col].astype(str).str.strip() == "")).to_numpy()
+            if blank.any():
+                problems.append(f"{col} is empty for asset {_sample(ids, blank)}")
+        nums = _check_numbers(
+            assets, ids, "asset", ("install_year", "life_years"), integer=True, minimum=1, problems=problems
+        )
+        nums |= _check_numbers(
+            assets,
+            ids,
+            "asset",
+            ("replacement_cost", "maintenance_cost", "energy_cost"),
+            integer=False,
+            minimum=0,
+            problems=problems,
+        )
+        future = np.isfinite(nums["install_year"]) & (nums["install_year"] > assumptions.start_year)
+        if future.any():
+            problems.append(
+                f"install_year is after the start year {assumptions.start_year} for asset {_sample(ids, future)}"
+            )
+        action = assets["action"].astype(str).str.strip().str.lower()
+        bad_action = ~action.isin(UPGRADE_ACTIONS | KEEP_ACTIONS).to_numpy()
+        if bad_action.any():
+            problems.append(
+                "action must be one of replace, upgrade, operate, maintain for asset "
+                f"{_sample(ids, bad_action)}"
+            )
+        category = assets["category"].astype(str)
+        if not cat_problems:
+            unknown = (
+                action.isin(UPGRADE_ACTIONS).to_numpy()
+                & ~category.isin(set(clean_catalogue["category"])).to_numpy()
+            )
+            if unknown.any():
+                cats = sorted(set(category[unknown]))
+                problems.append(
+                    f"category {', '.join(map(repr, cats[:5]))} is not in the upgrade catalogue "
+                    f"(asset {_sample(ids, unknown)})"
+                )
+        clean_assets = pd.DataFrame(
+            {
+                "asset_id": ids.to_numpy(dtype=object),
+                "department": assets["department"].astype(str).to_numpy(dtype=object),
+                "category": category.to_numpy(dtype=object),
+                "action": action.to_numpy(dtype=object),
+                **nums,
+            }
+        )
+
+    # --- budgets ------------------------------------------------------------------------------------------
+    clean_budgets: pd.DataFrame | None = None
+    if budgets is not None:
+        bud_problems = _missing_columns(budgets, BUDGET_COLUMNS, "budget")
+        problems += bud_problems
+        if not bud_problems:
+            rows = pd.Series([f"row {i + 1}" for i in range(len(budgets))])
+            btype = budgets["budget_type"].astype(str).str.strip().str.lower()
+            bad = ~btype.isin(BUDGET_TYPES).to_numpy()
+            if bad.any():
+                problems.append(f"budget_type must be capex or opex in budget {_sample(rows, bad)}")
+            nums = _check_numbers(
+                budgets, rows, "budget", ("fiscal_year",), integer=True, minimum=1, problems=problems
+            )
+            nums |= _check_numbers(
+                budgets, rows, "budget", ("amount",), integer=False, minimum=0, problems=problems
+            )
+            clean_budgets = pd.DataFrame(
+                {
+                    "fiscal_year": nums["fiscal_year"],
+                    "budget_type": btype.to_numpy(dtype=object),
+                    "amount": nums["amount"],
+                }
+            )
+
+    if problems:
+        raise EngineError(problems)
+    for col in ("install_year", "life_years"):
+        clean_assets[col] = clean_assets[col].astype(np.int64)
+    clean_catalogue["life_years"] = clean_catalogue["life_years"].astype(np.int64)
+    if clean_budgets is not None:
+        clean_budgets["fiscal_year"] = clean_budgets["fiscal_year"].astype(np.int64)
+    return EngineInputs(clean_assets, clean_catalogue, assumptions, clean_budgets)

@@ -1,0 +1,288 @@
+"""The single entry point, :func:`run_all`, and its result."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import montecarlo
+from .inputs import Assumptions, validate_inputs
+from .metrics import allocate_cents, irr, npv_at
+from .scenarios import (
+    COMPONENT_BUDGET_TYPE,
+    PARTNER_SCENARIOS,
+    SCENARIO_COMPONENTS,
+    SCENARIOS,
+    Aggregates,
+    aggregate,
+    parameters_from,
+    scenario_flows,
+)
+from .sensitivity import tornado
+
+CASHFLOW_COLUMNS = [
+    "scenario",
+    "year",
+    "fiscal_year",
+    "department",
+    "budget_type",
+    "component",
+    "nominal",
+    "discounted",
+]
+
+
+@dataclass(frozen=True)
+class EngineResult:
+    """Everything the engine computes, as plain tables. Money: currency units, nominal unless 'discounted'."""
+
+    assumptions: Assumptions
+    cashflows: pd.DataFrame
+    summary: pd.DataFrame
+    partner: pd.DataFrame
+    budget_fit: pd.DataFrame
+    tornado: pd.DataFrame
+    montecarlo: pd.DataFrame
+    probabilities: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self, *, include_cashflows: bool = True) -> dict[str, Any]:
+        """JSON-serialisable: money rounded to cents, rates and probabilities to 6 decimals, NaN → None."""
+        out: dict[str, Any] = {
+            "assumptions": self.assumptions.to_dict(),
+            "summary": _records(self.summary),
+            "partner": _records(self.partner),
+            "budget_fit": _records(self.budget_fit),
+            "tornado": _records(self.tornado),
+            "montecarlo": {
+                "percentiles": _records(self.montecarlo),
+                "probabilities": {k: _clean(k, v) for k, v in self.probabilities.items()},
+            },
+        }
+        if include_cashflows:
+            out["cashflows"] = _records(self.cashflows)
+        return out
+
+
+_NOT_MONEY = (
+    "irr",
+    "share",
+    "margin",
+    "probability",
+    "value",  # tornado low/high assumption values (residual_value is listed below as money)
+    "year",
+    "draws",
+)
+_MONEY = ("residual_value",)
+
+
+def _clean(column: str, value: Any) -> Any:
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        money = column in _MONEY or not any(word in column for word in _NOT_MONEY)
+        return round(value, 2) if money else round(value, 6)
+    return value
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    columns = list(frame.columns)
+    return [
+        {c: _clean(c, v) for c, v in zip(columns, row, strict=True)}
+        for row in frame.itertuples(index=False, name=None)
+    ]
+
+
+def _cashflow_table(
+    agg: Aggregates, flows: dict[str, dict[str, np.ndarray]], discount: np.ndarray, start_year: int
+) -> pd.DataFrame:
+    """Long table, one row per (scenario, component, department, year), in whole cents per department such that
+    departments add up exactly to each (scenario, component, year) total (largest remainder)."""
+    n_dept, horizon = len(agg.departments), agg.horizon
+    names, comps, blocks = [], [], []
+    for scenario in SCENARIOS:
+        for component in SCENARIO_COMPONENTS[scenario]:
+            names.append(scenario)
+            comps.append(component)
+            blocks.append(flows[scenario][component][0])  # (D, H), batch row 0 = base case
+    nominal = np.stack(blocks)  # (G, D, H)
+    discounted = nominal * discount[0]
+    g = len(blocks)
+    # group id per (block, year): departments vary fastest inside a group
+    group = (np.arange(g)[:, None, None] * horizon + np.arange(horizon)[None, None, :]) + np.zeros(
+        (1, n_dept, 1), dtype=np.int64
+    )
+    nominal_cents = allocate_cents(nominal.ravel(), group.ravel())
+    discounted_cents = allocate_cents(discounted.ravel(), group.ravel())
+    block_idx = np.repeat(np.arange(g), n_dept * horizon)
+    dept_idx = np.tile(np.repeat(np.arange(n_dept), horizon), g)
+    year = np.tile(np.arange(horizon), g * n_dept)
+    component = np.asarray(comps, dtype=object)[block_idx]
+    return pd.DataFrame(
+        {
+            "scenario": np.asarray(names, dtype=object)[block_idx],
+            "year": year,
+            "fiscal_year": year + start_year,
+            "department": np.asarray(agg.departments, dtype=object)[dept_idx],
+            "budget_type": np.vectorize(COMPONENT_BUDGET_TYPE.get, otypes=[object])(component),
+            "component": component,
+            "nominal": nominal_cents / 100.0,
+            "discounted": discounted_cents / 100.0,
+        },
+        columns=CASHFLOW_COLUMNS,
+    )
+
+
+def _summary(flows: dict[str, dict[str, np.ndarray]], discount: np.ndarray) -> pd.DataFrame:
+    rows = []
+    for scenario in SCENARIOS:
+        comps = flows[scenario]
+        total = sum(f[0].sum(axis=0) for f in comps.values())  # (H,)
+        budget = sum(f[0].sum(axis=0) for c, f in comps.items() if COMPONENT_BUDGET_TYPE[c] != "none")
+        capex = sum(f[0].sum(axis=0) for c, f in comps.items() if COMPONENT_BUDGET_TYPE[c] == "capex")
+        opex = sum(f[0].sum(axis=0) for c, f in comps.items() if COMPONENT_BUDGET_TYPE[c] == "opex")
+        rows.append(
+            {
+                "scenario": scenario,
+                "npv_cost": float(np.sum(total * discount[0])),
+                "whole_life_cost": float(total.sum()),
+                "capex_nominal": float(capex.sum()),
+                "opex_nominal": float(opex.sum()),
+                "year0_capex": float(capex[0]),
+                "peak_yearly_cost": float(budget.max()),
+                "peak_year": int(np.argmax(budget)),
+                "residual_value": float(-comps["residual_value"][0].sum()),
+            }
+        )
+    table = pd.DataFrame(rows)
+    base = table.loc[table["scenario"] == "status_quo", "npv_cost"].iloc[0]
+    table.insert(2, "savings_vs_status_quo", base - table["npv_cost"])
+    return table
+
+
+# batch rows used for the base run: base, partner share 0 and 1, partner margin 0 and 1 (NPV is linear in
+# both, so two points give the break-even exactly)
+_BASE, _S0, _S1, _M0, _M1 = range(5)
+
+
+def _partner_table(assumptions: Assumptions, result: Any) -> pd.DataFrame:
+    w = np.full(5, assumptions.partner_cost_of_capital)
+    rows = []
+    for scenario in PARTNER_SCENARIOS:
+        flows = result.partner_flows[scenario]  # (5, H)
+        npv = npv_at(w, flows)
+        if scenario == "shared_savings":
+            slope = npv[_S1] - npv[_S0]
+            break_even_share = float(-npv[_S0] / slope) if slope > 0 else math.nan
+            break_even_margin = math.nan
+            annuity = math.nan
+        else:
+            slope = npv[_M1] - npv[_M0]
+            break_even_margin = float(-npv[_M0] / slope) if slope > 0 else math.nan
+            break_even_share = math.nan
+            annuity = float(result.annuity[_BASE])
+        rows.append(
+            {
+                "scenario": scenario,
+                "partner_investment": float(result.partner_investment[_BASE]),
+                "annuity": annuity,
+                "partner_npv": float(npv[_BASE]),
+                "partner_irr": float(irr(flows[_BASE : _BASE + 1, : assumptions.contract_term])[0]),
+                # cent tolerance: a deal that exactly breaks even (NPV 0 up to float error) is bankable
+                "bankable": bool(npv[_BASE] >= -0.005),
+                "break_even_savings_share": break_even_share,
+                "break_even_margin": break_even_margin,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+BUDGET_FIT_COLUMNS = ["scenario", "fiscal_year", "budget_type", "required", "budget", "balance", "shortfall"]
+
+
+def _budget_fit(cashflows: pd.DataFrame, budgets: pd.DataFrame | None) -> pd.DataFrame:
+    """Per scenario, fiscal year and budget type: what the city must pay against the pooled budget.
+
+    balance = budget − required (positive: surplus), shortfall = max(0, −balance). Residual value is not a
+    budget flow. Budget rows outside the horizon are ignored; a missing row counts as a budget of 0.
+    """
+    if budgets is None:
+        return pd.DataFrame(columns=BUDGET_FIT_COLUMNS)
+    paid = cashflows[cashflows["budget_type"] != "none"].copy()
+    paid["cents"] = np.rint(paid["nominal"].to_numpy() * 100).astype(np.int64)
+    required = (
+        paid.groupby(["scenario", "fiscal_year", "budget_type"], sort=False)["cents"].sum().reset_index()
+    )
+    pooled = budgets.copy()
+    pooled["budget_cents"] = np.rint(pooled["amount"].to_numpy() * 100).astype(np.int64)
+    pooled = pooled.groupby(["fiscal_year", "budget_type"])["budget_cents"].sum().reset_index()
+    fit = required.merge(pooled, on=["fiscal_year", "budget_type"], how="left")
+    budget_cents = fit["budget_cents"].fillna(0).astype(np.int64)
+    balance = budget_cents - fit["cents"]
+    return pd.DataFrame(
+        {
+            "scenario": fit["scenario"],
+            "fiscal_year": fit["fiscal_year"],
+            "budget_type": fit["budget_type"],
+            "required": fit["cents"] / 100.0,
+            "budget": budget_cents / 100.0,
+            "balance": balance / 100.0,
+            "shortfall": np.maximum(0, -balance) / 100.0,
+        },
+        columns=BUDGET_FIT_COLUMNS,
+    )
+
+
+def run_all(
+    assets: pd.DataFrame,
+    catalogue: pd.DataFrame,
+    assumptions: Assumptions | None = None,
+    budgets: pd.DataFrame | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> EngineResult:
+    """Validate, then run the four scenarios, partner metrics, budget fit, tornado and Monte Carlo.
+
+    Raises EngineError (listing every problem) on bad input. ``progress`` receives integers 0 … 100.
+    """
+
+    def report(pct: float) -> None:
+        if progress is not None:
+            progress(int(pct))
+
+    report(0)
+    assumptions = assumptions if assumptions is not None else Assumptions()
+    inputs = validate_inputs(assets, catalogue, assumptions, budgets)
+    report(10)
+    agg = aggregate(inputs)
+    report(30)
+    params = parameters_from(assumptions, 5)
+    params["partner_savings_share"][_S0], params["partner_savings_share"][_S1] = 0.0, 1.0
+    params["partner_margin"][_M0], params["partner_margin"][_M1] = 0.0, 1.0
+    base = scenario_flows(agg, params)
+    cashflows = _cashflow_table(agg, base.flows, base.discount, assumptions.start_year)
+    summary = _summary(base.flows, base.discount)
+    partner = _partner_table(assumptions, base)
+    fit = _budget_fit(cashflows, inputs.budgets)
+    report(50)
+    totals = agg.totals()
+    sensitivity = tornado(totals, assumptions)
+    report(60)
+    npv = montecarlo.simulate(totals, assumptions, progress=lambda share: report(60 + 39 * share))
+    percentiles, probabilities = montecarlo.summarise(npv)
+    report(100)
+    return EngineResult(
+        assumptions=assumptions,
+        cashflows=cashflows,
+        summary=summary,
+        partner=partner,
+        budget_fit=fit,
+        tornado=sensitivity,
+        montecarlo=percentiles,
+        probabilities=probabilities,
+    )
