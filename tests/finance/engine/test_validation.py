@@ -1,0 +1,88 @@
+"""Bad input raises one EngineError that lists every problem in plain words."""
+
+import pandas as pd
+import pytest
+
+from finance.engine import Assumptions, EngineError, run_all
+
+from ._examples import worked_example_assets, worked_example_catalogue
+
+
+def _problems(assets, catalogue=None, assumptions=None, budgets=None):
+    with pytest.raises(EngineError) as caught:
+        run_all(assets, worked_example_catalogue() if catalogue is None else catalogue, assumptions, budgets)
+    return caught.value.problems
+
+
+def test_every_problem_is_listed_in_one_error():
+    assets = worked_example_assets()
+    assets.loc[0, "replacement_cost"] = -5.0
+    assets.loc[1, "life_years"] = 0
+    assets.loc[2, "category"] = "tram"
+    assets.loc[2, "action"] = "replace"
+    a = Assumptions(horizon=80, contract_term=90, discount_rate=0.5, inflation=0.9, draws=200_000)
+    problems = _problems(assets, assumptions=a)
+    text = "\n".join(problems)
+    assert "horizon must be between 1 and 60 years (got 80)" in text
+    assert "contract_term (90 years) must not be longer than the horizon (80 years)" in text
+    assert "discount_rate (real discount rate) must be between 0 and 0.2 (got 0.5)" in text
+    assert "inflation (inflation) must be between -0.05 and 0.2 (got 0.9)" in text
+    assert "draws must be between 0 and 100,000" in text
+    assert "replacement_cost is negative for asset A1" in text
+    assert "life_years must be at least 1 year for asset A2" in text
+    assert "category 'tram' is not in the upgrade catalogue (asset B1)" in text
+    assert len(problems) == 8
+
+
+def test_an_empty_asset_table_is_refused():
+    problems = _problems(worked_example_assets().iloc[0:0])
+    assert problems == ["the asset table is empty: there is nothing to finance"]
+
+
+def test_missing_columns_and_bad_catalogue_rows_are_reported_together():
+    catalogue = worked_example_catalogue()
+    catalogue.loc[0, "unit_cost"] = -1.0
+    catalogue.loc[1, "life_years"] = 0
+    problems = _problems(worked_example_assets().drop(columns=["energy_cost"]), catalogue=catalogue)
+    assert "the asset table has no column 'energy_cost'" in problems
+    assert "unit_cost is negative for category streetlight" in problems
+    assert "life_years must be at least 1 year for category boiler" in problems
+
+
+def test_text_in_numeric_cells_duplicates_and_unknown_actions_are_reported():
+    assets = worked_example_assets().astype({"maintenance_cost": object})
+    assets.loc[0, "maintenance_cost"] = "fifty"
+    assets.loc[1, "asset_id"] = "A1"
+    assets.loc[2, "action"] = "demolish"
+    assets.loc[2, "install_year"] = 2030
+    problems = _problems(assets)
+    assert "maintenance_cost is missing or not a number for asset A1" in problems
+    assert "asset_id A1 appears more than once" in problems
+    assert "action must be one of replace, upgrade, operate, maintain for asset B1" in problems
+    assert "install_year is after the start year 2026 for asset B1" in problems
+
+
+def test_bad_budget_rows_are_reported_with_their_row_number():
+    budgets = pd.DataFrame(
+        {"fiscal_year": [2026, 2027], "budget_type": ["capex", "grants"], "amount": [1.0, -2.0]}
+    )
+    problems = _problems(worked_example_assets(), budgets=budgets)
+    assert problems == [
+        "budget_type must be capex or opex in budget row 2",
+        "amount is negative for budget row 2",
+    ]
+
+
+def test_assumptions_from_json_report_unknown_keys_and_non_numbers_at_once():
+    with pytest.raises(EngineError) as caught:
+        Assumptions.from_mapping({"horizon": "ten", "discount": 0.03, "inflation": "2%"})
+    assert caught.value.problems == [
+        "unknown assumption 'discount'",
+        "horizon must be a number (got 'ten')",
+        "inflation must be a number (got '2%')",
+    ]
+
+
+def test_valid_defaults_have_no_problems():
+    assert Assumptions().problems() == []
+    assert Assumptions().discount_rate == 0.035
