@@ -1,0 +1,259 @@
+"""Integrated tenders: what is bundled, which outcomes it is paid on, its lifecycle and its publication."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+MONEY = {"max_digits": 18, "decimal_places": 2}
+
+
+class Tender(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        APPROVED = "approved", "Approved"
+        PUBLISHED = "published", "Published"
+        AWARDED = "awarded", "Awarded"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Method(models.TextChoices):
+        # Values are OCDS `method` codes.
+        OPEN = "open", "Open"
+        SELECTIVE = "selective", "Selective"
+        LIMITED = "limited", "Limited"
+        DIRECT = "direct", "Direct"
+
+    class Category(models.TextChoices):
+        # Values are OCDS `procurementCategory` codes.
+        GOODS = "goods", "Goods"
+        WORKS = "works", "Works"
+        SERVICES = "services", "Services"
+
+    reference = models.CharField(
+        max_length=32, unique=True, help_text="Readable reference, e.g. T-2027-0001."
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    lead_department = models.ForeignKey(
+        "departments.Department", on_delete=models.PROTECT, related_name="led_tenders"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    procurement_method = models.CharField(max_length=16, choices=Method.choices, default=Method.OPEN)
+    main_category = models.CharField(max_length=16, choices=Category.choices, default=Category.SERVICES)
+    contract_term_years = models.PositiveSmallIntegerField(
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text="Contract term, 1–30 years.",
+    )
+    tender_period_start = models.DateField(null=True, blank=True)
+    tender_period_end = models.DateField(null=True, blank=True)
+    currency = models.CharField(max_length=3, default="EUR", help_text="ISO 4217 code.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Award (the `award` OCDS release).
+    award_supplier_name = models.CharField(max_length=200, blank=True)
+    award_value = models.DecimalField(**MONEY, null=True, blank=True)
+    award_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(contract_term_years__gte=1, contract_term_years__lte=30),
+                name="tender_term_1_to_30",
+            ),
+            models.CheckConstraint(
+                condition=Q(tender_period_start__isnull=True)
+                | Q(tender_period_end__isnull=True)
+                | Q(tender_period_end__gte=models.F("tender_period_start")),
+                name="tender_period_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+
+class TenderAsset(models.Model):
+    """An asset bundled into a tender, with what the contract does to it."""
+
+    class Action(models.TextChoices):
+        REPLACE = "replace", "Replace"
+        UPGRADE = "upgrade", "Upgrade"
+        OPERATE = "operate", "Operate"
+        MAINTAIN = "maintain", "Maintain"
+
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="bundled_assets")
+    asset = models.ForeignKey("departments.Asset", on_delete=models.PROTECT, related_name="tender_links")
+    action = models.CharField(max_length=16, choices=Action.choices, default=Action.UPGRADE)
+    # Denormalised from the tender's status (False once cancelled) so that the database itself guarantees
+    # that an asset is in at most one active tender, even under concurrent drafts.
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["tender", "asset"], name="tenderasset_once_per_tender"),
+            models.UniqueConstraint(
+                fields=["asset"], condition=Q(active=True), name="tenderasset_one_active_tender"
+            ),
+        ]
+
+
+class TenderOutcome(models.Model):
+    """An indicator the contract targets, and its weight in the outcome-linked payment (percent)."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="targeted_outcomes")
+    indicator = models.ForeignKey(
+        "outcomes.Indicator", on_delete=models.PROTECT, related_name="tender_targets"
+    )
+    target_value = models.DecimalField(max_digits=18, decimal_places=4)
+    payment_weight = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Percent of the outcome-linked payment.",
+    )
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["tender", "indicator"], name="tenderoutcome_once_per_tender"),
+            models.CheckConstraint(
+                condition=Q(payment_weight__isnull=True) | Q(payment_weight__gte=0, payment_weight__lte=100),
+                name="tenderoutcome_weight_0_100",
+            ),
+        ]
+
+
+class TenderDocument(models.Model):
+    class Kind(models.TextChoices):
+        SPECIFICATION = "specification", "Specification"
+        OUTCOME_SPECIFICATION = "outcome_specification", "Outcome specification"
+        OTHER = "other", "Other"
+
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    file = models.FileField(upload_to="tenders/documents/%Y/")
+    content_type = models.CharField(max_length=100)
+    size_bytes = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "title"]
+
+
+class TenderEvent(models.Model):
+    """Append-only history of a tender: transitions (from → to) and other recorded actions."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=32)
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16, blank=True)
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class TenderComment(models.Model):
+    """A remark by an official of a participating department on a tender being drafted."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+# --- Publication ---------------------------------------------------------------------------------------------
+
+
+class Release(models.Model):
+    """An immutable OCDS release, stored as JSON at publish time. Never edited: changes append a new one."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.PROTECT, related_name="releases")
+    ocid = models.CharField(max_length=100, db_index=True)
+    release_id = models.CharField(max_length=150, unique=True)
+    tag = models.CharField(
+        max_length=32, help_text="OCDS release tag: tender, tenderAmendment, tenderUpdate, award."
+    )
+    date = models.DateTimeField(db_index=True)
+    data = models.JSONField()
+    content_hash = models.CharField(max_length=64, help_text="sha256 of the canonical JSON; the ETag.")
+
+    class Meta:
+        ordering = ["date", "id"]
+
+
+class PartnerOrganisation(models.Model):
+    """A supplier, operator or investor organisation that reads published tenders through the API."""
+
+    name = models.CharField(max_length=200, unique=True)
+    identifier = models.CharField(max_length=100, blank=True, help_text="e.g. company registration number.")
+    contact_email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ApiToken(models.Model):
+    """A partner's API token. Only a hash is stored; the clear key is shown once, at creation."""
+
+    organisation = models.ForeignKey(PartnerOrganisation, on_delete=models.CASCADE, related_name="tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(
+        max_length=12, unique=True, help_text="First characters of the key, for lookup."
+    )
+    key_hash = models.CharField(max_length=64, unique=True, help_text="sha256 of the key.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.name} ({self.prefix}…)"
+
+
+class ClarificationQuestion(models.Model):
+    """A partner's question on a published tender; the answer is published to everyone."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="questions")
+    organisation = models.ForeignKey(PartnerOrganisation, on_delete=models.PROTECT, related_name="questions")
+    question = models.TextField()
+    asked_at = models.DateTimeField(auto_now_add=True)
+    answer = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["asked_at", "id"]

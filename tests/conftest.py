@@ -1,0 +1,296 @@
+"""Shared fixtures: the fixed cast of people and departments, real services, a Celery worker, a browser.
+
+The cast (DESIGN §10) — permission tests read like sentences with them:
+- transport_official: an official of Transport (lead department of most tenders)
+- lighting_official: an official of Street lighting (a second participating department)
+- parks_official: an official of an unrelated department (Parks)
+- transport_viewer: a viewer of Transport
+- finance_officer, second_finance_officer: finance staff of the central finance office
+- transport_finance: finance staff of Transport
+- partner: a partner organisation (supplier)
+- anonymous: a visitor who is not signed in (an unauthenticated test client)
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests import services
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run beside it unless
+# told that this is safe (it is: each test drives one browser page sequentially).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("postgres"):
+        services.require(services.has_postgres(), "needs PostgreSQL: set DATABASE_URL=postgres://…")
+    if item.get_closest_marker("redis"):
+        services.require(services.has_redis(), "needs Redis and a Celery worker: set REDIS_URL=redis://…")
+    if item.get_closest_marker("browser"):
+        services.require(
+            services.has_chromium(), f"needs Chromium at {services.CHROMIUM_PATH} and playwright"
+        )
+
+
+# --- The cast ------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def transport(db):
+    from tests.factories import DepartmentFactory
+
+    return DepartmentFactory(code="transport", name="Transport")
+
+
+@pytest.fixture
+def lighting(db):
+    from tests.factories import DepartmentFactory
+
+    return DepartmentFactory(code="lighting", name="Street lighting")
+
+
+@pytest.fixture
+def safety(db):
+    from tests.factories import DepartmentFactory
+
+    return DepartmentFactory(code="safety", name="Public safety")
+
+
+@pytest.fixture
+def parks(db):
+    from tests.factories import DepartmentFactory
+
+    return DepartmentFactory(code="parks", name="Parks")
+
+
+@pytest.fixture
+def central_finance(db):
+    from departments.models import Department
+    from tests.factories import DepartmentFactory
+
+    return DepartmentFactory(
+        code="finance", name="Central finance office", kind=Department.Kind.CENTRAL_FINANCE
+    )
+
+
+def _member(username, first, last, department, role):
+    from tests.factories import MembershipFactory, UserFactory
+
+    user = UserFactory(username=username, first_name=first, last_name=last)
+    MembershipFactory(user=user, department=department, role=role)
+    return user
+
+
+@pytest.fixture
+def transport_official(transport):
+    return _member("tina", "Tina", "Transport", transport, "official")
+
+
+@pytest.fixture
+def lighting_official(lighting):
+    return _member("luc", "Luc", "Lighting", lighting, "official")
+
+
+@pytest.fixture
+def parks_official(parks):
+    return _member("paula", "Paula", "Parks", parks, "official")
+
+
+@pytest.fixture
+def transport_viewer(transport):
+    return _member("victor", "Victor", "Viewer", transport, "viewer")
+
+
+@pytest.fixture
+def finance_officer(central_finance):
+    return _member("fiona", "Fiona", "Finance", central_finance, "finance")
+
+
+@pytest.fixture
+def second_finance_officer(central_finance):
+    return _member("frank", "Frank", "Finance", central_finance, "finance")
+
+
+@pytest.fixture
+def transport_finance(transport):
+    return _member("theo", "Theo", "Transport Finance", transport, "finance")
+
+
+@pytest.fixture
+def partner(db):
+    from tests.factories import PartnerOrganisationFactory
+
+    return PartnerOrganisationFactory(name="Bright Streets Ltd")
+
+
+@pytest.fixture
+def anonymous(client):
+    """A visitor who is not signed in."""
+    return client
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) -> a test client signed in as that user."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+# --- Celery: a real worker on Redis ----------------------------------------------------------------------------
+
+
+def _database_url_for_worker() -> str:
+    from django.db import connection
+
+    s = connection.settings_dict
+    user = s.get("USER") or ""
+    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
+    auth = f"{user}{password}@" if user else ""
+    return f"postgres://{auth}{s.get('HOST') or '127.0.0.1'}:{s.get('PORT') or 5432}/{s['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A real `celery worker` process (prefork, concurrency 1) consuming from Redis against the test database.
+
+    Tests using it must use `transactional_db` so that the worker sees committed rows.
+    """
+    if not (services.has_redis()):
+        services.require(False, "needs Redis: set REDIS_URL=redis://…")
+    with django_db_blocker.unblock():
+        from django.db import connection
+
+        services.require(
+            connection.vendor == "postgresql", "the worker needs a shared PostgreSQL test database"
+        )
+        database_url = _database_url_for_worker()
+
+    from config.celery_app import app
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": database_url,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+    }
+    app.control.purge()
+    log = open(ROOT / "var" / "test-worker.log", "w")  # noqa: SIM115 — closed at teardown
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config.celery_app",
+            "worker",
+            "-Q",
+            "default,scenarios",
+            "--concurrency",
+            "1",
+            "--pool",
+            "prefork",
+            "--loglevel",
+            "INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            f"test-worker-{os.getpid()}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"celery worker exited with {proc.returncode}; see var/test-worker.log")
+        if app.control.ping(timeout=0.5):
+            break
+    else:
+        proc.kill()
+        raise RuntimeError("celery worker did not answer a ping within 60 s; see var/test-worker.log")
+    yield proc
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    log.close()
+
+
+@pytest.fixture
+def celery_worker(celery_worker_process, transactional_db):
+    """Send tasks to the real worker instead of running them inline, for the duration of one test."""
+    from config.celery_app import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    yield celery_worker_process
+    app.conf.task_always_eager = previous
+
+
+# --- Browser: headless Chromium driven by Playwright --------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    services.require(services.has_chromium(), f"needs Chromium at {services.CHROMIUM_PATH} and playwright")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=services.CHROMIUM_PATH,
+            headless=True,
+            # Chromium runs as root here (needs --no-sandbox); the machine has no GPU and no outside network.
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-quic",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def login_as(page):
+    """login_as(user): sign in through the real login form."""
+    from tests.factories import TEST_PASSWORD
+
+    def _login(user):
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").fill(user.username)
+        page.get_by_label("Password").fill(TEST_PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state()
+        return page
+
+    return _login
