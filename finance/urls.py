@@ -1,5 +1,6 @@
-from django.urls import path  # noqa: F401
+from .urls_budgets import urlpatterns as budget_urls
+from .urls_scenarios import urlpatterns as scenario_urls
 
 app_name = "finance"
 
-urlpatterns: list = []
+urlpatterns = [*budget_urls, *scenario_urls]

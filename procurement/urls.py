@@ -1,5 +1,6 @@
-from django.urls import path  # noqa: F401
+from .urls_public import urlpatterns as public_urls
+from .urls_tenders import urlpatterns as tender_urls
 
 app_name = "procurement"
 
-urlpatterns: list = []
+urlpatterns = [*tender_urls, *public_urls]

@@ -1,0 +1,1 @@
+"""Writes of the finance app. Budget rules in budgets.py, scenario runs in scenarios.py."""

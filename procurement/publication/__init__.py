@@ -1,0 +1,1 @@
+"""Publication: the OCDS release builder, immutable releases, partner tokens, questions."""

@@ -1,0 +1,1 @@
+"""Writes of the procurement app. Tender drafting and lifecycle in tenders.py."""
