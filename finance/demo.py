@@ -1,6 +1,8 @@
-"""Demo city step (see departments/management/commands/load_demo_city.py for the order)."""
+"""Demo city, finance step: budget lines and contributions, then scenario runs on the demo tenders."""
+
+from . import demo_budgets, demo_scenarios
 
 
 def load(*, log) -> None:
-    # Filled by the issue that builds this part of the application.
-    log("nothing to load yet")
+    demo_budgets.load(log=log)
+    demo_scenarios.load(log=log)

@@ -1,0 +1,1 @@
+"""Admin of scenario assumptions and runs (filled by the scenario-runs work)."""

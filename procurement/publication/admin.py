@@ -1,0 +1,1 @@
+"""Admin of partners, their API tokens, releases and questions (filled by the publication work)."""
