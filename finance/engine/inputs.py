@@ -272,7 +272,10 @@ def validate_inputs(
             minimum=0,
             problems=problems,
         )
-        future = np.isfinite(nums["install_year"]) & (nums["install_year"] > assumptions.start_year)
+        start_year = (
+            assumptions.start_year if isinstance(assumptions.start_year, int | np.integer) else np.inf
+        )
+        future = np.isfinite(nums["install_year"]) & (nums["install_year"] > start_year)
         if future.any():
             problems.append(
                 f"install_year is after the start year {assumptions.start_year} for asset {_sample(ids, future)}"
