@@ -1,0 +1,47 @@
+"""Filters of the asset list (also reused by the tender asset picker: keep names stable)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+
+from .models import Asset, AssetCategory, Department
+
+
+class AssetFilter(django_filters.FilterSet):
+    """Filters an `asset_queryset_with_end_of_life()` queryset (needs the `end_of_life` annotation).
+
+    Query parameters: q (text over external_ref/name/area), department (code), category (code),
+    condition (1–5), end_of_life_min / end_of_life_max (years, inclusive), area (exact, any case), status.
+    """
+
+    q = django_filters.CharFilter(method="filter_text", label="Search")
+    department = django_filters.ModelChoiceFilter(
+        queryset=Department.objects.all(), to_field_name="code", label="Department"
+    )
+    category = django_filters.ModelChoiceFilter(
+        queryset=AssetCategory.objects.all(), to_field_name="code", label="Category"
+    )
+    condition = django_filters.ChoiceFilter(
+        choices=[(i, f"{i}") for i in range(1, 6)], label="Condition (1 = very poor … 5 = new)"
+    )
+    end_of_life_min = django_filters.NumberFilter(
+        field_name="end_of_life", lookup_expr="gte", label="End of life from (year)"
+    )
+    end_of_life_max = django_filters.NumberFilter(
+        field_name="end_of_life", lookup_expr="lte", label="End of life to (year)"
+    )
+    area = django_filters.CharFilter(field_name="area", lookup_expr="iexact", label="Area")
+    status = django_filters.ChoiceFilter(choices=Asset.Status.choices, label="Status")
+
+    class Meta:
+        model = Asset
+        fields: list[str] = []
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(external_ref__icontains=value) | Q(name__icontains=value) | Q(area__icontains=value)
+        )
