@@ -119,9 +119,18 @@ CELERY_BROKER_VISIBILITY_TIMEOUT = env.int("CELERY_BROKER_VISIBILITY_TIMEOUT", d
 # --- REST framework ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    # Partners authenticate with their organisation's token; everyone else reads anonymously.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["procurement.api.authentication.PartnerTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "procurement.api.throttles.AnonymousThrottle",
+        "procurement.api.throttles.PartnerThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anonymous": env("API_THROTTLE_ANONYMOUS", default="60/min"),
+        "partner": env("API_THROTTLE_PARTNER", default="600/min"),
+    },
     "COERCE_DECIMAL_TO_STRING": True,
 }
 SPECTACULAR_SETTINGS = {
@@ -132,7 +141,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
+# The OCDS 1.1.5 schema, codelists and extensions used to validate every release offline. CI and developers
+# have shared/ beside the repository; a deployment sets OCDS_SCHEMA_DIR to where it keeps the files.
+OCDS_SCHEMA_DIR = Path(env("OCDS_SCHEMA_DIR", default=str(BASE_DIR.parent / "shared" / "ocds" / "1.1.5")))
+# Validate each release against that schema before it is stored (publishing fails on an invalid release).
+OCDS_VALIDATE_ON_PUBLISH = env.bool("OCDS_VALIDATE_ON_PUBLISH", default=True)
 
 LOGGING = {
     "version": 1,
@@ -142,3 +157,4 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT}
+FINANCE_TWO_APPROVER_THRESHOLD = env("FINANCE_TWO_APPROVER_THRESHOLD", default="100000.00")  # EUR; Decimal in finance

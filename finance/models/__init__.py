@@ -1,4 +1,11 @@
-from .budgets import BudgetLine, Contribution  # noqa: F401
+from .budgets import (  # noqa: F401
+    BudgetEvent,
+    BudgetLine,
+    BudgetType,
+    Contribution,
+    FundingOverride,
+    TenderNeed,
+)
 from .scenarios import (  # noqa: F401
     FinancingChoice,
     MonteCarloResult,

@@ -43,13 +43,19 @@ class BudgetLine(models.Model):
 
 
 class Contribution(models.Model):
-    """A tender's request for an amount of one budget line; finance decides it."""
+    """A tender's request for an amount of one budget line; finance decides it.
+
+    requested → approved | rejected; approved → released (tender cancelled); requested → withdrawn (tender
+    cancelled before a decision). Over the two-approver threshold an approval takes two finance users: the
+    first is recorded in `first_approved_by` (the contribution stays requested), the second in `decided_by`.
+    """
 
     class Status(models.TextChoices):
         REQUESTED = "requested", "Requested"
         APPROVED = "approved", "Approved"
         REJECTED = "rejected", "Rejected"
         RELEASED = "released", "Released"
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     tender = models.ForeignKey("procurement.Tender", on_delete=models.PROTECT, related_name="contributions")
     budget_line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="contributions")
@@ -57,6 +63,11 @@ class Contribution(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.REQUESTED, db_index=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
+    first_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    first_approved_at = models.DateTimeField(null=True, blank=True)
+    first_approval_comment = models.TextField(blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -72,7 +83,108 @@ class Contribution(models.Model):
                 condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("requested_by")),
                 name="contribution_decider_not_requester",
             ),
+            # Four-eyes on large contributions: the first approver is neither the requester nor the second.
+            models.CheckConstraint(
+                condition=Q(first_approved_by__isnull=True) | ~Q(first_approved_by=F("requested_by")),
+                name="contribution_first_approver_not_requester",
+            ),
+            models.CheckConstraint(
+                condition=Q(first_approved_by__isnull=True)
+                | Q(decided_by__isnull=True)
+                | ~Q(first_approved_by=F("decided_by")),
+                name="contribution_two_different_approvers",
+            ),
         ]
+        indexes = [models.Index(fields=["budget_line", "status"])]
 
     def __str__(self) -> str:
         return f"{self.amount} from {self.budget_line} ({self.status})"
+
+
+class TenderNeed(models.Model):
+    """The money a tender needs per fiscal year and budget type, entered by hand (EUR, nominal).
+
+    Used when no financing scenario is chosen (finance.selectors.scenarios.chosen_scenario_need is None).
+    """
+
+    tender = models.ForeignKey("procurement.Tender", on_delete=models.CASCADE, related_name="budget_needs")
+    fiscal_year = models.PositiveSmallIntegerField()
+    budget_type = models.CharField(max_length=8, choices=BudgetType.choices)
+    amount = models.DecimalField(**MONEY)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["fiscal_year", "budget_type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tender", "fiscal_year", "budget_type"], name="tenderneed_once_per_year_type"
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="tenderneed_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tender_id} {self.fiscal_year} {self.budget_type}: {self.amount}"
+
+
+class FundingOverride(models.Model):
+    """A finance user's recorded, reasoned decision that a tender may be approved despite a funding shortfall."""
+
+    tender = models.ForeignKey("procurement.Tender", on_delete=models.PROTECT, related_name="funding_overrides")
+    reason = models.TextField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.CheckConstraint(condition=~Q(reason=""), name="fundingoverride_reason_given")]
+
+    def __str__(self) -> str:
+        return f"Override on tender {self.tender_id} by {self.decided_by}"
+
+
+class BudgetEvent(models.Model):
+    """Append-only audit of budgets: every request, decision, release and override (who, when, amounts).
+
+    On PostgreSQL a trigger (migration) refuses UPDATE and DELETE on this table; foreign keys are PROTECT so
+    that nothing cascades into it.
+    """
+
+    class Action(models.TextChoices):
+        LINE_CREATED = "line_created", "Budget line created"
+        LINE_UPDATED = "line_updated", "Budget line updated"
+        REQUESTED = "requested", "Contribution requested"
+        FIRST_APPROVAL = "first_approval", "First approval"
+        APPROVED = "approved", "Contribution approved"
+        REJECTED = "rejected", "Contribution rejected"
+        RELEASED = "released", "Contribution released"
+        WITHDRAWN = "withdrawn", "Request withdrawn"
+        NEED_SET = "need_set", "Need entered"
+        OVERRIDE = "override", "Funding override"
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    action = models.CharField(max_length=32, choices=Action.choices)
+    budget_line = models.ForeignKey(
+        BudgetLine, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    contribution = models.ForeignKey(
+        Contribution, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    tender = models.ForeignKey(
+        "procurement.Tender", null=True, blank=True, on_delete=models.PROTECT, related_name="budget_events"
+    )
+    amount = models.DecimalField(**MONEY, null=True, blank=True, help_text="The contribution's amount.")
+    available_before = models.DecimalField(**MONEY, null=True, blank=True)
+    available_after = models.DecimalField(**MONEY, null=True, blank=True)
+    status_before = models.CharField(max_length=16, blank=True)
+    status_after = models.CharField(max_length=16, blank=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
