@@ -1,0 +1,500 @@
+"""Bulk import of assets from CSV or XLSX: read, validate (vectorised, pandas), then write in one transaction.
+
+Validation never stops at the first problem: every bad cell is reported as {row, column, message}, where
+`row` is the line of the file as a spreadsheet shows it (the header is row 1, the first asset row 2). If any
+cell is bad nothing is written. Rows upsert by (department, external_ref).
+
+Writing: on PostgreSQL the clean rows are COPYed into a temporary staging table and merged into the asset
+table with one INSERT … ON CONFLICT … DO UPDATE (one transaction); elsewhere (SQLite, the embedded default)
+a batched bulk_create(update_conflicts=True) does the same.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import numpy as np
+import pandas as pd
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .models import Asset, AssetCategory, Department
+
+# Limits; settings may lower them (tests do), production may raise them.
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+DEFAULT_MAX_ROWS = 200_000
+# Errors kept on one import; beyond that we only count (a file with every row wrong would otherwise
+# store millions of messages). The message list says how many more there were.
+MAX_ERRORS_KEPT = 5_000
+
+REQUIRED_COLUMNS = [
+    "department",
+    "category",
+    "external_ref",
+    "install_year",
+    "life_years",
+    "replacement_cost",
+    "maintenance_cost",
+    "energy_cost",
+]
+OPTIONAL_COLUMNS = ["name", "area", "latitude", "longitude", "condition", "status"]
+ALL_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+MONEY_COLUMNS = ["replacement_cost", "maintenance_cost", "energy_cost"]
+# What COPY writes and the merge reads, in this order.
+DB_COLUMNS = [
+    "department_id",
+    "category_id",
+    "external_ref",
+    "name",
+    "area",
+    "latitude",
+    "longitude",
+    "install_year",
+    "life_years",
+    "replacement_cost",
+    "maintenance_cost",
+    "energy_cost",
+    "condition",
+    "status",
+]
+# A non-negative amount with at most 16 digits before and 2 after the decimal point (numeric(18, 2)).
+_MONEY_RE = r"\d{1,16}(?:\.\d{0,2})?|\.\d{1,2}"
+_INT_RE = r"[+]?\d{1,6}(?:\.0*)?"
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "ASSET_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def human_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f} MB"
+    return f"{size / 1024:.1f} KB"
+
+
+def too_large_message(size: int) -> str:
+    return (
+        f"The file is {human_size(size)}; the limit is {human_size(max_bytes())}. "
+        "Split it into smaller files."
+    )
+
+
+def max_rows() -> int:
+    return int(getattr(settings, "ASSET_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS))
+
+
+@dataclass
+class CellError:
+    row: int
+    column: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class ImportResult:
+    total_rows: int = 0
+    created: int = 0
+    updated: int = 0
+    errors: list[CellError] = field(default_factory=list)
+    error_count: int = 0
+    department_ids: list[int] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+
+class ImportRejected(Exception):
+    """The file as a whole cannot be read (too big, too many rows, not CSV/XLSX, no header…)."""
+
+    def __init__(self, errors: list[CellError]):
+        self.errors = errors
+        super().__init__("; ".join(e.message for e in errors))
+
+
+Progress = Callable[[int], None]
+
+
+def _noop(_: int) -> None:
+    return None
+
+
+# --- Reading -------------------------------------------------------------------------------------------------
+
+
+def read_table(source: IO[bytes] | str | Path, *, name: str, size: int | None = None) -> pd.DataFrame:
+    """Read CSV/XLSX as text cells (no type guessing: validation decides, and reports, every cell)."""
+    if size is not None and size > max_bytes():
+        raise ImportRejected([CellError(0, "", too_large_message(size))])
+    suffix = Path(name).suffix.lower()
+    try:
+        if suffix in {".xlsx", ".xlsm"}:
+            frame = pd.read_excel(source, dtype=str, engine="openpyxl", keep_default_na=False)
+        elif suffix in {".csv", ".txt", ""}:
+            frame = pd.read_csv(
+                source,
+                dtype=str,
+                keep_default_na=False,
+                skipinitialspace=True,
+                encoding="utf-8-sig",  # Excel writes a byte-order mark in "CSV UTF-8"
+                engine="c",
+            )
+        else:
+            raise ImportRejected([CellError(0, "", f"'{name}' is not a CSV or XLSX file.")])
+    except pd.errors.EmptyDataError:
+        raise ImportRejected(
+            [CellError(1, "", "The file is empty: expected a header row and assets.")]
+        ) from None
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError) as exc:
+        raise ImportRejected(
+            [CellError(0, "", f"The file could not be read as {suffix or 'CSV'}: {exc}")]
+        ) from None
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    return frame
+
+
+# --- Validation ----------------------------------------------------------------------------------------------
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.errors: list[CellError] = []
+        self.count = 0
+
+    def add_mask(self, mask: pd.Series, column: str, message: str | Callable[[int], str]) -> None:
+        """Report `message` at every row where `mask` is true (mask is aligned to the frame's index)."""
+        bad = np.flatnonzero(mask.to_numpy())
+        self.count += len(bad)
+        room = MAX_ERRORS_KEPT - len(self.errors)
+        for position in bad[: max(room, 0)]:
+            text = message(int(position)) if callable(message) else message
+            self.errors.append(CellError(int(position) + 2, column, text))
+
+    def add(self, error: CellError) -> None:
+        self.count += 1
+        if len(self.errors) < MAX_ERRORS_KEPT:
+            self.errors.append(error)
+
+
+def _integers(
+    values: pd.Series, column: str, errors: _Collector, *, minimum: int, maximum: int, what: str
+) -> pd.Series:
+    text = values.str.strip()
+    well_formed = text.str.fullmatch(_INT_RE)
+    numbers = pd.to_numeric(text.where(well_formed), errors="coerce")
+    errors.add_mask(text == "", column, f"{what} is missing.")
+    errors.add_mask((text != "") & ~well_formed, column, f"{what} must be a whole number.")
+    errors.add_mask(well_formed & (numbers < minimum), column, f"{what} must be at least {minimum}.")
+    errors.add_mask(well_formed & (numbers > maximum), column, f"{what} must be at most {maximum}.")
+    return numbers
+
+
+def validate(
+    frame: pd.DataFrame,
+    *,
+    allowed_department_ids: set[int] | None,
+    current_year: int | None = None,
+) -> tuple[pd.DataFrame | None, _Collector]:
+    """Check every cell; return (rows ready for the database, errors). Rows are None if any error."""
+    errors = _Collector()
+    current_year = current_year or timezone.localdate().year
+
+    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
+    unknown = [c for c in frame.columns if c not in ALL_COLUMNS]
+    for column in missing:
+        errors.add(CellError(1, column, f"Required column '{column}' is missing from the header row."))
+    for column in unknown:
+        errors.add(
+            CellError(
+                1,
+                column,
+                f"Unknown column '{column}'. Expected columns: {', '.join(ALL_COLUMNS)}.",
+            )
+        )
+    if errors.count:
+        return None, errors
+    if len(frame) == 0:
+        errors.add(CellError(2, "", "The file has a header row but no assets."))
+        return None, errors
+    if len(frame) > max_rows():
+        errors.add(
+            CellError(
+                0,
+                "",
+                f"The file has {len(frame):,} rows; the limit is {max_rows():,} per import. "
+                "Split it into smaller files.",
+            )
+        )
+        return None, errors
+
+    frame = frame.reset_index(drop=True)
+    for column in OPTIONAL_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = ""
+    text = {c: frame[c].astype(str).str.strip() for c in ALL_COLUMNS}
+
+    # Department and category by code (case-insensitive), looked up once for the whole file.
+    departments = {code.lower(): pk for pk, code in Department.objects.values_list("pk", "code")}
+    categories = {code.lower(): pk for pk, code in AssetCategory.objects.values_list("pk", "code")}
+    department_code = text["department"].str.lower()
+    department_id = department_code.map(departments)
+    errors.add_mask(text["department"] == "", "department", "Department is missing.")
+    errors.add_mask(
+        (text["department"] != "") & department_id.isna(),
+        "department",
+        lambda i: f"Unknown department '{text['department'].iat[i]}' (use the department code).",
+    )
+    if allowed_department_ids is not None:
+        errors.add_mask(
+            department_id.notna() & ~department_id.isin(list(allowed_department_ids)),
+            "department",
+            lambda i: f"You are not an official of department '{text['department'].iat[i]}'.",
+        )
+    category_id = text["category"].str.lower().map(categories)
+    errors.add_mask(text["category"] == "", "category", "Category is missing.")
+    errors.add_mask(
+        (text["category"] != "") & category_id.isna(),
+        "category",
+        lambda i: f"Unknown category '{text['category'].iat[i]}' (use the category code).",
+    )
+
+    ref = text["external_ref"]
+    errors.add_mask(ref == "", "external_ref", "External reference is missing.")
+    errors.add_mask(ref.str.len() > 64, "external_ref", "External reference is longer than 64 characters.")
+    errors.add_mask(text["name"].str.len() > 200, "name", "Name is longer than 200 characters.")
+    errors.add_mask(text["area"].str.len() > 100, "area", "Area is longer than 100 characters.")
+    # The same asset twice in one file is ambiguous (which row wins?): reject both with a pointer.
+    key = department_code + "\x1f" + ref
+    duplicated = (ref != "") & key.duplicated(keep=False)
+    if duplicated.any():
+        first_row = (pd.Series(np.arange(len(frame)) + 2, index=frame.index)).groupby(key).transform("min")
+        errors.add_mask(
+            duplicated,
+            "external_ref",
+            lambda i: (
+                f"Reference '{ref.iat[i]}' appears more than once for this department "
+                f"(first in row {first_row.iat[i]})."
+            ),
+        )
+
+    install_year = _integers(
+        text["install_year"], "install_year", errors, minimum=1800, maximum=32767, what="Install year"
+    )
+    errors.add_mask(
+        install_year > current_year,
+        "install_year",
+        lambda i: f"Install year {int(install_year.iat[i])} is in the future (this year is {current_year}).",
+    )
+    life_years = _integers(
+        text["life_years"], "life_years", errors, minimum=1, maximum=200, what="Expected life (years)"
+    )
+
+    for column in MONEY_COLUMNS:
+        value = text[column].str.replace(",", "", regex=False)  # thousands separators: "1,250.00"
+        label = column.replace("_", " ").capitalize()
+        well_formed = value.str.fullmatch(_MONEY_RE)
+        negative = value.str.fullmatch(r"-\s*(?:" + _MONEY_RE + ")")
+        errors.add_mask(value == "", column, f"{label} is missing.")
+        errors.add_mask(negative, column, f"{label} must not be negative.")
+        errors.add_mask(
+            (value != "") & ~well_formed & ~negative,
+            column,
+            lambda i, column=column, label=label: (
+                f"{label} '{text[column].iat[i]}' is not an amount "
+                "(digits with at most two decimals, e.g. 1250.00)."
+            ),
+        )
+        text[column] = value
+
+    condition_text = text["condition"].where(text["condition"] != "", "3")
+    condition = _integers(condition_text, "condition", errors, minimum=1, maximum=5, what="Condition")
+
+    status_text = text["status"].str.lower().str.replace(" ", "_", regex=False)
+    status_text = status_text.where(status_text != "", Asset.Status.IN_SERVICE)
+    errors.add_mask(
+        ~status_text.isin(Asset.Status.values),
+        "status",
+        lambda i: f"Unknown status '{text['status'].iat[i]}' (use in_service or retired).",
+    )
+
+    coordinates = {}
+    for column, limit in (("latitude", 90), ("longitude", 180)):
+        raw = text[column]
+        number = pd.to_numeric(raw.where(raw != ""), errors="coerce")
+        errors.add_mask((raw != "") & number.isna(), column, f"{column.capitalize()} must be a number.")
+        errors.add_mask(
+            number.abs() > limit, column, f"{column.capitalize()} must be between -{limit} and {limit}."
+        )
+        coordinates[column] = number.round(6)
+
+    if errors.count:
+        return None, errors
+
+    rows = pd.DataFrame(
+        {
+            "department_id": department_id.astype("int64"),
+            "category_id": category_id.astype("int64"),
+            "external_ref": ref,
+            "name": text["name"],
+            "area": text["area"],
+            "latitude": coordinates["latitude"],
+            "longitude": coordinates["longitude"],
+            "install_year": install_year.astype("int64"),
+            "life_years": life_years.astype("int64"),
+            # Money stays text until the database parses it: exact decimals, never through float.
+            "replacement_cost": text["replacement_cost"],
+            "maintenance_cost": text["maintenance_cost"],
+            "energy_cost": text["energy_cost"],
+            "condition": condition.astype("int64"),
+            "status": status_text,
+        },
+        columns=DB_COLUMNS,
+    )
+    return rows, errors
+
+
+# --- Writing -------------------------------------------------------------------------------------------------
+
+_UPDATED_COLUMNS = [c for c in DB_COLUMNS if c not in ("department_id", "external_ref")]
+
+
+def _write_postgresql(rows: pd.DataFrame, progress: Progress) -> tuple[int, int]:
+    """COPY into a temporary staging table, then one INSERT … ON CONFLICT DO UPDATE (same transaction)."""
+    table = Asset._meta.db_table
+    buffer = io.StringIO()
+    rows.to_csv(buffer, index=False, header=False, float_format="%.6f")
+    staging_columns = ", ".join(DB_COLUMNS)
+    with connection.cursor() as cursor:
+        # ON COMMIT DROP: the staging table lives exactly as long as this transaction. The DROP covers a second
+        # import inside the same outer transaction (tests run each test in one).
+        cursor.execute("DROP TABLE IF EXISTS asset_import_staging")
+        cursor.execute(
+            """
+            CREATE TEMPORARY TABLE asset_import_staging (
+                department_id bigint NOT NULL, category_id bigint NOT NULL, external_ref varchar(64) NOT NULL,
+                name varchar(200), area varchar(100), latitude numeric(9, 6), longitude numeric(9, 6),
+                install_year integer NOT NULL, life_years integer NOT NULL,
+                replacement_cost numeric(18, 2) NOT NULL, maintenance_cost numeric(18, 2) NOT NULL,
+                energy_cost numeric(18, 2) NOT NULL, condition integer NOT NULL, status varchar(16) NOT NULL
+            ) ON COMMIT DROP
+            """
+        )
+        with cursor.copy(f"COPY asset_import_staging ({staging_columns}) FROM STDIN (FORMAT csv)") as copy:
+            copy.write(buffer.getvalue())
+        progress(60)
+        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in _UPDATED_COLUMNS)
+        selected = ", ".join(f"COALESCE({c}, '')" if c in ("name", "area") else c for c in DB_COLUMNS)
+        # (xmax = 0) is true for a freshly inserted row and false for one updated by ON CONFLICT.
+        cursor.execute(
+            f"""
+            WITH merged AS (
+                INSERT INTO {table} ({staging_columns}, created_at, updated_at)
+                SELECT {selected}, now(), now() FROM asset_import_staging
+                ON CONFLICT (department_id, external_ref) DO UPDATE SET {updates}, updated_at = now()
+                RETURNING (xmax = 0) AS inserted
+            )
+            SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM merged
+            """
+        )
+        created, updated = cursor.fetchone()
+    return int(created), int(updated)
+
+
+def _write_batched(rows: pd.DataFrame, progress: Progress, batch_size: int = 2_000) -> tuple[int, int]:
+    """Portable fallback: count what exists, then bulk_create(update_conflicts=True) in batches."""
+    existing = set(
+        Asset.objects.filter(department_id__in=rows["department_id"].unique().tolist()).values_list(
+            "department_id", "external_ref"
+        )
+    )
+    keys = zip(rows["department_id"].tolist(), rows["external_ref"].tolist(), strict=True)
+    updated = sum(1 for k in keys if k in existing)
+    now = timezone.now()
+    records = rows.replace({np.nan: None}).to_dict("records")
+    total = len(records)
+    for start in range(0, total, batch_size):
+        batch = [
+            Asset(**record, created_at=now, updated_at=now) for record in records[start : start + batch_size]
+        ]
+        Asset.objects.bulk_create(
+            batch,
+            update_conflicts=True,
+            unique_fields=["department", "external_ref"],
+            update_fields=[*(c.removesuffix("_id") for c in _UPDATED_COLUMNS), "updated_at"],
+        )
+        progress(40 + int(55 * min(start + batch_size, total) / total))
+    return total - updated, updated
+
+
+def import_assets(
+    source: IO[bytes] | str | Path,
+    *,
+    name: str,
+    size: int | None = None,
+    allowed_department_ids: set[int] | None = None,
+    progress: Progress = _noop,
+    current_year: int | None = None,
+    finish: Callable[[ImportResult], None] = lambda result: None,
+) -> ImportResult:
+    """Read, validate and (only if every cell is valid) upsert. Returns counts and errors.
+
+    `allowed_department_ids`: departments the importing person may change (None: any, for the command line).
+    `finish(result)` runs inside the writing transaction (record the outcome and audit with the data), or in
+    its own transaction when the file was rejected. Reading and validating happen before the transaction so
+    that progress written meanwhile is visible to the polling page.
+    """
+    result = ImportResult()
+    try:
+        frame = read_table(source, name=name, size=size)
+    except ImportRejected as rejected:
+        result.errors, result.error_count = rejected.errors, len(rejected.errors)
+        with transaction.atomic():
+            finish(result)
+        return result
+    result.total_rows = len(frame)
+    progress(20)
+    rows, errors = validate(frame, allowed_department_ids=allowed_department_ids, current_year=current_year)
+    result.errors, result.error_count = errors.errors, errors.count
+    if rows is None:
+        with transaction.atomic():
+            finish(result)
+        return result
+    progress(40)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            result.created, result.updated = _write_postgresql(rows, progress)
+        else:
+            result.created, result.updated = _write_batched(rows, progress)
+        result.department_ids = sorted(int(d) for d in rows["department_id"].unique())
+        finish(result)
+    return result
+
+
+def template_csv() -> str:
+    """A header row and one example, offered for download on the import page."""
+    example = {
+        "department": "transport",
+        "category": "bus-shelter",
+        "external_ref": "BS-0001",
+        "install_year": str(datetime.date.today().year - 12),
+        "life_years": "20",
+        "replacement_cost": "8500.00",
+        "maintenance_cost": "320.00",
+        "energy_cost": "95.00",
+        "name": "Shelter Market Square",
+        "area": "Centre",
+        "latitude": "50.850300",
+        "longitude": "4.351700",
+        "condition": "3",
+        "status": "in_service",
+    }
+    return ",".join(ALL_COLUMNS) + "\n" + ",".join(example[c] for c in ALL_COLUMNS) + "\n"

@@ -1,0 +1,224 @@
+"""Writes of the departments app: assets and asset imports. Every change writes an AuditEvent."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from . import imports
+from .exceptions import ImportTooLarge, NotAnOfficial
+from .models import Asset, AssetCategory, AssetImport, AuditEvent, Department, Membership
+from .selectors import departments_where_user_is, user_is_official_of
+
+# Files up to this size are imported inside the request (a few thousand rows take well under a second);
+# bigger ones go to the worker and the page shows progress.
+INLINE_IMPORT_MAX_BYTES = 512 * 1024
+
+ASSET_FIELDS = [
+    "category",
+    "external_ref",
+    "name",
+    "area",
+    "latitude",
+    "longitude",
+    "install_year",
+    "life_years",
+    "replacement_cost",
+    "maintenance_cost",
+    "energy_cost",
+    "condition",
+]
+
+
+def _audit(*, actor, action: str, obj, summary: str, data: dict | None = None) -> AuditEvent:
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        entity=obj.__class__.__name__,
+        entity_id=str(obj.pk),
+        summary=summary[:500],
+        data=data or {},
+    )
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if hasattr(value, "pk"):
+        return value.pk
+    return value
+
+
+def _require_official(*, user, department: Department) -> None:
+    if not user_is_official_of(user=user, department=department):
+        raise NotAnOfficial(f"Only officials of {department} may change its assets.")
+
+
+def asset_create(*, department: Department, category: AssetCategory, actor, **fields: Any) -> Asset:
+    """Register a new asset of `department` (the actor must be one of its officials)."""
+    _require_official(user=actor, department=department)
+    with transaction.atomic():
+        asset = Asset(department=department, category=category, **fields)
+        asset.full_clean()
+        asset.save()
+        _audit(
+            actor=actor,
+            action="asset.create",
+            obj=asset,
+            summary=f"Registered {asset} in {department}",
+            data={f: _json(getattr(asset, f)) for f in ASSET_FIELDS},
+        )
+    return asset
+
+
+def asset_update(*, asset: Asset, actor, **fields: Any) -> Asset:
+    """Change an asset's fields; the audit row records old → new for every field that changed."""
+    _require_official(user=actor, department=asset.department)
+    with transaction.atomic():
+        # Lock the row: two officials saving the same asset at once must not lose one edit's audit trail.
+        locked = Asset.objects.select_for_update().get(pk=asset.pk)
+        changes = {}
+        for name, value in fields.items():
+            if name not in ASSET_FIELDS:
+                raise ValueError(f"{name} cannot be changed here")
+            old = getattr(locked, name)
+            if old != value:
+                changes[name] = [_json(old), _json(value)]
+                setattr(locked, name, value)
+        if changes:
+            locked.full_clean()
+            locked.save()
+            _audit(
+                actor=actor,
+                action="asset.update",
+                obj=locked,
+                summary=f"Changed {', '.join(changes)} of {locked}",
+                data={"changes": changes},
+            )
+    return locked
+
+
+def asset_retire(*, asset: Asset, actor) -> Asset:
+    """Take an asset out of service (it stays in the inventory and its history)."""
+    _require_official(user=actor, department=asset.department)
+    with transaction.atomic():
+        locked = Asset.objects.select_for_update().get(pk=asset.pk)
+        if locked.status != Asset.Status.RETIRED:
+            locked.status = Asset.Status.RETIRED
+            locked.full_clean()
+            locked.save(update_fields=["status", "updated_at"])
+            _audit(actor=actor, action="asset.retire", obj=locked, summary=f"Retired {locked}")
+    return locked
+
+
+# --- Imports -------------------------------------------------------------------------------------------------
+
+
+def asset_import_start(*, file: UploadedFile, actor) -> AssetImport:
+    """Store the upload and import it: inline when small, otherwise as a background job (progress shown)."""
+    if not departments_where_user_is(user=actor, role=Membership.Role.OFFICIAL).exists():
+        raise NotAnOfficial("Only officials of a department may import assets.")
+    if file.size > imports.max_bytes():
+        raise ImportTooLarge(imports.too_large_message(file.size))
+    with transaction.atomic():
+        asset_import = AssetImport(uploaded_by=actor, original_name=file.name[:255])
+        asset_import.file.save(file.name, file, save=False)
+        asset_import.full_clean()
+        asset_import.save()
+        _audit(
+            actor=actor,
+            action="asset_import.queue",
+            obj=asset_import,
+            summary=f"Uploaded {asset_import.original_name} for import",
+        )
+        if file.size > INLINE_IMPORT_MAX_BYTES:
+            from .tasks import run_asset_import
+
+            pk = asset_import.pk
+            transaction.on_commit(lambda: run_asset_import.delay(pk))
+    if file.size <= INLINE_IMPORT_MAX_BYTES:
+        asset_import_run(asset_import_id=asset_import.pk)
+        asset_import.refresh_from_db()
+    return asset_import
+
+
+def _set_progress(asset_import_id: int, percent: int) -> None:
+    # Outside the import's transaction when called before/after it, so the polling page sees it.
+    AssetImport.objects.filter(pk=asset_import_id).update(progress=percent)
+
+
+def asset_import_run(*, asset_import_id: int) -> AssetImport:
+    """Run one import to the end. Safe to run twice: a finished import is left as it is."""
+    asset_import = AssetImport.objects.select_related("uploaded_by").get(pk=asset_import_id)
+    if asset_import.status in (AssetImport.Status.SUCCEEDED, AssetImport.Status.FAILED):
+        return asset_import
+    AssetImport.objects.filter(pk=asset_import_id).update(
+        status=AssetImport.Status.RUNNING, started_at=timezone.now(), progress=5
+    )
+    actor = asset_import.uploaded_by
+    allowed = None
+    if actor is not None and not actor.is_superuser:
+        allowed = set(
+            departments_where_user_is(user=actor, role=Membership.Role.OFFICIAL).values_list("pk", flat=True)
+        )
+
+    def finish(result: imports.ImportResult) -> None:
+        asset_import.total_rows = result.total_rows
+        asset_import.created_count = result.created
+        asset_import.updated_count = result.updated
+        asset_import.errors = [e.as_dict() for e in result.errors]
+        asset_import.error_message = (
+            ""
+            if result.ok
+            else f"{result.error_count:,} problem(s) found; nothing was imported. Fix them and upload again."
+        )
+        asset_import.status = AssetImport.Status.SUCCEEDED if result.ok else AssetImport.Status.FAILED
+        asset_import.progress = 100
+        asset_import.started_at = asset_import.started_at or timezone.now()
+        asset_import.finished_at = timezone.now()
+        asset_import.save()
+        _audit(
+            actor=actor,
+            action="asset_import.succeed" if result.ok else "asset_import.fail",
+            obj=asset_import,
+            summary=(
+                f"Imported {asset_import.original_name}: {result.created} created, {result.updated} updated"
+                if result.ok
+                else f"Rejected {asset_import.original_name}: {result.error_count} problem(s)"
+            ),
+            data={
+                "created": result.created,
+                "updated": result.updated,
+                "errors": result.error_count,
+                "department_ids": result.department_ids,
+            },
+        )
+
+    # The assets, the job's result and its audit row are written in one transaction (inside import_assets).
+    with asset_import.file.open("rb") as handle:
+        imports.import_assets(
+            handle,
+            name=asset_import.original_name,
+            size=asset_import.file.size,
+            allowed_department_ids=allowed,
+            progress=lambda p: _set_progress(asset_import_id, p),
+            finish=finish,
+        )
+    return asset_import
+
+
+def asset_import_fail(*, asset_import_id: int, message: str) -> None:
+    """Mark a job failed after an unexpected error (called by the task's failure path)."""
+    with transaction.atomic():
+        asset_import = AssetImport.objects.select_for_update().get(pk=asset_import_id)
+        if asset_import.status == AssetImport.Status.SUCCEEDED:
+            return
+        asset_import.status = AssetImport.Status.FAILED
+        asset_import.error_message = message[:2000]
+        asset_import.finished_at = timezone.now()
+        asset_import.save()
+        _audit(actor=None, action="asset_import.fail", obj=asset_import, summary=message[:500])

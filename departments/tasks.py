@@ -1,0 +1,14 @@
+"""Background jobs of the departments app: thin wrappers around services."""
+
+from celery import shared_task
+
+
+@shared_task(bind=True, acks_late=True, max_retries=0)
+def run_asset_import(self, asset_import_id: int) -> None:
+    from .services import asset_import_fail, asset_import_run
+
+    try:
+        asset_import_run(asset_import_id=asset_import_id)
+    except Exception as exc:  # noqa: BLE001 — any crash must leave the job marked failed, not stuck
+        asset_import_fail(asset_import_id=asset_import_id, message=f"The import stopped unexpectedly: {exc}")
+        raise
