@@ -1,14 +1,432 @@
-"""Reads of budget lines, contributions and pooled budgets."""
+"""Reads of budget lines, contributions and pooled budgets, and every budget visibility/permission rule.
+
+Amounts are EUR (the line's currency), nominal, Decimal to the cent.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db.models import DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+
+from departments.models import Department, Membership
+from finance.models import BudgetEvent, BudgetLine, Contribution, FundingOverride, TenderNeed
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+Status = Contribution.Status
+# Requests hold money just like approvals: two tenders can never both be promised the same euro.
+HOLDING = (Status.REQUESTED, Status.APPROVED)
+# A tender's budget may change (requests, decisions, need, override) only while it is being prepared.
+OPEN_TENDER_STATUSES = ("draft", "submitted")
 
 
-def dashboard_panels(*, user) -> list[dict]:
-    """Panels of the finance dashboard (submissions awaiting approval, contributions to decide)."""
-    return []
+def to_money(value) -> Decimal:
+    """Quantize to the cent, half up (the rounding a finance officer does by hand)."""
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def two_approver_threshold() -> Decimal:
+    """Contributions strictly above this amount need two different finance approvers (setting, EUR)."""
+    return to_money(str(getattr(settings, "FINANCE_TWO_APPROVER_THRESHOLD", "100000.00")))
+
+
+# --- Roles ---------------------------------------------------------------------------------------------------
+
+
+def _memberships(user) -> list[tuple[int, str, str]]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_finance_memberships", None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(user=user).values_list("department_id", "role", "department__kind")
+        )
+        user._finance_memberships = cached
+    return cached
+
+
+def is_central_finance(*, user) -> bool:
+    return any(
+        role == Membership.Role.FINANCE and kind == Department.Kind.CENTRAL_FINANCE
+        for _, role, kind in _memberships(user)
+    )
+
+
+def finance_department_ids(*, user) -> set[int]:
+    return {dept for dept, role, _ in _memberships(user) if role == Membership.Role.FINANCE}
+
+
+def is_finance_user(*, user) -> bool:
+    return bool(finance_department_ids(user=user)) or getattr(user, "is_superuser", False)
+
+
+def can_manage_lines_of(*, user, department_id: int) -> bool:
+    """Finance staff enter budget lines for their own department; central finance for every department."""
+    return is_central_finance(user=user) or department_id in finance_department_ids(user=user)
+
+
+def manageable_departments(*, user) -> QuerySet[Department]:
+    if is_central_finance(user=user):
+        return Department.objects.filter(kind=Department.Kind.SERVICE)
+    return Department.objects.filter(pk__in=finance_department_ids(user=user), kind=Department.Kind.SERVICE)
+
+
+def can_decide(*, user, budget_line: BudgetLine) -> bool:
+    """Finance staff of the line's department or of the central finance office (four-eyes checked apart)."""
+    return can_manage_lines_of(user=user, department_id=budget_line.department_id)
+
+
+def can_request_for(*, user, tender) -> bool:
+    """Officials of the tender's lead department ask for contributions."""
+    return any(
+        dept == tender.lead_department_id and role == Membership.Role.OFFICIAL
+        for dept, role, _ in _memberships(user)
+    )
+
+
+def can_override(*, user, tender) -> bool:
+    """Central finance staff (not the submitter) may record a funding override."""
+    return is_central_finance(user=user) and tender.submitted_by_id != user.pk
+
+
+def can_set_need(*, user, tender) -> bool:
+    return can_request_for(user=user, tender=tender) or is_central_finance(user=user)
+
+
+def tender_is_open(*, tender) -> bool:
+    return tender.status in OPEN_TENDER_STATUSES
+
+
+# --- Visibility ----------------------------------------------------------------------------------------------
+
+
+def budget_line_list_for_user(*, user) -> QuerySet[BudgetLine]:
+    """THE rule for budget lines: members (any role) of the line's department see it; central finance sees all."""
+    qs = BudgetLine.objects.select_related("department")
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if user.is_superuser or is_central_finance(user=user):
+        return qs
+    return qs.filter(department_id__in={dept for dept, _, _ in _memberships(user)})
+
+
+def tender_list_for_user(*, user):
+    """Tenders the user may see: the procurement app's single rule."""
+    from procurement.selectors.tenders import tender_list_for_user as procurement_rule
+
+    return procurement_rule(user=user)
+
+
+def contribution_list_for_user(*, user) -> QuerySet[Contribution]:
+    """Contributions a user may see: those on lines they see, and those of tenders their department leads."""
+    qs = Contribution.objects.select_related(
+        "tender", "budget_line", "budget_line__department", "requested_by", "decided_by", "first_approved_by"
+    )
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if user.is_superuser or is_central_finance(user=user):
+        return qs
+    departments = {dept for dept, _, _ in _memberships(user)}
+    return qs.filter(
+        Q(budget_line__department_id__in=departments) | Q(tender__lead_department_id__in=departments)
+    )
+
+
+# --- Availability --------------------------------------------------------------------------------------------
+
+
+def _sum(status_q: Q) -> Coalesce:
+    return Coalesce(
+        Sum("contributions__amount", filter=status_q),
+        Value(ZERO),
+        output_field=DecimalField(max_digits=18, decimal_places=2),
+    )
+
+
+def with_usage(qs: QuerySet[BudgetLine]) -> QuerySet[BudgetLine]:
+    """Annotate requested, approved (EUR) on each line; `available` is computed by `line_available`."""
+    return qs.annotate(
+        requested_total=_sum(Q(contributions__status=Status.REQUESTED)),
+        approved_total=_sum(Q(contributions__status=Status.APPROVED)),
+    )
+
+
+@dataclass(frozen=True)
+class LineUsage:
+    amount: Decimal
+    requested: Decimal
+    approved: Decimal
+
+    @property
+    def committed(self) -> Decimal:
+        return self.requested + self.approved
+
+    @property
+    def available(self) -> Decimal:
+        """amount − approved − requested, never below zero (to the cent)."""
+        return max(ZERO, to_money(self.amount - self.approved - self.requested))
+
+
+def line_usage(*, budget_line: BudgetLine) -> LineUsage:
+    """Current usage of one line, read from the contributions (call under the line's lock when writing)."""
+    totals = {
+        row["status"]: row["total"]
+        for row in Contribution.objects.filter(budget_line_id=budget_line.pk, status__in=HOLDING)
+        .values("status")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    }
+    return LineUsage(
+        amount=to_money(budget_line.amount),
+        requested=to_money(totals.get(Status.REQUESTED, ZERO)),
+        approved=to_money(totals.get(Status.APPROVED, ZERO)),
+    )
+
+
+def budget_utilisation(
+    *, user, fiscal_year: int | None = None, department_id: int | None = None
+) -> list[dict]:
+    """Per department and fiscal year: amount, requested, approved, available (EUR), over the visible lines."""
+    lines = budget_line_list_for_user(user=user)
+    if fiscal_year:
+        lines = lines.filter(fiscal_year=fiscal_year)
+    if department_id:
+        lines = lines.filter(department_id=department_id)
+    amounts = {
+        (r["department_id"], r["fiscal_year"]): r
+        for r in lines.values("department_id", "department__name", "fiscal_year")
+        .annotate(amount=Sum("amount"))
+        .order_by()
+    }
+    used = defaultdict(lambda: {Status.REQUESTED: ZERO, Status.APPROVED: ZERO})
+    for r in (
+        Contribution.objects.filter(budget_line__in=lines, status__in=HOLDING)
+        .values("budget_line__department_id", "budget_line__fiscal_year", "status")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
+        used[(r["budget_line__department_id"], r["budget_line__fiscal_year"])][r["status"]] = r["total"]
+    rows = []
+    for key, r in amounts.items():
+        usage = LineUsage(
+            amount=to_money(r["amount"]),
+            requested=to_money(used[key][Status.REQUESTED]),
+            approved=to_money(used[key][Status.APPROVED]),
+        )
+        rows.append(
+            {
+                "department": r["department__name"],
+                "department_id": r["department_id"],
+                "fiscal_year": r["fiscal_year"],
+                "amount": usage.amount,
+                "requested": usage.requested,
+                "approved": usage.approved,
+                "available": usage.available,
+                "used_percent": int(usage.committed * 100 / usage.amount) if usage.amount else 0,
+            }
+        )
+    return sorted(rows, key=lambda row: (row["department"], row["fiscal_year"]))
+
+
+def lines_available_for_tender(*, tender) -> list[tuple[BudgetLine, LineUsage]]:
+    """Lines an official may ask money from for this tender (same currency), with their availability."""
+    lines = with_usage(BudgetLine.objects.select_related("department").filter(currency=tender.currency))
+    return [
+        (line, LineUsage(amount=line.amount, requested=line.requested_total, approved=line.approved_total))
+        for line in lines
+    ]
+
+
+# --- Pooled budget and need ----------------------------------------------------------------------------------
+
+
+def pooled_budget(*, tender) -> dict:
+    """Approved contributions by fiscal year × type × department, with each department's share of the total.
+
+    Returns {"rows": [{fiscal_year, budget_type, department, amount, share}], "years": [...],
+    "by_department": [{department, amount, share}], "total": Decimal}. Shares are percentages to 0.1.
+    """
+    rows = list(
+        Contribution.objects.filter(tender=tender, status=Status.APPROVED)
+        .values("budget_line__fiscal_year", "budget_line__budget_type", "budget_line__department__name")
+        .annotate(amount=Sum("amount"))
+        .order_by("budget_line__fiscal_year", "budget_line__budget_type", "budget_line__department__name")
+    )
+    total = sum((r["amount"] for r in rows), ZERO)
+    by_department: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    by_year: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for r in rows:
+        by_department[r["budget_line__department__name"]] += r["amount"]
+        by_year[r["budget_line__fiscal_year"]] += r["amount"]
+
+    def share(amount: Decimal) -> Decimal:
+        return (amount * 100 / total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if total else ZERO
+
+    return {
+        "rows": [
+            {
+                "fiscal_year": r["budget_line__fiscal_year"],
+                "budget_type": r["budget_line__budget_type"],
+                "department": r["budget_line__department__name"],
+                "amount": to_money(r["amount"]),
+                "share": share(r["amount"]),
+            }
+            for r in rows
+        ],
+        "by_department": [
+            {"department": name, "amount": to_money(amount), "share": share(amount)}
+            for name, amount in sorted(by_department.items())
+        ],
+        "by_year": dict(sorted(by_year.items())),
+        "total": to_money(total),
+    }
+
+
+def tender_need(*, tender) -> dict[tuple[int, str], Decimal]:
+    """The tender's need by (fiscal year, budget type): the chosen scenario's, else the need entered by hand."""
+    from finance.selectors.scenarios import chosen_scenario_need
+
+    need = chosen_scenario_need(tender=tender)
+    if need is not None:
+        return {key: to_money(amount) for key, amount in need.items()}
+    return {
+        (n.fiscal_year, n.budget_type): to_money(n.amount) for n in TenderNeed.objects.filter(tender=tender)
+    }
+
+
+def tender_need_source(*, tender) -> str:
+    from finance.selectors.scenarios import chosen_scenario_need
+
+    return "scenario" if chosen_scenario_need(tender=tender) is not None else "entered"
+
+
+def _covered(*, tender, statuses) -> dict[tuple[int, str], Decimal]:
+    covered: dict[tuple[int, str], Decimal] = defaultdict(lambda: ZERO)
+    for r in (
+        Contribution.objects.filter(tender=tender, status__in=statuses)
+        .values("budget_line__fiscal_year", "budget_line__budget_type")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
+        covered[(r["budget_line__fiscal_year"], r["budget_line__budget_type"])] = r["total"]
+    return covered
+
+
+def funding_gaps(*, tender, statuses) -> list[dict]:
+    """Per (year, type) of the need: need, covered by contributions in `statuses`, and the shortfall (EUR)."""
+    need = tender_need(tender=tender)
+    covered = _covered(tender=tender, statuses=statuses)
+    gaps = []
+    for (year, budget_type), amount in sorted(need.items()):
+        have = to_money(covered[(year, budget_type)])
+        gaps.append(
+            {
+                "fiscal_year": year,
+                "budget_type": budget_type,
+                "need": amount,
+                "covered": have,
+                "shortfall": max(ZERO, amount - have),
+            }
+        )
+    return gaps
+
+
+def tender_override(*, tender) -> FundingOverride | None:
+    return FundingOverride.objects.filter(tender=tender).select_related("decided_by").first()
+
+
+def _label(budget_type: str) -> str:
+    return dict(BudgetLine._meta.get_field("budget_type").choices).get(budget_type, budget_type)
 
 
 def tender_funding_problems(*, tender, stage: str) -> list[str]:
     """Why the tender's funding does not allow the transition `stage` ("submit" or "approve"); [] when it does.
 
     Called by the tender lifecycle (procurement.services.tenders) as a guard.
+    - submit: contributions requested (or already approved) cover the need per fiscal year and budget type;
+    - approve: no contribution is still awaiting a decision, and approved money covers the need per year and
+      type — or a finance user recorded a reasoned override (which excuses a shortfall, never a pending
+      request). A tender with no need (none entered, no scenario chosen) has nothing to cover.
     """
+    if stage == "submit":
+        return [
+            f"Contributions requested for {g['fiscal_year']} {_label(g['budget_type'])} cover "
+            f"{g['covered']:,.2f} of the {g['need']:,.2f} needed (short by {g['shortfall']:,.2f})."
+            for g in funding_gaps(tender=tender, statuses=HOLDING)
+            if g["shortfall"] > 0
+        ]
+    if stage == "approve":
+        problems = []
+        pending = Contribution.objects.filter(tender=tender, status=Status.REQUESTED).count()
+        if pending:
+            problems.append(f"{pending} contribution(s) still await a finance decision.")
+        if tender_override(tender=tender) is None:
+            problems += [
+                f"Approved contributions for {g['fiscal_year']} {_label(g['budget_type'])} cover "
+                f"{g['covered']:,.2f} of the {g['need']:,.2f} needed (short by {g['shortfall']:,.2f}); "
+                "get more approved or record a funding override."
+                for g in funding_gaps(tender=tender, statuses=(Status.APPROVED,))
+                if g["shortfall"] > 0
+            ]
+        return problems
     return []
+
+
+# --- Queues, events, dashboard -------------------------------------------------------------------------------
+
+
+def approval_queue(
+    *, user, department_id: int | None = None, fiscal_year: int | None = None, tender_id: int | None = None
+) -> QuerySet[Contribution]:
+    """Requested contributions the user may decide (their lines' departments, or all for central finance)."""
+    qs = Contribution.objects.filter(status=Status.REQUESTED).select_related(
+        "tender", "budget_line", "budget_line__department", "requested_by", "first_approved_by"
+    )
+    if not (user.is_superuser or is_central_finance(user=user)):
+        qs = qs.filter(budget_line__department_id__in=finance_department_ids(user=user))
+    if department_id:
+        qs = qs.filter(budget_line__department_id=department_id)
+    if fiscal_year:
+        qs = qs.filter(budget_line__fiscal_year=fiscal_year)
+    if tender_id:
+        qs = qs.filter(tender_id=tender_id)
+    return qs.order_by("requested_at", "id")
+
+
+def awaiting_decision_by(*, user) -> QuerySet[Contribution]:
+    """The queue minus what four-eyes forbids this user: own requests, tenders they submitted, own 1st approval."""
+    return (
+        approval_queue(user=user)
+        .exclude(requested_by=user)
+        .exclude(tender__submitted_by=user)
+        .exclude(first_approved_by=user)
+    )
+
+
+def budget_events(*, budget_line: BudgetLine | None = None, tender=None) -> QuerySet[BudgetEvent]:
+    qs = BudgetEvent.objects.select_related("actor", "budget_line", "budget_line__department", "tender")
+    if budget_line is not None:
+        qs = qs.filter(budget_line=budget_line)
+    if tender is not None:
+        qs = qs.filter(tender=tender)
+    return qs
+
+
+def dashboard_panels(*, user) -> list[dict]:
+    """Panels of the finance dashboard: for finance users, the contributions awaiting their decision."""
+    if not is_finance_user(user=user):
+        return []
+    awaiting = awaiting_decision_by(user=user)
+    return [
+        {
+            "template": "finance/_dashboard_contributions.html",
+            "title": "Contributions awaiting your decision",
+            "count": awaiting.count(),
+            "contributions": list(awaiting[:10]),
+        }
+    ]

@@ -1,0 +1,41 @@
+"""Domain errors of the finance app. Views show their message; nothing has been changed when one is raised."""
+
+
+class FinanceError(Exception):
+    """Base: a budget rule refused the action. `str(error)` is a plain sentence for the user."""
+
+
+class BudgetPermissionDenied(FinanceError):
+    """The user's role does not allow this action on this budget line, contribution or tender."""
+
+
+class InvalidAmount(FinanceError):
+    """A zero, negative or malformed amount."""
+
+
+class BudgetOvercommitted(FinanceError):
+    """The amount asked for is more than the budget line has available."""
+
+
+class CurrencyMismatch(FinanceError):
+    """The budget line is in another currency than the tender."""
+
+
+class InvalidContributionTransition(FinanceError):
+    """The contribution is not in a state that allows this move (e.g. deciding it twice)."""
+
+
+class FourEyesViolation(FinanceError):
+    """The same person may not request (or submit) and approve, nor give both approvals of a large contribution."""
+
+
+class TenderNotOpenForBudget(FinanceError):
+    """The tender's status no longer allows budget changes (e.g. it was cancelled meanwhile)."""
+
+
+class BudgetImportInvalid(FinanceError):
+    """A budget line import has bad cells; `errors` lists every one as {row, column, message}."""
+
+    def __init__(self, errors: list[dict]):
+        self.errors = errors
+        super().__init__(f"The file has {len(errors)} problem(s); nothing was imported.")
