@@ -1,0 +1,463 @@
+"""Writes of the outcomes app. Each is one transaction, validates with full_clean() and writes history."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+import pandas as pd
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from departments.models import AssetCategory, Department
+
+from . import selectors
+from .exceptions import MeasurementImportInvalid, NotAllowed
+from .models import Indicator, Measurement, Outcome, OutcomeEvent
+
+# Limits of a measurement import (DESIGN §9: limits are explicit).
+IMPORT_MAX_BYTES = 2 * 1024 * 1024
+IMPORT_MAX_ROWS = 10_000
+IMPORT_REQUIRED_COLUMNS = ("indicator", "period", "value")
+IMPORT_OPTIONAL_COLUMNS = ("source", "note")
+
+OUTCOME_FIELDS = ("title", "description", "theme", "owner_department", "status")
+INDICATOR_FIELDS = (
+    "name",
+    "definition",
+    "unit",
+    "direction",
+    "baseline_value",
+    "baseline_period",
+    "baseline_source",
+    "baseline_asset_measure",
+    "target_value",
+    "target_date",
+    "measurement_method",
+    "data_source",
+    "frequency",
+    "verified_by",
+    "is_retired",
+)
+
+
+def _event(*, outcome: Outcome, actor, action: str, summary: str, data: dict | None = None) -> OutcomeEvent:
+    return OutcomeEvent.objects.create(
+        outcome=outcome, actor=actor, action=action, summary=summary[:500], data=data or {}
+    )
+
+
+def _plain(value) -> object:
+    """A JSON-friendly form of a field value for the history."""
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if hasattr(value, "pk"):
+        return value.pk
+    return value
+
+
+# --- Outcomes -------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def outcome_create(
+    *,
+    actor,
+    title: str,
+    theme: str,
+    owner_department: Department,
+    description: str = "",
+    status: str = Outcome.Status.PROPOSED,
+    contributing_departments: Iterable[Department] = (),
+) -> Outcome:
+    if not (actor.is_superuser or owner_department.pk in selectors.official_department_ids(user=actor)):
+        raise NotAllowed("Only officials of the owner department may create its outcomes.")
+    outcome = Outcome(
+        title=title,
+        description=description,
+        theme=theme,
+        owner_department=owner_department,
+        status=status,
+        created_by=actor,
+    )
+    outcome.full_clean()
+    outcome.save()
+    contributing = [d for d in contributing_departments if d.pk != owner_department.pk]
+    outcome.contributing_departments.set(contributing)
+    _event(
+        outcome=outcome,
+        actor=actor,
+        action="outcome_created",
+        summary=f"Created outcome “{title}” ({outcome.get_status_display()})",
+        data={"contributing_departments": sorted(d.pk for d in contributing)},
+    )
+    return outcome
+
+
+@transaction.atomic
+def outcome_update(
+    *, outcome: Outcome, actor, contributing_departments: Iterable[Department] | None = None, **fields
+) -> Outcome:
+    """Change an outcome's fields (any of OUTCOME_FIELDS); the history row lists what changed."""
+    # Lock the row: two officials editing at once would otherwise each record an incomplete change list.
+    outcome = Outcome.objects.select_for_update().get(pk=outcome.pk)
+    if not selectors.can_edit_outcome(user=actor, outcome=outcome):
+        raise NotAllowed("Only officials of the owner department may edit this outcome.")
+    unknown = set(fields) - set(OUTCOME_FIELDS)
+    if unknown:
+        raise TypeError(f"Not outcome fields: {sorted(unknown)}")
+    changes = {}
+    for name, value in fields.items():
+        old = getattr(outcome, name)
+        if old != value:
+            changes[name] = [_plain(old), _plain(value)]
+            setattr(outcome, name, value)
+    # created_by may be empty for outcomes loaded by an admin or whose author left; it is not edited here.
+    outcome.full_clean(exclude=["created_by"])
+    outcome.save()
+    if contributing_departments is not None:
+        new = {d.pk for d in contributing_departments if d.pk != outcome.owner_department_id}
+        old = set(outcome.contributing_departments.values_list("pk", flat=True))
+        if new != old:
+            outcome.contributing_departments.set(new)
+            changes["contributing_departments"] = [sorted(old), sorted(new)]
+    if changes:
+        action = "outcome_status_changed" if "status" in changes else "outcome_updated"
+        summary = ", ".join(changes)
+        if "status" in changes:
+            summary = f"Status {changes['status'][0]} → {changes['status'][1]}; changed {summary}"
+        _event(outcome=outcome, actor=actor, action=action, summary=f"Changed {summary}", data=changes)
+    return outcome
+
+
+# --- Indicators -----------------------------------------------------------------------------------------------
+
+
+def _apply_asset_baseline(
+    indicator: Indicator, departments: list[Department], categories: list[AssetCategory]
+) -> None:
+    """Compute and store the baseline from the asset register, with its source in words and the time."""
+    baseline = selectors.asset_baseline(
+        measure=indicator.baseline_asset_measure, departments=departments, categories=categories
+    )
+    indicator.baseline_value = baseline.value
+    indicator.baseline_source_note = baseline.note
+    indicator.baseline_computed_at = timezone.now()
+
+
+def _validate_indicator(indicator: Indicator) -> None:
+    if indicator.baseline_source == Indicator.BaselineSource.ASSETS and not indicator.baseline_asset_measure:
+        raise ValidationError({"baseline_asset_measure": "Choose what to compute from the assets."})
+    indicator.full_clean()
+
+
+@transaction.atomic
+def indicator_create(
+    *,
+    outcome: Outcome,
+    actor,
+    baseline_departments: Iterable[Department] = (),
+    baseline_categories: Iterable[AssetCategory] = (),
+    **fields,
+) -> Indicator:
+    """Add an indicator; with baseline_source 'assets' the baseline is computed here, not taken from input."""
+    if not selectors.can_edit_outcome(user=actor, outcome=outcome):
+        raise NotAllowed("Only officials of the owner department may add indicators.")
+    unknown = set(fields) - set(INDICATOR_FIELDS)
+    if unknown:
+        raise TypeError(f"Not indicator fields: {sorted(unknown)}")
+    departments, categories = list(baseline_departments), list(baseline_categories)
+    indicator = Indicator(outcome=outcome, **fields)
+    if indicator.baseline_source == Indicator.BaselineSource.ASSETS:
+        if not indicator.baseline_asset_measure:
+            raise ValidationError({"baseline_asset_measure": "Choose what to compute from the assets."})
+        _apply_asset_baseline(indicator, departments, categories)
+    else:
+        departments, categories = [], []
+        indicator.baseline_asset_measure = ""
+        indicator.baseline_source_note = ""
+    _validate_indicator(indicator)
+    indicator.save()
+    indicator.baseline_departments.set(departments)
+    indicator.baseline_categories.set(categories)
+    _event(
+        outcome=outcome,
+        actor=actor,
+        action="indicator_created",
+        summary=f"Added indicator “{indicator.name}”: baseline {_plain(indicator.baseline_value)}, "
+        f"target {_plain(indicator.target_value)} {indicator.unit} by {indicator.target_date:%Y-%m-%d}",
+        data={
+            "indicator": indicator.pk,
+            "baseline_source": indicator.baseline_source,
+            "baseline_note": indicator.baseline_source_note,
+        },
+    )
+    return indicator
+
+
+@transaction.atomic
+def indicator_update(
+    *,
+    indicator: Indicator,
+    actor,
+    baseline_departments: Iterable[Department] | None = None,
+    baseline_categories: Iterable[AssetCategory] | None = None,
+    **fields,
+) -> Indicator:
+    """Change an indicator. A computed baseline is recomputed only when its selection changes (a baseline is
+    a fixed reference point; the asset register moves on after the baseline period)."""
+    indicator = Indicator.objects.select_for_update().select_related("outcome").get(pk=indicator.pk)
+    if not selectors.can_edit_outcome(user=actor, outcome=indicator.outcome):
+        raise NotAllowed("Only officials of the owner department may edit indicators.")
+    unknown = set(fields) - set(INDICATOR_FIELDS)
+    if unknown:
+        raise TypeError(f"Not indicator fields: {sorted(unknown)}")
+    old_departments = set(indicator.baseline_departments.values_list("pk", flat=True))
+    old_categories = set(indicator.baseline_categories.values_list("pk", flat=True))
+    departments = list(baseline_departments) if baseline_departments is not None else None
+    categories = list(baseline_categories) if baseline_categories is not None else None
+    changes = {}
+    for name, value in fields.items():
+        old = getattr(indicator, name)
+        if old != value:
+            changes[name] = [_plain(old), _plain(value)]
+            setattr(indicator, name, value)
+    if indicator.baseline_source == Indicator.BaselineSource.ASSETS:
+        if departments is None:
+            departments = list(Department.objects.filter(pk__in=old_departments))
+        if categories is None:
+            categories = list(AssetCategory.objects.filter(pk__in=old_categories))
+        selection_changed = (
+            {d.pk for d in departments} != old_departments
+            or {c.pk for c in categories} != old_categories
+            or "baseline_source" in changes
+            or "baseline_asset_measure" in changes
+        )
+        if not indicator.baseline_asset_measure:
+            raise ValidationError({"baseline_asset_measure": "Choose what to compute from the assets."})
+        if selection_changed:
+            old_value = (
+                indicator.baseline_value if "baseline_value" not in changes else changes["baseline_value"][0]
+            )
+            _apply_asset_baseline(indicator, departments, categories)
+            changes["baseline_value"] = [_plain(old_value), _plain(indicator.baseline_value)]
+        elif "baseline_value" in changes:
+            # A computed baseline is not typed over: keep the stored figure.
+            indicator.baseline_value = Decimal(changes.pop("baseline_value")[0])
+    else:
+        departments, categories = [], []
+        indicator.baseline_asset_measure = ""
+        indicator.baseline_source_note = ""
+        indicator.baseline_computed_at = None
+    _validate_indicator(indicator)
+    indicator.save()
+    if {d.pk for d in departments} != old_departments:
+        indicator.baseline_departments.set(departments)
+        changes["baseline_departments"] = [sorted(old_departments), sorted(d.pk for d in departments)]
+    if {c.pk for c in categories} != old_categories:
+        indicator.baseline_categories.set(categories)
+        changes["baseline_categories"] = [sorted(old_categories), sorted(c.pk for c in categories)]
+    if changes:
+        action = "indicator_retired" if changes.get("is_retired") == [False, True] else "indicator_updated"
+        _event(
+            outcome=indicator.outcome,
+            actor=actor,
+            action=action,
+            summary=f"Indicator “{indicator.name}”: changed {', '.join(changes)}",
+            data={"indicator": indicator.pk, "changes": changes},
+        )
+    return indicator
+
+
+# --- Measurements ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def measurement_create(
+    *,
+    indicator: Indicator,
+    actor,
+    period: datetime.date,
+    value: Decimal,
+    source: str = "",
+    note: str = "",
+) -> Measurement:
+    outcome = indicator.outcome
+    if not selectors.can_record_measurements(user=actor, outcome=outcome):
+        raise NotAllowed("Only officials of the owner or a contributing department may record measurements.")
+    measurement = Measurement(
+        indicator=indicator, period=period, value=value, source=source, note=note, recorded_by=actor
+    )
+    measurement.full_clean()
+    measurement.save()
+    _event(
+        outcome=outcome,
+        actor=actor,
+        action="measurement_recorded",
+        summary=f"{indicator.name}: {_plain(value)} {indicator.unit} for {period:%Y-%m-%d}",
+        data={"indicator": indicator.pk, "measurement": measurement.pk, "period": period.isoformat()},
+    )
+    return measurement
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+
+
+def _cell_error(row: int, column: str, message: str) -> dict:
+    return {"row": row, "column": column, "message": message}
+
+
+def _read_table(content: bytes) -> pd.DataFrame:
+    # Every cell as text: numbers are parsed below with Decimal, never through float.
+    return pd.read_csv(
+        io.BytesIO(content), dtype=str, keep_default_na=False, skipinitialspace=True, encoding="utf-8-sig"
+    )
+
+
+def _parse_decimal(text: str) -> Decimal | None:
+    try:
+        value = Decimal(text.replace(" ", ""))
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+@transaction.atomic
+def measurement_import(*, outcome: Outcome, actor, content: bytes) -> ImportResult:
+    """Import measurements of an outcome's indicators from CSV; all rows or nothing.
+
+    Columns: indicator (its id or exact name), period (YYYY-MM-DD), value, and optionally source, note.
+    Rows are numbered as in a spreadsheet (the header is row 1). A row for a period that already has a
+    measurement corrects its value (counted as updated). Raises MeasurementImportInvalid with every bad cell.
+    """
+    if not selectors.can_record_measurements(user=actor, outcome=outcome):
+        raise NotAllowed("Only officials of the owner or a contributing department may record measurements.")
+    if len(content) > IMPORT_MAX_BYTES:
+        raise MeasurementImportInvalid(
+            [_cell_error(0, "", f"The file is larger than {IMPORT_MAX_BYTES // 1024 // 1024} MB.")]
+        )
+    try:
+        table = _read_table(content)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise MeasurementImportInvalid(
+            [_cell_error(0, "", f"The file is not a readable UTF-8 CSV table ({exc.__class__.__name__}).")]
+        ) from exc
+    table.columns = [str(c).strip().lower() for c in table.columns]
+    missing = [c for c in IMPORT_REQUIRED_COLUMNS if c not in table.columns]
+    if missing:
+        raise MeasurementImportInvalid([_cell_error(1, c, "This column is missing.") for c in missing])
+    if table.empty:
+        raise MeasurementImportInvalid([_cell_error(2, "", "The file has no data rows.")])
+    if len(table) > IMPORT_MAX_ROWS:
+        raise MeasurementImportInvalid(
+            [_cell_error(0, "", f"The file has {len(table)} rows; at most {IMPORT_MAX_ROWS} are allowed.")]
+        )
+    for column in IMPORT_OPTIONAL_COLUMNS:
+        if column not in table.columns:
+            table[column] = ""
+    table = table.apply(lambda col: col.str.strip())
+
+    indicators = list(outcome.indicators.select_related("outcome"))
+    by_id = {str(i.pk): i for i in indicators}
+    by_name = {i.name.casefold(): i for i in indicators}
+    existing = {(m.indicator_id, m.period): m for m in Measurement.objects.filter(indicator__outcome=outcome)}
+    # Vectorised date parsing; a cell that is not an ISO date becomes NaT and is reported below.
+    periods = pd.to_datetime(table["period"], format="%Y-%m-%d", errors="coerce")
+
+    errors: list[dict] = []
+    seen: dict[tuple[int, datetime.date], int] = {}
+    to_save: list[Measurement] = []
+    field_columns = {
+        "indicator": "indicator",
+        "period": "period",
+        "value": "value",
+        "source": "source",
+        "note": "note",
+    }
+    for position, record in enumerate(table.itertuples(index=False)):
+        row = position + 2
+        row_errors: list[dict] = []
+        indicator = by_id.get(record.indicator) or by_name.get(record.indicator.casefold())
+        if not record.indicator:
+            row_errors.append(_cell_error(row, "indicator", "The indicator is missing."))
+        elif indicator is None:
+            row_errors.append(
+                _cell_error(row, "indicator", f"“{record.indicator}” is not an indicator of this outcome.")
+            )
+        period = None
+        if not record.period:
+            row_errors.append(_cell_error(row, "period", "The period is missing."))
+        elif pd.isna(periods.iloc[position]):
+            row_errors.append(
+                _cell_error(row, "period", f"“{record.period}” is not a date; write it as YYYY-MM-DD.")
+            )
+        else:
+            period = periods.iloc[position].date()
+        value = None
+        if not record.value:
+            row_errors.append(_cell_error(row, "value", "The value is missing."))
+        else:
+            value = _parse_decimal(record.value)
+            if value is None:
+                row_errors.append(_cell_error(row, "value", f"“{record.value}” is not a number."))
+        if indicator is not None and period is not None:
+            key = (indicator.pk, period)
+            if key in seen:
+                row_errors.append(
+                    _cell_error(row, "period", f"Row {seen[key]} already gives this indicator and period.")
+                )
+            else:
+                seen[key] = row
+        if indicator is not None and period is not None and value is not None and not row_errors:
+            measurement = existing.get((indicator.pk, period)) or Measurement(
+                indicator=indicator, period=period
+            )
+            measurement.value = value
+            measurement.source = record.source
+            measurement.note = record.note
+            measurement.recorded_by = actor
+            try:
+                # The model's rules (retired indicator, period before the baseline, future, digits); uniqueness
+                # is handled by the upsert above and the FK is known to exist.
+                measurement.full_clean(
+                    exclude=["indicator"], validate_unique=False, validate_constraints=False
+                )
+            except ValidationError as exc:
+                for field, messages in exc.message_dict.items():
+                    column = field_columns.get(field, "indicator" if field == "__all__" else field)
+                    row_errors.extend(_cell_error(row, column, m) for m in messages)
+            else:
+                to_save.append(measurement)
+        errors.extend(row_errors)
+    if errors:
+        raise MeasurementImportInvalid(errors)
+
+    created = [m for m in to_save if m.pk is None]
+    updated = [m for m in to_save if m.pk is not None]
+    Measurement.objects.bulk_create(created)
+    if updated:
+        Measurement.objects.bulk_update(updated, ["value", "source", "note", "recorded_by"])
+    _event(
+        outcome=outcome,
+        actor=actor,
+        action="measurements_imported",
+        summary=f"Imported {len(created)} new and {len(updated)} corrected measurements from CSV",
+        data={
+            "created": len(created),
+            "updated": len(updated),
+            "rows": [
+                {"indicator": m.indicator_id, "period": m.period.isoformat(), "value": _plain(m.value)}
+                for m in to_save[:500]
+            ],
+        },
+    )
+    return ImportResult(created=len(created), updated=len(updated))
