@@ -31,3 +31,8 @@ app.conf.update(
 app.autodiscover_tasks()
 # Site-level tasks live outside the apps.
 app.conf.imports = ["config.tasks"]
+# Periodic: re-queue scenario runs stuck in queued/running past their deadline (finance/services/scenarios.py).
+app.conf.beat_schedule = {
+    **(app.conf.beat_schedule or {}),
+    "requeue-stuck-scenario-runs": {"task": "finance.tasks.requeue_stuck_scenario_runs", "schedule": 300.0},
+}

@@ -1,8 +1,304 @@
-"""Reads of scenario runs and the chosen financing scenario."""
+"""Reads of scenario runs: who may see and run them, the results page, the chosen need, the savings ledger.
 
-from decimal import Decimal
+Money leaves these functions as Decimal (currency units, nominal unless a key says 'discounted'/'npv').
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet, Sum
+
+from departments.models import Department, Membership
+from finance.models import (
+    FinancingChoice,
+    MonteCarloResult,
+    ScenarioCashFlow,
+    ScenarioRun,
+    ScenarioSummary,
+    SensitivityResult,
+)
+from finance.models.scenarios import Scenario
+
+CENT = Decimal("0.01")
+SCENARIO_ORDER = [s.value for s in Scenario]
+SCENARIO_LABELS = dict(Scenario.choices)
+
+
+def to_money(value: Any) -> Decimal:
+    """The one rounding rule at the boundary float → money: cents, banker's rounding."""
+    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_EVEN)
+
+
+# --- Who may see and do what ---------------------------------------------------------------------------------
+
+
+def _participating_department_ids(tender) -> set[int]:
+    ids = set(
+        Department.objects.filter(assets__tender_links__tender=tender).values_list("id", flat=True).distinct()
+    )
+    ids.add(tender.lead_department_id)
+    return ids
+
+
+def user_may_view_scenarios(*, user, tender) -> bool:
+    """Members (any role) of a participating department, central finance staff and superusers.
+
+    A tender's financing belongs to the departments that pay for it; unrelated departments do not see drafts.
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    return Membership.objects.filter(
+        Q(department_id__in=_participating_department_ids(tender))
+        | Q(department__kind=Department.Kind.CENTRAL_FINANCE, role=Membership.Role.FINANCE),
+        user=user,
+    ).exists()
+
+
+def user_may_run_scenarios(*, user, tender) -> bool:
+    """Officials and finance staff of a participating department, and central finance staff (not viewers)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    return Membership.objects.filter(
+        Q(
+            department_id__in=_participating_department_ids(tender),
+            role__in=[Membership.Role.OFFICIAL, Membership.Role.FINANCE],
+        )
+        | Q(department__kind=Department.Kind.CENTRAL_FINANCE, role=Membership.Role.FINANCE),
+        user=user,
+    ).exists()
+
+
+# --- Runs ------------------------------------------------------------------------------------------------------
+
+
+def scenario_run_list_for_tender(*, tender) -> QuerySet[ScenarioRun]:
+    return ScenarioRun.objects.filter(tender=tender).select_related("requested_by").defer("inputs")
+
+
+def result_run_id(run: ScenarioRun) -> int:
+    """The run whose stored rows hold this run's results (a reused run points to the one that computed)."""
+    return run.reused_from_id or run.pk
+
+
+def scenario_run_results(*, run: ScenarioRun) -> dict[str, Any]:
+    """Everything the results page and the exports show, in a constant number of queries (6)."""
+    source = result_run_id(run)
+    summaries = list(ScenarioSummary.objects.filter(run_id=source))
+    order = {s: i for i, s in enumerate(SCENARIO_ORDER)}
+    summaries.sort(key=lambda s: order.get(s.scenario, 99))
+
+    yearly: dict[str, dict[int, dict[str, Decimal]]] = defaultdict(lambda: defaultdict(dict))
+    years: set[int] = set()
+    for row in (
+        ScenarioCashFlow.objects.filter(run_id=source)
+        .exclude(budget_type="none")
+        .values("scenario", "fiscal_year", "budget_type")
+        .annotate(total=Sum("nominal"))
+        .order_by()
+    ):
+        yearly[row["scenario"]][row["fiscal_year"]][row["budget_type"]] = row["total"]
+        years.add(row["fiscal_year"])
+    years_sorted = sorted(years)
+    cash = {}
+    for scenario in SCENARIO_ORDER:
+        rows = []
+        cumulative = Decimal(0)
+        for year in years_sorted:
+            capex = yearly[scenario][year].get("capex", Decimal(0))
+            opex = yearly[scenario][year].get("opex", Decimal(0))
+            cumulative += capex + opex
+            rows.append(
+                {"year": year, "capex": capex, "opex": opex, "total": capex + opex, "cumulative": cumulative}
+            )
+        cash[scenario] = rows
+
+    departments: dict[str, dict[str, dict[str, Decimal]]] = defaultdict(dict)
+    for row in (
+        ScenarioCashFlow.objects.filter(run_id=source)
+        .values("department", "scenario")
+        .annotate(npv=Sum("discounted"), whole_life=Sum("nominal"))
+        .order_by()
+    ):
+        departments[row["department"]][row["scenario"]] = {"npv": row["npv"], "whole_life": row["whole_life"]}
+    names = dict(Department.objects.filter(code__in=list(departments)).values_list("code", "name"))
+    department_rows = [
+        {"code": code, "name": names.get(code, code), "by_scenario": departments[code]}
+        for code in sorted(departments, key=lambda c: names.get(c, c))
+    ]
+
+    npv_base = {s.scenario: s.npv for s in summaries}
+    tornado: dict[str, list[dict]] = defaultdict(list)
+    for sens in SensitivityResult.objects.filter(run_id=source):
+        base = npv_base.get(sens.scenario, Decimal(0))
+        tornado[sens.scenario].append(
+            {
+                "parameter": sens.parameter,
+                "low_value": sens.low_value,
+                "high_value": sens.high_value,
+                "npv_low": sens.npv_low,
+                "npv_high": sens.npv_high,
+                "npv_base": base,
+                "swing": abs(sens.npv_high - sens.npv_low),
+            }
+        )
+    for rows in tornado.values():
+        rows.sort(key=lambda r: r["swing"], reverse=True)
+    monte_carlo = sorted(
+        MonteCarloResult.objects.filter(run_id=source), key=lambda m: order.get(m.scenario, 99)
+    )
+    budget_fit = {s.scenario: s.data.get("budget_fit", []) for s in summaries}
+    return {
+        "source_run_id": source,
+        "summaries": summaries,
+        "cash": cash,
+        "years": years_sorted,
+        "departments": department_rows,
+        "tornado": dict(tornado),
+        "monte_carlo": monte_carlo,
+        "budget_fit": budget_fit,
+        "has_budget": any(budget_fit.values()),
+    }
+
+
+def scenario_run_diff(*, older: ScenarioRun, newer: ScenarioRun) -> dict[str, Any]:
+    """What changed between two runs: assumptions (old → new), asset and budget counts, NPV per scenario."""
+    a_old = older.inputs.get("assumptions", {})
+    a_new = newer.inputs.get("assumptions", {})
+    assumption_changes = [
+        {"name": key, "old": a_old.get(key), "new": a_new.get(key)}
+        for key in sorted(set(a_old) | set(a_new))
+        if a_old.get(key) != a_new.get(key)
+    ]
+    counts = []
+    for key, label in (
+        ("assets", "Bundled assets"),
+        ("catalogue", "Catalogue entries"),
+        ("budgets", "Budget rows"),
+    ):
+        old_n, new_n = len(older.inputs.get(key) or []), len(newer.inputs.get(key) or [])
+        if old_n != new_n or older.inputs.get(key) != newer.inputs.get(key):
+            counts.append({"label": label, "old": old_n, "new": new_n})
+    npv_old = dict(ScenarioSummary.objects.filter(run_id=result_run_id(older)).values_list("scenario", "npv"))
+    npv_new = dict(ScenarioSummary.objects.filter(run_id=result_run_id(newer)).values_list("scenario", "npv"))
+    npv_rows = []
+    for scenario in SCENARIO_ORDER:
+        old, new = npv_old.get(scenario), npv_new.get(scenario)
+        delta = new - old if old is not None and new is not None else None
+        npv_rows.append(
+            {"scenario": scenario, "label": SCENARIO_LABELS[scenario], "old": old, "new": new, "delta": delta}
+        )
+    return {
+        "assumption_changes": assumption_changes,
+        "input_changes": counts,
+        "npv": npv_rows,
+        "same_inputs": older.input_hash == newer.input_hash,
+    }
+
+
+# --- The chosen scenario -------------------------------------------------------------------------------------
+
+
+def financing_choice_for_tender(*, tender) -> FinancingChoice | None:
+    return FinancingChoice.objects.filter(tender=tender).select_related("run").first()
 
 
 def chosen_scenario_need(*, tender) -> dict[tuple[int, str], Decimal] | None:
-    """The chosen scenario's yearly cost to the city by (fiscal year, budget type), or None if none is chosen."""
-    return None
+    """The chosen scenario's yearly cost to the city by (fiscal year, budget type), or None if none is chosen.
+
+    Budget flows only (CapEx and OpEx, nominal currency units); the residual value is not a budget flow.
+    """
+    choice = financing_choice_for_tender(tender=tender)
+    if choice is None:
+        return None
+    rows = (
+        ScenarioCashFlow.objects.filter(run_id=result_run_id(choice.run), scenario=choice.scenario)
+        .exclude(budget_type="none")
+        .values("fiscal_year", "budget_type")
+        .annotate(total=Sum("nominal"))
+        .order_by()
+    )
+    return {(r["fiscal_year"], r["budget_type"]): r["total"] for r in rows}
+
+
+def _allocate_cents(total: Decimal, weights: dict[str, Decimal]) -> dict[str, Decimal]:
+    """Split `total` pro rata to `weights` in whole cents that add up exactly (largest remainder)."""
+    weight_sum = sum(weights.values(), Decimal(0))
+    if not weights or weight_sum <= 0:
+        return {}
+    cents = int((total * 100).to_integral_value(rounding=ROUND_HALF_EVEN))
+    raw = {k: Decimal(cents) * w / weight_sum for k, w in weights.items()}
+    floors = {k: int(v.to_integral_value(rounding="ROUND_FLOOR")) for k, v in raw.items()}
+    remainder = cents - sum(floors.values())
+    for key in sorted(raw, key=lambda k: (raw[k] - floors[k], k), reverse=True)[:remainder]:
+        floors[key] += 1
+    return {k: Decimal(v) / 100 for k, v in floors.items()}
+
+
+def savings_ledger(*, tender, run: ScenarioRun | None = None) -> dict[str, Any] | None:
+    """The city's share of the chosen scenario's projected savings against the status quo, per department and
+    year: savings of year t = status-quo budget cost − chosen-scenario budget cost (nominal; for shared savings
+    the partner's share is already a cost of the chosen scenario, so what remains is the city's).
+
+    Allocated back pro rata to each department's approved contributions to the tender; with none, pro rata to
+    the replacement value of the bundled assets each department owns. None if no scenario is chosen (or the
+    choice belongs to another run than `run`).
+    """
+    choice = financing_choice_for_tender(tender=tender)
+    if choice is None or (run is not None and result_run_id(choice.run) != result_run_id(run)):
+        return None
+    if choice.scenario == Scenario.STATUS_QUO:
+        return None
+    totals = defaultdict(lambda: defaultdict(Decimal))
+    for r in (
+        ScenarioCashFlow.objects.filter(
+            run_id=result_run_id(choice.run), scenario__in=[Scenario.STATUS_QUO, choice.scenario]
+        )
+        .exclude(budget_type="none")
+        .values("scenario", "fiscal_year")
+        .annotate(total=Sum("nominal"))
+        .order_by()
+    ):
+        totals[r["fiscal_year"]][r["scenario"]] = r["total"]
+
+    from finance.models import Contribution
+
+    weights = dict(
+        Contribution.objects.filter(tender=tender, status=Contribution.Status.APPROVED)
+        .values_list("budget_line__department__code")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    basis = "approved contributions"
+    if not weights:
+        basis = "replacement value of the bundled assets"
+        inputs = ScenarioRun.objects.filter(pk=choice.run_id).values_list("inputs", flat=True).first() or {}
+        asset_weights: dict[str, Decimal] = defaultdict(Decimal)
+        for asset in inputs.get("assets", []):
+            asset_weights[asset["department"]] += Decimal(str(asset["replacement_cost"]))
+        weights = dict(asset_weights)
+    names = dict(Department.objects.filter(code__in=list(weights)).values_list("code", "name"))
+    rows = []
+    per_department: dict[str, Decimal] = defaultdict(Decimal)
+    for year in sorted(totals):
+        saving = totals[year][Scenario.STATUS_QUO] - totals[year][choice.scenario]
+        shares = _allocate_cents(saving, weights)
+        for code, amount in shares.items():
+            per_department[code] += amount
+        rows.append({"year": year, "saving": saving, "shares": shares})
+    departments = sorted(weights, key=lambda c: names.get(c, c))
+    return {
+        "scenario": choice.scenario,
+        "scenario_label": SCENARIO_LABELS[choice.scenario],
+        "basis": basis,
+        "departments": [{"code": c, "name": names.get(c, c)} for c in departments],
+        "rows": [{**r, "cells": [r["shares"].get(c, Decimal(0)) for c in departments]} for r in rows],
+        "totals": [per_department[c] for c in departments],
+        "total": sum((r["saving"] for r in rows), Decimal(0)),
+    }

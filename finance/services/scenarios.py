@@ -1,0 +1,626 @@
+"""Writes of financing scenarios: assumptions, run requests, the job itself, choosing a scenario, the reaper.
+
+This is the only place that turns querysets into the engine's DataFrames and the engine's tables back into
+rows (DESIGN §10, "Pure engine"). A run is keyed by the sha256 of its canonical input snapshot, so the same
+inputs are computed once; results are written in one transaction, so a run is never half-stored.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+
+from departments.models import Asset, AssetCategory
+from finance.engine import Assumptions, EngineError, EngineResult, run_all
+from finance.engine.presets import DEFAULT_PROJECT_TYPE, OPTIMISM_BIAS_PRESETS
+from finance.exceptions_scenarios import NothingToRun, RunNotChoosable
+from finance.models import (
+    Contribution,
+    FinancingChoice,
+    MonteCarloResult,
+    ScenarioAssumptions,
+    ScenarioCashFlow,
+    ScenarioRun,
+    ScenarioSummary,
+    SensitivityResult,
+)
+from finance.models.scenarios import Scenario
+from finance.selectors.scenarios import to_money
+
+logger = logging.getLogger(__name__)
+
+SNAPSHOT_VERSION = 1
+# A message whose worker died this many times is given up (a poison input must not loop forever).
+MAX_ATTEMPTS = 3
+# Progress is written at most this often (seconds): a row update per Monte Carlo chunk would be wasteful.
+PROGRESS_THROTTLE = 0.2
+# Advisory-lock namespace (first key of pg_try_advisory_lock(int, int)) for scenario runs.
+_LOCK_NAMESPACE = 8_001
+
+# Model field -> engine Assumptions field (the rest have the same name).
+ENGINE_NAMES = {
+    "horizon_years": "horizon",
+    "contract_term_years": "contract_term",
+    "monte_carlo_draws": "draws",
+}
+MODEL_NAMES = {v: k for k, v in ENGINE_NAMES.items()}
+ASSUMPTION_FIELDS = [
+    "start_year",
+    "horizon_years",
+    "discount_rate",
+    "inflation",
+    "energy_escalation",
+    "optimism_bias",
+    "partner_cost_of_capital",
+    "partner_margin",
+    "contract_term_years",
+    "partner_savings_share",
+    "payment_at_risk_share",
+    "outcome_achievement",
+    "monte_carlo_draws",
+    "seed",
+]
+
+
+# --- Assumptions ---------------------------------------------------------------------------------------------
+
+
+def scenario_assumptions_defaults(*, tender) -> dict[str, Any]:
+    """Defaults for a new tender: the engine's documented defaults (one source of truth, docs/finance.md),
+    the tender's contract term, and next year as the first year (a tender procured now starts next year)."""
+    engine = Assumptions()
+    values: dict[str, Any] = {"project_type": DEFAULT_PROJECT_TYPE}
+    for name in ASSUMPTION_FIELDS:
+        value = getattr(engine, ENGINE_NAMES.get(name, name))
+        values[name] = Decimal(str(value)) if isinstance(value, float) else value
+    values["start_year"] = timezone.now().year + 1
+    values["contract_term_years"] = min(tender.contract_term_years, values["horizon_years"])
+    return values
+
+
+def scenario_assumptions_for(*, tender) -> ScenarioAssumptions:
+    """The tender's saved assumptions, or an unsaved instance holding the defaults."""
+    existing = ScenarioAssumptions.objects.filter(tender=tender).first()
+    return existing or ScenarioAssumptions(tender=tender, **scenario_assumptions_defaults(tender=tender))
+
+
+def engine_assumptions(values: dict[str, Any] | ScenarioAssumptions) -> Assumptions:
+    """Engine Assumptions from model values (Decimal rates become floats: the engine projects in float64)."""
+    if isinstance(values, ScenarioAssumptions):
+        values = {name: getattr(values, name) for name in ASSUMPTION_FIELDS}
+    kwargs = {}
+    for name in ASSUMPTION_FIELDS:
+        value = values.get(name)
+        if value is None:
+            continue
+        kwargs[ENGINE_NAMES.get(name, name)] = float(value) if isinstance(value, Decimal) else value
+    return Assumptions(**kwargs)
+
+
+def assumption_problems_by_field(values: dict[str, Any]) -> dict[str, list[str]]:
+    """The engine's own validation messages, keyed by the model field they are about (None: not one field).
+
+    The browser form shows exactly the sentences the engine would raise, so a user never meets two wordings.
+    """
+    out: dict[str, list[str]] = {}
+    for problem in engine_assumptions(values).problems():
+        engine_name = problem.split(" ", 1)[0]
+        field = MODEL_NAMES.get(engine_name, engine_name)
+        out.setdefault(field if field in ASSUMPTION_FIELDS else "__all__", []).append(problem)
+    return out
+
+
+def scenario_assumptions_save(*, tender, values: dict[str, Any], actor) -> ScenarioAssumptions:
+    """Create or update a tender's assumptions; raises EngineError listing every problem (nothing saved)."""
+    problems = assumption_problems_by_field(values)
+    if problems:
+        raise EngineError([p for ps in problems.values() for p in ps])
+    with transaction.atomic():
+        obj = ScenarioAssumptions.objects.select_for_update().filter(tender=tender).first()
+        if obj is None:
+            obj = ScenarioAssumptions(tender=tender, **scenario_assumptions_defaults(tender=tender))
+        before = {name: str(getattr(obj, name)) for name in ["project_type", *ASSUMPTION_FIELDS]}
+        for name in ["project_type", *ASSUMPTION_FIELDS]:
+            if name in values:
+                setattr(obj, name, values[name])
+        obj.updated_by = actor
+        obj.full_clean()
+        obj.save()
+        changed = {
+            name: [before[name], str(getattr(obj, name))]
+            for name in before
+            if before[name] != str(getattr(obj, name))
+        }
+        _tender_event(tender=tender, actor=actor, action="assumptions", comment=json.dumps(changed))
+    return obj
+
+
+def optimism_bias_presets() -> list[dict[str, Any]]:
+    """Green Book presets for the form: project type, label and CapEx upper/lower uplift (fractions)."""
+    return [
+        {
+            "project_type": p.project_type,
+            "label": p.description,
+            "upper": Decimal(str(p.capex_upper)),
+            "lower": Decimal(str(p.capex_lower)),
+        }
+        for p in OPTIMISM_BIAS_PRESETS.values()
+    ]
+
+
+def _tender_event(*, tender, actor, action: str, comment: str = "") -> None:
+    """Append to the tender's history (procurement's append-only TenderEvent), so financing changes show there."""
+    from procurement.models import TenderEvent
+
+    TenderEvent.objects.create(tender=tender, actor=actor, action=action[:32], comment=comment)
+
+
+# --- Inputs snapshot -------------------------------------------------------------------------------------------
+
+
+def scenario_inputs_snapshot(*, tender) -> dict[str, Any]:
+    """Everything the engine will see, as canonical JSON-able data (money as strings, sorted rows)."""
+    links = (
+        Asset.objects.filter(tender_links__tender=tender)
+        .values_list(
+            "department__code",
+            "external_ref",
+            "category__code",
+            "install_year",
+            "life_years",
+            "replacement_cost",
+            "maintenance_cost",
+            "energy_cost",
+            "tender_links__action",
+        )
+        .order_by()
+    )
+    assets = [
+        {
+            "asset_id": f"{dept}:{ref}",
+            "department": dept,
+            "category": cat,
+            "install_year": install,
+            "life_years": life,
+            "replacement_cost": str(repl),
+            "maintenance_cost": str(maint),
+            "energy_cost": str(energy),
+            "action": action,
+        }
+        for dept, ref, cat, install, life, repl, maint, energy, action in links
+    ]
+    assets.sort(key=lambda a: a["asset_id"])
+    categories = sorted({a["category"] for a in assets})
+    catalogue = [
+        {
+            "category": code,
+            "unit_cost": str(cost),
+            "life_years": life,
+            "maintenance_cost": str(maint),
+            "energy_cost": str(energy),
+        }
+        for code, cost, life, maint, energy in AssetCategory.objects.filter(code__in=categories)
+        .values_list(
+            "code",
+            "upgrade_unit_cost",
+            "upgrade_life_years",
+            "upgrade_maintenance_cost",
+            "upgrade_energy_cost",
+        )
+        .order_by("code")
+    ]
+    budgets = [
+        {"department": dept, "fiscal_year": year, "budget_type": btype, "amount": str(total)}
+        for dept, year, btype, total in Contribution.objects.filter(
+            tender=tender, status=Contribution.Status.APPROVED
+        )
+        .values_list("budget_line__department__code", "budget_line__fiscal_year", "budget_line__budget_type")
+        .annotate(total=Sum("amount"))
+        .order_by("budget_line__department__code", "budget_line__fiscal_year", "budget_line__budget_type")
+    ]
+    assumptions = scenario_assumptions_for(tender=tender)
+    return {
+        "version": SNAPSHOT_VERSION,
+        "assets": assets,
+        "catalogue": catalogue,
+        "assumptions": engine_assumptions(assumptions).to_dict(),
+        "project_type": assumptions.project_type,
+        "budgets": budgets,
+    }
+
+
+def input_hash(snapshot: dict[str, Any]) -> str:
+    """sha256 of the canonical JSON (sorted keys, no spaces): equal inputs give equal hashes."""
+    canonical = json.dumps(snapshot, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def engine_frames(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """The engine's arguments from a snapshot (run_all(**engine_frames(snapshot)))."""
+    from finance.engine.inputs import ASSET_COLUMNS, BUDGET_COLUMNS, CATALOGUE_COLUMNS
+
+    assets = pd.DataFrame.from_records(snapshot["assets"], columns=list(ASSET_COLUMNS))
+    for col in ("replacement_cost", "maintenance_cost", "energy_cost"):
+        assets[col] = assets[col].astype(float)
+    catalogue = pd.DataFrame.from_records(snapshot["catalogue"], columns=list(CATALOGUE_COLUMNS))
+    for col in ("unit_cost", "maintenance_cost", "energy_cost"):
+        catalogue[col] = catalogue[col].astype(float)
+    budgets = None
+    if snapshot.get("budgets"):
+        budgets = pd.DataFrame.from_records(snapshot["budgets"], columns=list(BUDGET_COLUMNS))
+        budgets["amount"] = budgets["amount"].astype(float)
+    return {
+        "assets": assets,
+        "catalogue": catalogue,
+        "assumptions": Assumptions.from_mapping(snapshot["assumptions"]),
+        "budgets": budgets,
+    }
+
+
+# --- Requesting a run --------------------------------------------------------------------------------------------
+
+
+def scenario_run_request(*, tender, actor, enqueue: bool = True) -> ScenarioRun:
+    """Ask for the four scenarios of a tender with its current inputs.
+
+    - same inputs as a run still queued or running for this tender: that run (one computation);
+    - same inputs as a stored succeeded run: a new run that points to it (reused_from), succeeded at once;
+    - otherwise a queued run, sent to the `scenarios` queue once this transaction commits.
+    """
+    from procurement.models import Tender
+
+    with transaction.atomic():
+        # Lock the tender row: two simultaneous requests for the same tender are serialised here, so the second
+        # sees the first's queued run and does not start a second computation of the same inputs.
+        tender = Tender.objects.select_for_update().get(pk=tender.pk)
+        snapshot = scenario_inputs_snapshot(tender=tender)
+        if not snapshot["assets"]:
+            raise NothingToRun("This tender bundles no assets yet: add assets before running the scenarios.")
+        digest = input_hash(snapshot)
+        in_flight = ScenarioRun.objects.filter(
+            tender=tender,
+            input_hash=digest,
+            status__in=[ScenarioRun.Status.QUEUED, ScenarioRun.Status.RUNNING],
+        ).first()
+        if in_flight is not None:
+            return in_flight
+        computed = (
+            ScenarioRun.objects.filter(
+                input_hash=digest, status=ScenarioRun.Status.SUCCEEDED, reused_from__isnull=True
+            )
+            .defer("inputs")
+            .first()
+        )
+        now = timezone.now()
+        run = ScenarioRun(tender=tender, requested_by=actor, input_hash=digest, inputs=snapshot)
+        if computed is not None:
+            run.status = ScenarioRun.Status.SUCCEEDED
+            run.progress = 100
+            run.reused_from = computed
+            run.summary = computed.summary
+            run.started_at = run.finished_at = now
+        run.full_clean()
+        run.save()
+        _tender_event(
+            tender=tender,
+            actor=actor,
+            action="scenario_run",
+            comment=f"run {run.pk}" + (f" reuses run {computed.pk}" if computed else " queued"),
+        )
+        if computed is None and enqueue:
+            run_id = run.pk
+            transaction.on_commit(lambda: scenario_run_enqueue(run_id=run_id))
+    return run
+
+
+def scenario_run_enqueue(*, run_id: int) -> None:
+    from finance.tasks import run_scenarios
+
+    run_scenarios.delay(run_id)
+
+
+# --- Executing a run (called by the task) ----------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _run_lock(run_id: int, *, wait: float = 5.0) -> Iterator[bool]:
+    """Hold a PostgreSQL session advisory lock on the run while computing it.
+
+    Why: a run may be delivered twice (redelivery after a worker died, or the reaper re-queuing it). A live
+    computation holds the lock, so a second delivery skips; a dead worker's connection closes and the lock goes
+    with it, so its redelivery may take over a run left 'running'. Waits briefly because the server notices a
+    killed process's closed connection a moment after the broker redelivers its message. On SQLite (embedded,
+    single process, tasks inline) there is no second process to exclude.
+    """
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    deadline = time.monotonic() + wait
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_LOCK_NAMESPACE, run_id])
+            acquired = bool(cursor.fetchone()[0])
+            if acquired or time.monotonic() >= deadline:
+                break
+            time.sleep(0.1)
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            with contextlib.suppress(Exception), connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_NAMESPACE, run_id])
+
+
+def run_is_being_computed(run_id: int) -> bool:
+    """True if a live process holds the run's lock (PostgreSQL only; False elsewhere)."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_LOCK_NAMESPACE, run_id])
+        if not cursor.fetchone()[0]:
+            return True
+        cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_NAMESPACE, run_id])
+    return False
+
+
+def _progress_writer(run_id: int):
+    """A throttled progress callback: one UPDATE at most every PROGRESS_THROTTLE seconds."""
+    # Test-only: seconds to sleep per progress report, so a reliability test can kill a worker mid-job.
+    delay = float(
+        getattr(settings, "SCENARIO_PROGRESS_DELAY", os.environ.get("SCENARIO_PROGRESS_DELAY", 0)) or 0
+    )
+    state = {"pct": -1, "at": 0.0}
+
+    def report(pct: int) -> None:
+        now = time.monotonic()
+        if pct > state["pct"] and (now - state["at"] >= PROGRESS_THROTTLE or pct - state["pct"] >= 25):
+            ScenarioRun.objects.filter(pk=run_id, status=ScenarioRun.Status.RUNNING).update(
+                progress=min(pct, 99)
+            )
+            state.update(pct=pct, at=now)
+        if delay:
+            time.sleep(delay)
+
+    return report
+
+
+def scenario_run_execute(run_id: int) -> ScenarioRun:
+    """Compute a queued (or abandoned running) run and store its results; idempotent and safe to run twice.
+
+    EngineError (bad inputs) ends the run failed with the engine's message. Other errors propagate to the task,
+    which retries transient database errors and marks the run failed otherwise.
+    """
+    with _run_lock(run_id) as acquired:
+        run = ScenarioRun.objects.get(pk=run_id)
+        if not acquired or run.status in (ScenarioRun.Status.SUCCEEDED, ScenarioRun.Status.FAILED):
+            return run  # another live process computes it, or it is done: nothing to do
+        # Conditional update: only a queued/running run is claimed (a finished one is never recomputed).
+        claimed = ScenarioRun.objects.filter(
+            pk=run_id, status__in=[ScenarioRun.Status.QUEUED, ScenarioRun.Status.RUNNING]
+        ).update(
+            status=ScenarioRun.Status.RUNNING,
+            started_at=timezone.now(),
+            progress=0,
+            attempts=F("attempts") + 1,
+        )
+        run.refresh_from_db()
+        if not claimed:
+            return run
+        if run.attempts > MAX_ATTEMPTS:
+            return scenario_run_mark_failed(
+                run_id=run_id,
+                message=f"Gave up after {MAX_ATTEMPTS} attempts: the worker stopped each time it ran this job.",
+            )
+        try:
+            result = run_all(**engine_frames(run.inputs), progress=_progress_writer(run_id))
+        except EngineError as exc:
+            return scenario_run_mark_failed(run_id=run_id, message="\n".join(exc.problems))
+        return _store_results(run_id=run_id, result=result)
+
+
+def scenario_run_mark_failed(*, run_id: int, message: str) -> ScenarioRun:
+    """End a run as failed with a message for the user; no result rows exist for a failed run."""
+    with transaction.atomic():
+        run = ScenarioRun.objects.select_for_update().get(pk=run_id)
+        if run.status == ScenarioRun.Status.SUCCEEDED:
+            return run
+        run.status = ScenarioRun.Status.FAILED
+        run.error_message = message
+        run.finished_at = timezone.now()
+        run.save(update_fields=["status", "error_message", "finished_at"])
+    return run
+
+
+def _num(value: Any) -> float | None:
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if f != f else f  # NaN -> None
+
+
+def _store_results(*, run_id: int, result: EngineResult) -> ScenarioRun:
+    """Write every result table and the final status in ONE transaction: a run is never half-stored."""
+    flows = (
+        result.cashflows.groupby(["scenario", "fiscal_year", "department", "budget_type"], sort=True)[
+            ["nominal", "discounted"]
+        ]
+        .sum()
+        .reset_index()
+    )
+    partner = {row["scenario"]: row for row in result.partner.to_dict("records")}
+    fit = result.budget_fit
+    data = result.to_dict(include_cashflows=False)
+    fit_by_scenario: dict[str, list[dict]] = {}
+    for row in data["budget_fit"]:
+        fit_by_scenario.setdefault(row["scenario"], []).append(
+            {k: v for k, v in row.items() if k != "scenario"}
+        )
+    with transaction.atomic():
+        # Lock the run: if another delivery stored results meanwhile, do not store them twice.
+        run = ScenarioRun.objects.select_for_update().get(pk=run_id)
+        if run.status == ScenarioRun.Status.SUCCEEDED:
+            return run
+        ScenarioCashFlow.objects.bulk_create(
+            [
+                ScenarioCashFlow(
+                    run_id=run_id,
+                    scenario=scenario,
+                    fiscal_year=int(year),
+                    department=dept,
+                    budget_type=btype,
+                    nominal=to_money(round(nominal, 2)),
+                    discounted=to_money(round(discounted, 2)),
+                )
+                for scenario, year, dept, btype, nominal, discounted in flows.itertuples(
+                    index=False, name=None
+                )
+            ],
+            batch_size=2000,
+        )
+        summaries = []
+        for row in data["summary"]:
+            scenario = row["scenario"]
+            p = partner.get(scenario, {})
+            shortfall = fit.loc[fit["scenario"] == scenario, "shortfall"].sum() if len(fit) else 0.0
+            irr = _num(p.get("partner_irr"))
+            share = _num(p.get("break_even_savings_share"))
+            summaries.append(
+                ScenarioSummary(
+                    run_id=run_id,
+                    scenario=scenario,
+                    npv=to_money(row["npv_cost"]),
+                    whole_life_cost=to_money(row["whole_life_cost"]),
+                    savings_vs_status_quo=to_money(row["savings_vs_status_quo"]),
+                    year0_capex=to_money(row["year0_capex"]),
+                    peak_yearly_cost=to_money(row["peak_yearly_cost"]),
+                    partner_npv=to_money(p["partner_npv"])
+                    if _num(p.get("partner_npv")) is not None
+                    else None,
+                    partner_irr=Decimal(str(round(irr, 6))) if irr is not None else None,
+                    bankable=bool(p["bankable"]) if p else None,
+                    break_even_share=Decimal(str(round(share, 6))) if share is not None else None,
+                    budget_shortfall=to_money(round(float(shortfall), 2)),
+                    data={
+                        "capex_nominal": row["capex_nominal"],
+                        "opex_nominal": row["opex_nominal"],
+                        "peak_year": row["peak_year"],
+                        "residual_value": row["residual_value"],
+                        "partner_investment": _num(p.get("partner_investment")),
+                        "annuity": _num(p.get("annuity")),
+                        "break_even_margin": _num(p.get("break_even_margin")),
+                        "budget_fit": fit_by_scenario.get(scenario, []),
+                    },
+                )
+            )
+        ScenarioSummary.objects.bulk_create(summaries)
+        SensitivityResult.objects.bulk_create(
+            [
+                SensitivityResult(
+                    run_id=run_id,
+                    scenario=row["scenario"],
+                    parameter=row["assumption"],
+                    low_value=row["low_value"],
+                    high_value=row["high_value"],
+                    npv_low=to_money(row["npv_low"]),
+                    npv_high=to_money(row["npv_high"]),
+                )
+                for row in data["tornado"]
+            ]
+        )
+        MonteCarloResult.objects.bulk_create(
+            [
+                MonteCarloResult(
+                    run_id=run_id,
+                    scenario=row["scenario"],
+                    p10=to_money(row["p10"]),
+                    p50=to_money(row["p50"]),
+                    p90=to_money(row["p90"]),
+                    probability_cheapest=row["probability_cheapest"],
+                    histogram={"mean": row["mean"]},
+                )
+                for row in data["montecarlo"]["percentiles"]
+            ]
+        )
+        npv = {row["scenario"]: row["npv_cost"] for row in data["summary"]}
+        run.summary = {
+            "npv": npv,
+            "cheapest": min(npv, key=npv.get) if npv else None,
+            "probabilities": data["montecarlo"]["probabilities"],
+        }
+        run.status = ScenarioRun.Status.SUCCEEDED
+        run.progress = 100
+        run.error_message = ""
+        run.finished_at = timezone.now()
+        run.save(update_fields=["summary", "status", "progress", "error_message", "finished_at"])
+    return run
+
+
+# --- Choosing ---------------------------------------------------------------------------------------------------
+
+
+def scenario_choose(*, run: ScenarioRun, scenario: str, actor) -> FinancingChoice:
+    """Record the tender's chosen financing scenario (from a succeeded run); its yearly need feeds approval."""
+    if scenario not in Scenario.values:
+        raise RunNotChoosable(f"{scenario!r} is not a financing scenario.")
+    with transaction.atomic():
+        run = ScenarioRun.objects.select_for_update().defer("inputs").get(pk=run.pk)
+        if run.status != ScenarioRun.Status.SUCCEEDED:
+            raise RunNotChoosable("Only a run that succeeded can be chosen: wait for it to finish.")
+        choice = FinancingChoice.objects.select_for_update().filter(tender_id=run.tender_id).first()
+        previous = f"{choice.scenario} of run {choice.run_id}" if choice else "none"
+        choice = choice or FinancingChoice(tender_id=run.tender_id)
+        choice.run = run
+        choice.scenario = scenario
+        choice.chosen_by = actor
+        choice.full_clean()
+        choice.save()
+        _tender_event(
+            tender=run.tender,
+            actor=actor,
+            action="financing_chosen",
+            comment=f"{Scenario(scenario).label} of run {run.pk} (was: {previous})",
+        )
+    return choice
+
+
+# --- The reaper -----------------------------------------------------------------------------------------------
+
+
+def scenario_runs_requeue_stuck(*, now=None) -> list[int]:
+    """Re-queue runs stuck in queued or running past their deadline (a lost message, a vanished worker).
+
+    Deadlines come from settings (seconds): SCENARIO_RUN_QUEUED_DEADLINE (default 600) and
+    SCENARIO_RUN_RUNNING_DEADLINE (default 960, past the task's hard time limit of 900 s, so no live task can
+    still hold it). A run whose lock is held by a live process is left alone. Re-queuing twice is harmless:
+    the job is idempotent.
+    """
+    now = now or timezone.now()
+    queued_after = timedelta(seconds=getattr(settings, "SCENARIO_RUN_QUEUED_DEADLINE", 600))
+    running_after = timedelta(seconds=getattr(settings, "SCENARIO_RUN_RUNNING_DEADLINE", 960))
+    stuck = ScenarioRun.objects.filter(
+        Q(status=ScenarioRun.Status.QUEUED, created_at__lt=now - queued_after)
+        | Q(status=ScenarioRun.Status.RUNNING, started_at__lt=now - running_after)
+    ).values_list("pk", flat=True)
+    requeued = []
+    for run_id in stuck:
+        if run_is_being_computed(run_id):
+            continue
+        logger.warning("re-queuing stuck scenario run %s", run_id)
+        scenario_run_enqueue(run_id=run_id)
+        requeued.append(run_id)
+    return requeued

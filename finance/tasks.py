@@ -1,0 +1,45 @@
+"""Celery tasks of the finance app: thin wrappers around services (queue `scenarios`, see config/celery_app.py).
+
+Reliability comes from late acknowledgement with reject-on-worker-lost (a killed worker's message is
+redelivered) and from the service being idempotent (a finished run is never recomputed, a run being computed
+by a live process is not computed twice).
+"""
+
+from celery import Task, shared_task
+from django.db import InterfaceError, OperationalError
+
+
+class ScenarioRunTask(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        """Retries exhausted or an unexpected error: the user sees a failed run with the reason. (Bad inputs never
+        get here: the service ends such a run failed with the engine's own message.)"""
+        from finance.services.scenarios import scenario_run_mark_failed
+
+        run_id = args[0] if args else kwargs.get("run_id")
+        if run_id is not None:
+            scenario_run_mark_failed(run_id=run_id, message=f"The computation stopped with an error: {exc}")
+
+
+@shared_task(
+    bind=True,
+    base=ScenarioRunTask,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    # Only transient database errors are worth retrying; an EngineError is not an exception here at all.
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=60,
+    max_retries=3,
+)
+def run_scenarios(self, run_id: int) -> str:
+    from finance.services.scenarios import scenario_run_execute
+
+    return scenario_run_execute(run_id).status
+
+
+@shared_task(bind=True, acks_late=True)
+def requeue_stuck_scenario_runs(self) -> list[int]:
+    """Periodic (celery beat, see config/celery_app.py): re-queue runs stuck past their deadline."""
+    from finance.services.scenarios import scenario_runs_requeue_stuck
+
+    return scenario_runs_requeue_stuck()
