@@ -205,6 +205,22 @@ class Release(models.Model):
     class Meta:
         ordering = ["date", "id"]
 
+    def __str__(self) -> str:
+        return self.release_id
+
+    # Published data is append-only: a stored release is never edited or deleted (DESIGN §3).
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            from procurement.publication.exceptions import ReleaseImmutable
+
+            raise ReleaseImmutable(f"release {self.release_id} is published and cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        from procurement.publication.exceptions import ReleaseImmutable
+
+        raise ReleaseImmutable(f"release {self.release_id} is published and cannot be deleted")
+
 
 class PartnerOrganisation(models.Model):
     """A supplier, operator or investor organisation that reads published tenders through the API."""

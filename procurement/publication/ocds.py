@@ -1,0 +1,319 @@
+"""The OCDS 1.1.5 release builder: plain data about a tender in, one release (a JSON-ready dict) out.
+
+No database access here: `procurement.publication.services.tender_snapshot` turns a tender into the plain
+snapshot described by `TenderSnapshot`, and this module maps it (docs/ocds.md is the mapping, in words).
+Internal workflow states (draft, submitted, approved) have no OCDS equivalent and are never emitted: the
+OCDS tender status comes from the publication event, not from the tender's internal status.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from decimal import Decimal
+from typing import Any, TypedDict
+
+# Release tags we write, per lifecycle action of a published tender.
+TAG_FOR_ACTION = {
+    "publish": "tender",
+    "amend": "tenderAmendment",
+    "award": "award",
+    "cancel": "tenderUpdate",
+}
+# OCDS tender.status after each action (codelist tenderStatus).
+TENDER_STATUS_FOR_ACTION = {
+    "publish": "active",
+    "amend": "active",
+    "award": "complete",
+    "cancel": "cancelled",
+}
+DOCUMENT_TYPE = {
+    "specification": "technicalSpecifications",
+    "outcome_specification": "evaluationCriteria",
+    "other": "tenderNotice",
+}
+BUDGET_TYPE_LABEL = {"capex": "CapEx", "opex": "OpEx"}
+
+
+class Department(TypedDict):
+    code: str
+    name: str
+
+
+class BudgetLine(TypedDict):
+    department_code: str
+    department_name: str
+    fiscal_year: int
+    budget_type: str  # "capex" | "opex"
+    amount: Decimal  # approved contributions of that department, year and type (currency, nominal)
+
+
+class ItemGroup(TypedDict):
+    category_code: str
+    category_name: str
+    unit: str
+    department_code: str
+    department_name: str
+    action: str
+    quantity: int
+
+
+class Document(TypedDict):
+    id: int
+    kind: str
+    title: str
+    content_type: str
+    uploaded_at: datetime.datetime
+
+
+class Target(TypedDict):
+    indicator_id: int
+    name: str
+    unit: str
+    definition: str
+    outcome_title: str
+    baseline_value: Decimal
+    baseline_period: datetime.date
+    target_value: Decimal
+    target_date: datetime.date
+    payment_weight: Decimal | None
+
+
+class Award(TypedDict):
+    supplier_name: str
+    value: Decimal | None
+    date: datetime.date | None
+
+
+class TenderSnapshot(TypedDict):
+    reference: str
+    title: str
+    description: str
+    currency: str
+    procurement_method: str
+    main_category: str
+    contract_term_years: int
+    tender_period_start: datetime.date | None
+    tender_period_end: datetime.date | None
+    lead_department: Department
+    budget_lines: list[BudgetLine]
+    item_groups: list[ItemGroup]
+    documents: list[Document]
+    targets: list[Target]
+    award: Award | None
+
+
+# --- JSON helpers -----------------------------------------------------------------------------------------
+
+
+def json_number(value: Decimal) -> int | float:
+    """OCDS amounts are JSON numbers. Money stays Decimal up to here; an integral amount is written as an int
+    and a cent amount as the shortest float that reads back as the same decimal (exact below 2**53 cents)."""
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def iso_datetime(value: datetime.datetime) -> str:
+    """UTC, fixed width (always microseconds): release dates then sort correctly as strings too."""
+    return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def day_start(day: datetime.date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def day_end(day: datetime.date) -> str:
+    return f"{day.isoformat()}T23:59:59Z"
+
+
+def canonical_json(data: Any) -> bytes:
+    """Canonical JSON (sorted keys, no whitespace, UTF-8): what the content hash is computed on."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def content_hash(data: Any) -> str:
+    return hashlib.sha256(canonical_json(data)).hexdigest()
+
+
+def department_party_id(code: str) -> str:
+    return f"department-{code}"
+
+
+# --- The builder ------------------------------------------------------------------------------------------
+
+
+def build_release(
+    *,
+    snapshot: TenderSnapshot,
+    ocid: str,
+    release_id: str,
+    date: datetime.datetime,
+    action: str,
+    city_name: str,
+    city_id: str = "city",
+) -> dict:
+    """One OCDS release for `action` (publish, amend, award, cancel) of the tender described by `snapshot`."""
+    tag = TAG_FOR_ACTION[action]
+    currency = snapshot["currency"]
+    buyer = {"id": city_id, "name": city_name}
+
+    parties: dict[str, dict] = {city_id: {"id": city_id, "name": city_name, "roles": ["buyer"]}}
+
+    def add_role(party_id: str, name: str, role: str) -> dict:
+        party = parties.setdefault(party_id, {"id": party_id, "name": name, "roles": []})
+        if role not in party["roles"]:
+            party["roles"].append(role)
+        return {"id": party_id, "name": name}
+
+    lead = snapshot["lead_department"]
+    procuring_entity = add_role(department_party_id(lead["code"]), lead["name"], "procuringEntity")
+
+    # planning.budget: the pooled budget, one breakdown line per contributing department, year and type.
+    total = sum((line["amount"] for line in snapshot["budget_lines"]), Decimal("0"))
+    breakdown = []
+    for line in sorted(
+        snapshot["budget_lines"], key=lambda x: (x["department_code"], x["fiscal_year"], x["budget_type"])
+    ):
+        party_id = department_party_id(line["department_code"])
+        add_role(party_id, line["department_name"], "funder")
+        source = add_role(party_id, line["department_name"], "sourceParty")
+        year = int(line["fiscal_year"])
+        breakdown.append(
+            {
+                "id": f"{line['department_code']}-{year}-{line['budget_type']}",
+                "description": (
+                    f"{line['department_name']}, fiscal year {year}, "
+                    f"{BUDGET_TYPE_LABEL.get(line['budget_type'], line['budget_type'])}"
+                ),
+                "amount": {"amount": json_number(line["amount"]), "currency": currency},
+                "period": {"startDate": f"{year}-01-01T00:00:00Z", "endDate": f"{year}-12-31T23:59:59Z"},
+                "sourceParty": source,
+            }
+        )
+    budget: dict[str, Any] = {
+        "id": "pooled-budget",
+        "description": "Pooled budget: the approved contributions of the participating departments.",
+        "amount": {"amount": json_number(total), "currency": currency},
+    }
+    if breakdown:
+        budget["budgetBreakdown"] = breakdown
+
+    status = TENDER_STATUS_FOR_ACTION[action]
+    tender: dict[str, Any] = {
+        "id": snapshot["reference"],
+        "title": snapshot["title"],
+        "status": status,
+        "procuringEntity": procuring_entity,
+        "value": {"amount": json_number(total), "currency": currency},
+        "procurementMethod": snapshot["procurement_method"],
+        "mainProcurementCategory": snapshot["main_category"],
+        "contractPeriod": {"durationInDays": int(snapshot["contract_term_years"]) * 365},
+    }
+    if snapshot["description"]:
+        tender["description"] = snapshot["description"]
+
+    items = []
+    for group in sorted(
+        snapshot["item_groups"], key=lambda g: (g["category_code"], g["department_code"], g["action"])
+    ):
+        items.append(
+            {
+                "id": f"{group['category_code']}-{group['department_code']}-{group['action']}",
+                "description": (
+                    f"{group['action'].capitalize()}: {group['category_name']} of {group['department_name']}"
+                ),
+                "quantity": int(group["quantity"]),
+                "unit": {"name": group["unit"]},
+            }
+        )
+    if items:
+        tender["items"] = items
+
+    period: dict[str, str] = {}
+    if snapshot["tender_period_start"]:
+        period["startDate"] = day_start(snapshot["tender_period_start"])
+    if snapshot["tender_period_end"]:
+        period["endDate"] = day_end(snapshot["tender_period_end"])
+    if period:
+        tender["tenderPeriod"] = period
+
+    documents = [
+        {
+            "id": str(doc["id"]),
+            "documentType": DOCUMENT_TYPE.get(doc["kind"], "tenderNotice"),
+            "title": doc["title"],
+            "format": doc["content_type"],
+            "datePublished": iso_datetime(doc["uploaded_at"]),
+            "language": "en",
+        }
+        for doc in sorted(snapshot["documents"], key=lambda d: d["id"])
+    ]
+    if documents:
+        tender["documents"] = documents
+
+    # Metrics extension: each targeted indicator is a metric with its baseline and target as observations.
+    targets = []
+    for target in sorted(snapshot["targets"], key=lambda t: t["indicator_id"]):
+        description = f"Outcome: {target['outcome_title']}."
+        if target["definition"]:
+            description += f" {target['definition']}"
+        if target["payment_weight"] is not None:
+            description += f" Weight in the outcome-linked payment: {target['payment_weight']} %."
+        unit = {"name": target["unit"]}
+        targets.append(
+            {
+                "id": f"indicator-{target['indicator_id']}",
+                "title": target["name"],
+                "description": description,
+                "observations": [
+                    {
+                        "id": "baseline",
+                        "measure": json_number(target["baseline_value"]),
+                        "unit": unit,
+                        "period": {"startDate": day_start(target["baseline_period"])},
+                    },
+                    {
+                        "id": "target",
+                        "measure": json_number(target["target_value"]),
+                        "unit": unit,
+                        "period": {"endDate": day_end(target["target_date"])},
+                    },
+                ],
+            }
+        )
+    if targets:
+        tender["targets"] = targets
+
+    release: dict[str, Any] = {
+        "ocid": ocid,
+        "id": release_id,
+        "date": iso_datetime(date),
+        "tag": [tag],
+        "initiationType": "tender",
+        "language": "en",
+        "buyer": buyer,
+        "planning": {"budget": budget},
+        "tender": tender,
+    }
+
+    award = snapshot["award"]
+    if action == "award" and award:
+        supplier = add_role(
+            f"supplier-{content_hash(award['supplier_name'])[:12]}", award["supplier_name"], "supplier"
+        )
+        entry: dict[str, Any] = {
+            "id": f"{snapshot['reference']}-award",
+            "status": "active",
+            "suppliers": [supplier],
+        }
+        if award["value"] is not None:
+            entry["value"] = {"amount": json_number(award["value"]), "currency": currency}
+        if award["date"]:
+            entry["date"] = day_start(award["date"])
+        release["awards"] = [entry]
+
+    release["parties"] = list(parties.values())
+    return release

@@ -1,0 +1,235 @@
+"""Reads of published data. `tender_list_published` is THE definition of "published" (API, pages, tests)."""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+from functools import cache
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from procurement.models import ClarificationQuestion, Release, Tender
+from procurement.publication.validation import EXTENSION_URLS
+
+# Internal states (draft, submitted, approved) are never public, even if a release somehow existed.
+PUBLIC_STATUSES = (Tender.Status.PUBLISHED, Tender.Status.AWARDED, Tender.Status.CANCELLED)
+OCDS_STATUS_FOR_TENDER_STATUS = {
+    Tender.Status.PUBLISHED: "active",
+    Tender.Status.AWARDED: "complete",
+    Tender.Status.CANCELLED: "cancelled",
+}
+
+
+def tender_list_published() -> QuerySet[Tender]:
+    """Tenders the public may see: those with at least one OCDS release and a public status.
+
+    A cancelled tender stays public if it was published before (its `tenderUpdate` release says cancelled);
+    one cancelled before publication has no release and stays invisible.
+    """
+    return Tender.objects.filter(
+        Exists(Release.objects.filter(tender=OuterRef("pk"))), status__in=PUBLIC_STATUSES
+    )
+
+
+def tender_list_published_with_latest() -> QuerySet[Tender]:
+    """Published tenders annotated with the id of their latest release (one query, no per-row lookups)."""
+    latest = Release.objects.filter(tender=OuterRef("pk")).order_by("-date", "-id").values("id")[:1]
+    return (
+        tender_list_published().select_related("lead_department").annotate(latest_release_id=Subquery(latest))
+    )
+
+
+def tender_get_published(*, reference: str) -> Tender | None:
+    return tender_list_published().select_related("lead_department").filter(reference=reference).first()
+
+
+def release_list_published() -> QuerySet[Release]:
+    """Every release of a published tender: the change feed."""
+    return Release.objects.filter(tender__in=tender_list_published())
+
+
+def release_list_for_tender(*, tender: Tender) -> list[Release]:
+    return list(tender.releases.order_by("date", "id"))
+
+
+def releases_etag(releases: list[Release] | QuerySet) -> str:
+    """ETag of a set of releases: derived from their stored content hashes, no rendering needed."""
+    digest = hashlib.sha256()
+    for content_hash in releases:
+        digest.update(content_hash.encode("ascii"))
+    return digest.hexdigest()
+
+
+def tender_releases_etag(*, tender: Tender) -> str | None:
+    hashes = list(tender.releases.order_by("date", "id").values_list("content_hash", flat=True))
+    return releases_etag(hashes) if hashes else None
+
+
+def _publisher() -> dict:
+    return {"name": settings.CITY_NAME}
+
+
+def release_package(*, releases: list[dict], uri: str) -> dict:
+    published = max((r["date"] for r in releases), default=timezone.now().isoformat())
+    return {
+        "uri": uri,
+        "version": "1.1",
+        "publishedDate": published,
+        "publisher": _publisher(),
+        "extensions": EXTENSION_URLS,
+        "releases": releases,
+    }
+
+
+@cache
+def _merger():
+    import ocdsmerge
+
+    from procurement.publication.validation import release_schema
+
+    return ocdsmerge.Merger(schema=release_schema())
+
+
+def compiled_release(*, releases: list[dict]) -> dict:
+    """Merge releases per OCDS rules (ocdsmerge with our patched schema)."""
+    return _merger().create_compiled_release(sorted(releases, key=lambda r: r["date"]))
+
+
+def record_package(*, tender: Tender, uri: str, releases: list[Release] | None = None) -> dict:
+    """The compiled record of a tender: all its releases plus the compiled release."""
+    releases = releases if releases is not None else release_list_for_tender(tender=tender)
+    data = [r.data for r in releases]
+    record = {"ocid": releases[0].ocid, "releases": data, "compiledRelease": compiled_release(releases=data)}
+    return {
+        "uri": uri,
+        "version": "1.1",
+        "publishedDate": data[-1]["date"],
+        "publisher": _publisher(),
+        "extensions": EXTENSION_URLS,
+        "records": [record],
+    }
+
+
+def latest_release(*, tender: Tender) -> Release | None:
+    return tender.releases.order_by("-date", "-id").first()
+
+
+def pooled_budget_by_department(*, release: dict) -> list[dict]:
+    """The published pooled budget grouped by department, from a release's planning.budget breakdown.
+
+    Reads the published JSON, not the live contributions: the page shows exactly what was published.
+    """
+    breakdown = release.get("planning", {}).get("budget", {}).get("budgetBreakdown", [])
+    by_department: dict[str, dict] = {}
+    for line in breakdown:
+        party = line.get("sourceParty", {})
+        entry = by_department.setdefault(
+            party.get("id", ""), {"name": party.get("name", ""), "total": Decimal("0"), "lines": []}
+        )
+        amount = Decimal(str(line["amount"]["amount"]))
+        entry["total"] += amount
+        entry["lines"].append(
+            {"description": line.get("description", ""), "amount": amount, "id": line["id"]}
+        )
+    return sorted(by_department.values(), key=lambda d: (-d["total"], d["name"]))
+
+
+def questions_published(*, tender: Tender) -> QuerySet[ClarificationQuestion]:
+    """Answered questions: published to everyone (the asking organisation is not shown)."""
+    return tender.questions.filter(answered_at__isnull=False).order_by("asked_at", "id")
+
+
+def questions_for_partner(*, tender: Tender, organisation) -> QuerySet[ClarificationQuestion]:
+    """What a partner sees: every answered question plus its own unanswered ones."""
+    from django.db.models import Q
+
+    return tender.questions.filter(Q(answered_at__isnull=False) | Q(organisation=organisation)).order_by(
+        "asked_at", "id"
+    )
+
+
+def user_can_answer_questions(*, user, tender: Tender) -> bool:
+    """Officials of the lead department and finance staff of the central finance office answer questions."""
+    if user is None or not user.is_authenticated:
+        return False
+    from departments.models import Department, Membership
+
+    memberships = Membership.objects.filter(user=user)
+    return (
+        memberships.filter(department=tender.lead_department, role=Membership.Role.OFFICIAL).exists()
+        or memberships.filter(
+            department__kind=Department.Kind.CENTRAL_FINANCE, role=Membership.Role.FINANCE
+        ).exists()
+    )
+
+
+def questions_awaiting_answer(*, user) -> QuerySet[ClarificationQuestion]:
+    """Unanswered questions on published tenders this user may answer."""
+    from departments.models import Department, Membership
+
+    base = ClarificationQuestion.objects.filter(
+        answered_at__isnull=True, tender__in=tender_list_published()
+    ).select_related("tender", "organisation")
+    if user is None or not user.is_authenticated:
+        return base.none()
+    if Membership.objects.filter(
+        user=user, department__kind=Department.Kind.CENTRAL_FINANCE, role=Membership.Role.FINANCE
+    ).exists():
+        return base
+    led = Membership.objects.filter(user=user, role=Membership.Role.OFFICIAL).values("department")
+    return base.filter(tender__lead_department__in=led)
+
+
+def chosen_scenario(*, tender: Tender) -> dict | None:
+    """The chosen financing scenario's summary and the assumptions it ran on, or None."""
+    from finance.models import FinancingChoice, ScenarioAssumptions, ScenarioSummary
+
+    choice = FinancingChoice.objects.filter(tender=tender).first()
+    assumptions = ScenarioAssumptions.objects.filter(tender=tender).first()
+    summary = None
+    if choice is not None:
+        summary = ScenarioSummary.objects.filter(run_id=choice.run_id, scenario=choice.scenario).first()
+    if choice is None and assumptions is None:
+        return None
+    return {"choice": choice, "summary": summary, "assumptions": assumptions}
+
+
+ASSET_CSV_COLUMNS = [
+    "department",
+    "external_ref",
+    "name",
+    "category",
+    "action",
+    "area",
+    "latitude",
+    "longitude",
+    "install_year",
+    "life_years",
+    "replacement_cost",
+    "maintenance_cost",
+    "energy_cost",
+    "condition",
+]
+
+
+def tender_asset_rows(*, tender: Tender):
+    """The bundled asset inventory of a tender, as rows for the partners' CSV (streamed, in id order)."""
+    rows = tender.bundled_assets.order_by("id").values_list(
+        "asset__department__code",
+        "asset__external_ref",
+        "asset__name",
+        "asset__category__code",
+        "action",
+        "asset__area",
+        "asset__latitude",
+        "asset__longitude",
+        "asset__install_year",
+        "asset__life_years",
+        "asset__replacement_cost",
+        "asset__maintenance_cost",
+        "asset__energy_cost",
+        "asset__condition",
+    )
+    return rows.iterator(chunk_size=2000)
