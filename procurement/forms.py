@@ -1,0 +1,167 @@
+"""Browser forms of tender drafting. They check shapes; the rules live in procurement.services.tenders."""
+
+from __future__ import annotations
+
+from django import forms
+
+from departments.models import Department
+from outcomes.models import Indicator
+from procurement.models import Tender, TenderAsset, TenderDocument
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class TenderBasicsForm(forms.ModelForm):
+    """Step 1 (basics). On creation the lead department is one where the user is an official."""
+
+    lead_department = forms.ModelChoiceField(queryset=Department.objects.none(), label="Lead department")
+
+    class Meta:
+        model = Tender
+        fields = [
+            "title",
+            "description",
+            "lead_department",
+            "procurement_method",
+            "main_category",
+            "contract_term_years",
+            "tender_period_start",
+            "tender_period_end",
+            "currency",
+        ]
+        widgets = {
+            "tender_period_start": DATE,
+            "tender_period_end": DATE,
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+        labels = {"contract_term_years": "Contract term (years)"}
+
+    def __init__(self, *args, lead_departments=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # The lead department of an existing tender is fixed (its officials own the draft).
+            del self.fields["lead_department"]
+        else:
+            self.fields["lead_department"].queryset = lead_departments
+            if lead_departments is not None and len(lead_departments) == 1:
+                self.fields["lead_department"].initial = lead_departments[0]
+        self.fields["title"].error_messages["required"] = "Give the tender a title."
+
+    def clean_title(self):
+        title = self.cleaned_data["title"].strip()
+        if not title:
+            raise forms.ValidationError("Give the tender a title.")
+        return title
+
+    def clean_contract_term_years(self):
+        term = self.cleaned_data["contract_term_years"]
+        if term is not None and not 1 <= term <= 30:
+            raise forms.ValidationError("The contract term must be between 1 and 30 years.")
+        return term
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("tender_period_start"), data.get("tender_period_end")
+        if start and end and end < start:
+            self.add_error("tender_period_end", "The tender period cannot end before it starts.")
+        return data
+
+    def _post_clean(self):
+        # The service runs full_clean() on save; skip the ModelForm's own instance validation so errors are
+        # not reported twice (and lead_department need not be set on the instance here).
+        pass
+
+
+class AssetAddForm(forms.Form):
+    """Bulk add: either the ticked assets or every asset matching the current filter."""
+
+    action = forms.ChoiceField(choices=TenderAsset.Action.choices, initial=TenderAsset.Action.UPGRADE)
+    asset = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=())
+    scope = forms.ChoiceField(choices=[("selected", "Ticked assets"), ("filter", "All matching the filter")])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any integer is accepted here; the service decides what exists and what may be bundled.
+        self.fields["asset"].valid_value = lambda value: True
+
+    def clean(self):
+        data = super().clean()
+        if data.get("scope") == "selected" and not data.get("asset"):
+            raise forms.ValidationError("Tick at least one asset, or add all assets matching the filter.")
+        return data
+
+
+class OutcomeTargetForm(forms.Form):
+    indicator = forms.ModelChoiceField(
+        queryset=Indicator.objects.filter(is_retired=False).select_related("outcome"), required=False
+    )
+    target_value = forms.DecimalField(
+        max_digits=18, decimal_places=4, required=False, label="Contract target"
+    )
+    payment_weight = forms.DecimalField(
+        max_digits=5, decimal_places=2, required=False, min_value=0, max_value=100, label="Payment weight (%)"
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("indicator") and data.get("target_value") is None:
+            self.add_error("target_value", "Give the contract's target value for this indicator.")
+        if not data.get("indicator") and (
+            data.get("target_value") is not None or data.get("payment_weight") is not None
+        ):
+            self.add_error("indicator", "Choose the indicator this target is for.")
+        return data
+
+
+class BaseOutcomeTargetFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        seen = set()
+        weights = []
+        for form in self.forms:
+            indicator = form.cleaned_data.get("indicator")
+            if not indicator:
+                continue
+            if indicator.pk in seen:
+                raise forms.ValidationError(
+                    f"“{indicator.name}” is chosen twice; target each indicator once."
+                )
+            seen.add(indicator.pk)
+            if form.cleaned_data.get("payment_weight") is not None:
+                weights.append(form.cleaned_data["payment_weight"])
+        if weights and sum(weights) != 100:
+            raise forms.ValidationError(
+                f"Payment weights must add up to 100 % when any is set; they add up to {sum(weights)} %."
+            )
+
+
+OutcomeTargetFormSet = forms.formset_factory(OutcomeTargetForm, formset=BaseOutcomeTargetFormSet, extra=2)
+
+
+class DocumentForm(forms.ModelForm):
+    file = forms.FileField(help_text="pdf, docx, xlsx, odt, csv or txt; at most 10 MB.")
+
+    class Meta:
+        model = TenderDocument
+        fields = ["kind", "title"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = False
+        self.fields["title"].help_text = "Defaults to the file name."
+
+    def _post_clean(self):
+        pass
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Comment", max_length=5000)
+
+
+class TransitionForm(forms.Form):
+    action = forms.CharField(widget=forms.HiddenInput)
+    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    award_supplier_name = forms.CharField(required=False, max_length=200, label="Supplier")
+    award_value = forms.DecimalField(required=False, max_digits=18, decimal_places=2, label="Award value")
+    award_date = forms.DateField(required=False, widget=DATE, label="Award date")

@@ -1,0 +1,374 @@
+"""Browser views of tender drafting and the lifecycle. Thin: forms check shapes, services decide."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from departments.filters import AssetFilter
+from departments.models import Department, Membership
+from departments.selectors import asset_queryset_with_end_of_life
+from procurement import forms
+from procurement.exceptions import TenderError, TenderNotEditable, TransitionNotPermitted
+from procurement.models import Tender, TenderAsset
+from procurement.selectors import tenders as selectors
+from procurement.services import tenders as services
+
+BUNDLED_PAGE_SIZE = 50
+PICKER_PAGE_SIZE = 25
+STEPS = [
+    ("basics", "Basics", "procurement:tender-edit"),
+    ("assets", "Assets", "procurement:tender-assets"),
+    ("outcomes", "Outcomes", "procurement:tender-outcomes"),
+    ("documents", "Documents", "procurement:tender-documents"),
+    ("review", "Financing, budget and review", "procurement:tender-review"),
+]
+
+
+def _steps(tender: Tender, current: str) -> list[dict]:
+    return [
+        {"key": key, "label": label, "url": reverse(name, args=[tender.reference]), "current": key == current}
+        for key, label, name in STEPS
+    ]
+
+
+def _editable_or_403(request, tender: Tender) -> None:
+    if not selectors.can_edit(user=request.user, tender=tender):
+        if tender.status != Tender.Status.DRAFT:
+            raise PermissionDenied(
+                f"Only drafts can be changed; this tender is {tender.get_status_display()}."
+            )
+        raise PermissionDenied("Only officials of the lead department can change this draft.")
+
+
+def _show_error(request, error: TenderError) -> None:
+    messages.error(request, str(error))
+
+
+@login_required
+def tender_list(request):
+    tenders = selectors.tender_list_for_user(user=request.user)
+    status = request.GET.get("status", "")
+    if status in Tender.Status.values:
+        tenders = tenders.filter(status=status)
+    page = Paginator(tenders, 25).get_page(request.GET.get("page"))
+    lead_departments = selectors.user_roles(user=request.user).departments_with(Membership.Role.OFFICIAL)
+    return render(
+        request,
+        "procurement/tender_list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": Tender.Status.choices,
+            "can_create": bool(lead_departments),
+        },
+    )
+
+
+@login_required
+def tender_create(request):
+    lead_ids = selectors.user_roles(user=request.user).departments_with(Membership.Role.OFFICIAL)
+    if not lead_ids:
+        raise PermissionDenied("Only officials of a department can draft tenders.")
+    lead_departments = Department.objects.filter(pk__in=lead_ids)
+    form = forms.TenderBasicsForm(request.POST or None, lead_departments=lead_departments)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            tender = services.tender_create(actor=request.user, **data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        except TenderError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Draft {tender.reference} created. Now bundle its assets.")
+            return redirect("procurement:tender-assets", tender.reference)
+    return render(request, "procurement/tender_form.html", {"form": form, "tender": None})
+
+
+@login_required
+def tender_edit(request, reference):
+    tender = selectors.tender_get_for_user(user=request.user, reference=reference)
+    _editable_or_403(request, tender)
+    form = forms.TenderBasicsForm(request.POST or None, instance=tender)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.tender_update(tender=tender, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        except TenderError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Basics saved.")
+            return redirect("procurement:tender-assets", tender.reference)
+    return render(
+        request,
+        "procurement/tender_form.html",
+        {"form": form, "tender": tender, "steps": _steps(tender, "basics")},
+    )
+
+
+def _detail_context(request, tender: Tender) -> dict:
+    participating_qs = selectors.tender_participating_departments(tender=tender)
+    participating = list(participating_qs)
+    participating_ids = {d.pk for d in participating}
+    bundled = Paginator(selectors.tender_bundled_assets(tender=tender), BUNDLED_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return {
+        "tender": tender,
+        "participating": participating,
+        "summary": selectors.tender_asset_summary(tender=tender),
+        "bundled": bundled,
+        "outcomes": tender.targeted_outcomes.select_related("indicator", "indicator__outcome"),
+        "documents": tender.documents.all(),
+        "events": tender.events.select_related("actor"),
+        "comments": tender.comments.select_related("author"),
+        "actions": services.available_actions(tender=tender, actor=request.user),
+        "can_edit": selectors.can_edit(user=request.user, tender=tender),
+        "can_comment": selectors.can_comment(
+            user=request.user, tender=tender, participating=participating_ids
+        ),
+        "comment_form": forms.CommentForm(),
+        "steps": _steps(tender, "review") if tender.status == Tender.Status.DRAFT else None,
+    }
+
+
+@login_required
+def tender_detail(request, reference):
+    tender = selectors.tender_get_for_user(user=request.user, reference=reference)
+    context = _detail_context(request, tender)
+    if request.htmx and request.GET.get("page"):
+        return render(request, "procurement/_tender_bundled_assets.html", context)
+    return render(request, "procurement/tender_detail.html", context)
+
+
+@login_required
+def tender_review(request, reference):
+    tender = selectors.tender_get_for_user(user=request.user, reference=reference)
+    context = _detail_context(request, tender)
+    context["review"] = True
+    context["problems"] = selectors.tender_readiness_problems(tender=tender)
+    if tender.status == Tender.Status.DRAFT:
+        from finance.selectors import tender_funding_problems
+
+        context["problems"] += list(tender_funding_problems(tender=tender, stage="submit"))
+    return render(request, "procurement/tender_detail.html", context)
+
+
+@login_required
+def tender_assets(request, reference):
+    tender = selectors.tender_get_for_user(user=request.user, reference=reference)
+    _editable_or_403(request, tender)
+    params = request.POST if request.method == "POST" else request.GET
+    in_other = TenderAsset.objects.filter(asset=OuterRef("pk"), active=True).exclude(tender=tender)
+    in_this = TenderAsset.objects.filter(asset=OuterRef("pk"), tender=tender)
+    asset_filter = AssetFilter(
+        params,
+        queryset=asset_queryset_with_end_of_life().annotate(
+            in_other=Exists(in_other), in_this=Exists(in_this)
+        ),
+    )
+    add_form = forms.AssetAddForm(request.POST or None)
+    if request.method == "POST":
+        if "remove" in request.POST:
+            ids = [int(x) for x in request.POST.getlist("remove") if x.isdigit()]
+            try:
+                removed = services.tender_assets_remove(tender=tender, asset_ids=ids, actor=request.user)
+            except TenderError as error:
+                _show_error(request, error)
+            else:
+                messages.success(request, f"{removed} asset(s) removed.")
+            return redirect("procurement:tender-assets", tender.reference)
+        if add_form.is_valid() and asset_filter.is_valid():
+            data = add_form.cleaned_data
+            assets = asset_filter.qs
+            if data["scope"] == "selected":
+                assets = assets.model.objects.filter(pk__in=data["asset"])
+            try:
+                added = services.tender_assets_add(
+                    tender=tender, assets=assets.order_by(), action=data["action"], actor=request.user
+                )
+            except TenderError as error:
+                _show_error(request, error)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, f"{added} asset(s) added to {tender.reference}.")
+                return redirect(
+                    reverse("procurement:tender-assets", args=[tender.reference]) + _filter_query(params)
+                )
+        elif add_form.errors:
+            messages.error(request, " ".join(e for errors in add_form.errors.values() for e in errors))
+    results = Paginator(
+        asset_filter.qs if asset_filter.is_valid() else asset_filter.queryset.none(), PICKER_PAGE_SIZE
+    )
+    context = {
+        "tender": tender,
+        "filter": asset_filter,
+        "results": results.get_page(params.get("page")),
+        "add_form": add_form,
+        "summary": selectors.tender_asset_summary(tender=tender),
+        "bundled": Paginator(selectors.tender_bundled_assets(tender=tender), BUNDLED_PAGE_SIZE).get_page(
+            request.GET.get("bundled_page")
+        ),
+        "filter_query": _filter_query(params),
+        "filter_pairs": (_filter_query(params)[1:] + "&") if _filter_query(params) else "",
+        "steps": _steps(tender, "assets"),
+    }
+    if request.htmx and request.method == "GET":
+        return render(request, "procurement/_tender_asset_results.html", context)
+    return render(request, "procurement/tender_assets.html", context)
+
+
+def _filter_query(params) -> str:
+    """The asset filter's parameters as a query string, to keep the picker's filter across a redirect."""
+    from django.http import QueryDict
+
+    kept = QueryDict(mutable=True)
+    for name in AssetFilter.base_filters:
+        if params.get(name):
+            kept[name] = params.get(name)
+    return f"?{kept.urlencode()}" if kept else ""
+
+
+@login_required
+def tender_outcomes(request, reference):
+    tender = selectors.tender_get_for_user(user=request.user, reference=reference)
+    _editable_or_403(request, tender)
+    initial = [
+        {"indicator": o.indicator_id, "target_value": o.target_value, "payment_weight": o.payment_weight}
+        for o in tender.targeted_outcomes.all()
+    ]
+    formset = forms.OutcomeTargetFormSet(request.POST or None, initial=initial, prefix="outcomes")
+    if request.method == "POST" and formset.is_valid():
+        targets = [
+            services.OutcomeTarget(
+                indicator_id=f.cleaned_data["indicator"].pk,
+                target_value=f.cleaned_data["target_value"],
+                payment_weight=f.cleaned_data.get("payment_weight"),
+            )
+            for f in formset.forms
+            if f.cleaned_data.get("indicator")
+        ]
+        try:
+            services.tender_outcomes_set(tender=tender, targets=targets, actor=request.user)
+        except ValidationError as error:
+            formset._non_form_errors = formset.error_class(error.messages)
+        except TenderError as error:
+            formset._non_form_errors = formset.error_class([str(error)])
+        else:
+            messages.success(request, f"{len(targets)} targeted indicator(s) saved.")
+            return redirect("procurement:tender-documents", tender.reference)
+    return render(
+        request,
+        "procurement/tender_outcomes.html",
+        {"tender": tender, "formset": formset, "steps": _steps(tender, "outcomes")},
+    )
+
+
+@login_required
+def tender_documents(request, reference):
+    tender = selectors.tender_get_for_user(user=request.user, reference=reference)
+    editable = selectors.can_edit(user=request.user, tender=tender)
+    form = forms.DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        _editable_or_403(request, tender)
+        if form.is_valid():
+            try:
+                services.tender_document_add(
+                    tender=tender,
+                    kind=form.cleaned_data["kind"],
+                    title=form.cleaned_data["title"],
+                    uploaded_file=form.cleaned_data["file"],
+                    actor=request.user,
+                )
+            except TenderError as error:
+                for problem in error.problems or [error.message]:
+                    form.add_error("file", problem)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Document attached.")
+                return redirect("procurement:tender-documents", tender.reference)
+    return render(
+        request,
+        "procurement/tender_documents.html",
+        {
+            "tender": tender,
+            "form": form,
+            "documents": tender.documents.select_related("uploaded_by"),
+            "can_edit": editable,
+            "steps": _steps(tender, "documents") if tender.status == Tender.Status.DRAFT else None,
+        },
+    )
+
+
+@login_required
+def tender_document_download(request, reference, pk):
+    tender = selectors.tender_get_for_user(user=request.user, reference=reference)
+    document = get_object_or_404(tender.documents, pk=pk)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("The file is missing.") from error
+    return FileResponse(handle, as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1])
+
+
+@login_required
+@require_POST
+def tender_transition(request, reference):
+    tender = selectors.tender_get_for_user(user=request.user, reference=reference)
+    form = forms.TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The request was not understood; nothing changed.")
+        return redirect("procurement:tender-detail", tender.reference)
+    data = form.cleaned_data
+    try:
+        tender = services.tender_transition(
+            tender=tender,
+            action=data["action"],
+            actor=request.user,
+            comment=data["comment"],
+            award_supplier_name=data["award_supplier_name"],
+            award_value=data["award_value"],
+            award_date=data["award_date"],
+        )
+    except TransitionNotPermitted as error:
+        raise PermissionDenied(str(error)) from error
+    except TenderError as error:
+        _show_error(request, error)
+        if data["action"] == "submit":
+            return redirect("procurement:tender-review", tender.reference)
+    else:
+        messages.success(request, f"{tender.reference} is now {tender.get_status_display().lower()}.")
+    return redirect("procurement:tender-detail", tender.reference)
+
+
+@login_required
+@require_POST
+def tender_comment(request, reference):
+    tender = selectors.tender_get_for_user(user=request.user, reference=reference)
+    form = forms.CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.tender_comment_add(tender=tender, body=form.cleaned_data["body"], actor=request.user)
+        except TransitionNotPermitted as error:
+            raise PermissionDenied(str(error)) from error
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Comment added.")
+    else:
+        messages.error(request, "Write a comment first.")
+    return redirect(reverse("procurement:tender-detail", args=[tender.reference]) + "#comments")
+
+
+__all__ = ["TenderNotEditable"]
