@@ -7,8 +7,26 @@ register = template.Library()
 
 @register.inclusion_tag("finance/_tender_budget_panel.html", takes_context=True)
 def tender_budget_panel(context, tender):
-    """Pooled budget and contributions of a tender."""
-    return {"tender": tender, "user": context.get("user")}
+    """Pooled budget and contributions of a tender: table + SVG chart, funding gaps, contributions, events."""
+    from finance.selectors import budgets as sel
+    from finance.svg_budgets import pooled_budget_chart
+
+    user = context.get("user")
+    pooled = sel.pooled_budget(tender=tender)
+    return {
+        "tender": tender,
+        "user": user,
+        "pooled": pooled,
+        "chart": pooled_budget_chart(rows=pooled["rows"]),
+        "gaps": sel.funding_gaps(tender=tender, statuses=(sel.Status.APPROVED,)),
+        "requested_gaps": sel.funding_gaps(tender=tender, statuses=sel.HOLDING),
+        "need_source": sel.tender_need_source(tender=tender),
+        "override": sel.tender_override(tender=tender),
+        "contributions": sel.contribution_list_for_user(user=user).filter(tender=tender).order_by("id"),
+        "events": sel.budget_events(tender=tender)[:50],
+        "can_request": user is not None and sel.can_request_for(user=user, tender=tender),
+        "is_finance": user is not None and sel.is_finance_user(user=user),
+    }
 
 
 @register.inclusion_tag("finance/_tender_financing_panel.html", takes_context=True)

@@ -1,0 +1,98 @@
+"""Forms of the budget pages. They only shape input; every rule is in finance.services.budgets."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+
+from finance.models import BudgetLine, BudgetType
+from finance.selectors.budgets import manageable_departments
+
+MONEY_FIELD = {"max_digits": 18, "decimal_places": 2}
+
+
+class BudgetLineForm(forms.ModelForm):
+    class Meta:
+        model = BudgetLine
+        fields = ["department", "fiscal_year", "budget_type", "name", "amount", "currency", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = manageable_departments(user=user)
+        self.fields["fiscal_year"].min_value = 2000
+        self.fields["amount"].help_text = "EUR, nominal, for the whole fiscal year."
+
+    def clean_fiscal_year(self):
+        year = self.cleaned_data["fiscal_year"]
+        if not 2000 <= year <= 2100:
+            raise forms.ValidationError("Enter a year between 2000 and 2100.")
+        return year
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount is not None and amount < 0:
+            raise forms.ValidationError("The amount cannot be negative.")
+        return amount
+
+    def clean_currency(self):
+        return self.cleaned_data["currency"].upper()
+
+
+class BudgetLineImportForm(forms.Form):
+    file = forms.FileField(
+        help_text="CSV with columns department, fiscal_year, budget_type, amount (and optionally name, "
+        "currency, note). At most 2 MB."
+    )
+
+
+class ContributionRequestForm(forms.Form):
+    budget_line = forms.ModelChoiceField(queryset=BudgetLine.objects.none(), label="Budget line")
+    amount = forms.DecimalField(**MONEY_FIELD, help_text="EUR; it is held on the line until finance decides.")
+    comment = forms.CharField(required=False, widget=forms.TextInput)
+
+    def __init__(self, *args, lines, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["budget_line"].queryset = BudgetLine.objects.filter(pk__in=[line.pk for line, _ in lines])
+        labels = {
+            line.pk: f"{line} — {usage.available:,.2f} {line.currency} available" for line, usage in lines
+        }
+        self.fields["budget_line"].label_from_instance = lambda line: labels.get(line.pk, str(line))
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")])
+    comment = forms.CharField(required=False, max_length=2000)
+
+
+class TenderNeedForm(forms.Form):
+    fiscal_year = forms.IntegerField(min_value=2000, max_value=2100)
+    budget_type = forms.ChoiceField(choices=BudgetType.choices)
+    amount = forms.DecimalField(
+        **MONEY_FIELD, min_value=Decimal("0"), help_text="EUR needed that year (0 removes the entry)."
+    )
+
+
+class FundingOverrideForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+
+class QueueFilterForm(forms.Form):
+    department = forms.ModelChoiceField(queryset=None, required=False, empty_label="All departments")
+    fiscal_year = forms.IntegerField(required=False, min_value=2000, max_value=2100, label="Fiscal year")
+    tender = forms.CharField(required=False, label="Tender reference")
+
+    def __init__(self, *args, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
+
+
+class LineFilterForm(forms.Form):
+    department = forms.ModelChoiceField(queryset=None, required=False, empty_label="All departments")
+    fiscal_year = forms.IntegerField(required=False, min_value=2000, max_value=2100, label="Fiscal year")
+    budget_type = forms.ChoiceField(choices=[("", "All types"), *BudgetType.choices], required=False)
+
+    def __init__(self, *args, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments

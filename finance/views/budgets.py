@@ -1,0 +1,316 @@
+"""Budget pages: budget lines, CSV import, the approval queue, utilisation, and a tender's budget page.
+
+Thin: they read through finance.selectors.budgets, write through finance.services, and show FinanceError
+messages. 404 when the user may not see the object, 403 for a forbidden action on a visible one.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from departments.models import Department
+from finance.exceptions import BudgetImportInvalid, BudgetPermissionDenied, FinanceError
+from finance.forms_budgets import (
+    BudgetLineForm,
+    BudgetLineImportForm,
+    ContributionRequestForm,
+    DecisionForm,
+    FundingOverrideForm,
+    LineFilterForm,
+    QueueFilterForm,
+    TenderNeedForm,
+)
+from finance.selectors import budgets as sel
+from finance.services import budgets as services
+from finance.services.budget_import import budget_lines_import
+
+PAGE_SIZE = 25
+
+
+def _page(request: HttpRequest, qs):
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _querystring(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+# --- Budget lines --------------------------------------------------------------------------------------------
+
+
+@login_required
+def budget_line_list(request: HttpRequest) -> HttpResponse:
+    lines = sel.budget_line_list_for_user(user=request.user)
+    departments = Department.objects.filter(pk__in=lines.values("department_id"))
+    form = LineFilterForm(request.GET or None, departments=departments)
+    if form.is_valid():
+        if form.cleaned_data["department"]:
+            lines = lines.filter(department=form.cleaned_data["department"])
+        if form.cleaned_data["fiscal_year"]:
+            lines = lines.filter(fiscal_year=form.cleaned_data["fiscal_year"])
+        if form.cleaned_data["budget_type"]:
+            lines = lines.filter(budget_type=form.cleaned_data["budget_type"])
+    page = _page(request, sel.with_usage(lines))
+    for line in page:
+        line.usage = sel.LineUsage(
+            amount=line.amount, requested=line.requested_total, approved=line.approved_total
+        )
+    return render(
+        request,
+        "finance/budgetline_list.html",
+        {
+            "page": page,
+            "filter_form": form,
+            "querystring": _querystring(request),
+            "can_enter": sel.manageable_departments(user=request.user).exists(),
+        },
+    )
+
+
+@login_required
+def budget_line_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    line = get_object_or_404(sel.budget_line_list_for_user(user=request.user), pk=pk)
+    contributions = line.contributions.select_related(
+        "tender", "requested_by", "decided_by", "first_approved_by"
+    )
+    return render(
+        request,
+        "finance/budgetline_detail.html",
+        {
+            "line": line,
+            "usage": sel.line_usage(budget_line=line),
+            "contributions": contributions,
+            "events": sel.budget_events(budget_line=line)[:100],
+            "can_decide": sel.can_decide(user=request.user, budget_line=line),
+        },
+    )
+
+
+@login_required
+def budget_line_create(request: HttpRequest) -> HttpResponse:
+    if not sel.manageable_departments(user=request.user).exists():
+        raise PermissionDenied("Only finance staff enter budget lines.")
+    form = BudgetLineForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            line = services.budget_line_create(actor=request.user, **form.cleaned_data)
+        except BudgetPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from None
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Budget line {line} saved.")
+            return redirect("finance:budget-line-detail", pk=line.pk)
+    return render(request, "finance/budgetline_form.html", {"form": form})
+
+
+@login_required
+def budget_line_import(request: HttpRequest) -> HttpResponse:
+    if not sel.manageable_departments(user=request.user).exists():
+        raise PermissionDenied("Only finance staff import budget lines.")
+    form = BudgetLineImportForm(request.POST or None, request.FILES or None)
+    errors: list[dict] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = budget_lines_import(data=form.cleaned_data["file"].read(), actor=request.user)
+        except BudgetImportInvalid as exc:
+            errors = exc.errors
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, f"Imported: {result.created} line(s) created, {result.updated} updated."
+            )
+            return redirect("finance:budget-line-list")
+    return render(request, "finance/budgetline_import.html", {"form": form, "errors": errors})
+
+
+@login_required
+def budget_utilisation(request: HttpRequest) -> HttpResponse:
+    lines = sel.budget_line_list_for_user(user=request.user)
+    departments = Department.objects.filter(pk__in=lines.values("department_id"))
+    form = QueueFilterForm(request.GET or None, departments=departments)
+    year = department_id = None
+    if form.is_valid():
+        year = form.cleaned_data["fiscal_year"]
+        department_id = form.cleaned_data["department"].pk if form.cleaned_data["department"] else None
+    rows = sel.budget_utilisation(user=request.user, fiscal_year=year, department_id=department_id)
+    return render(request, "finance/budget_utilisation.html", {"rows": rows, "filter_form": form})
+
+
+# --- Approval queue ------------------------------------------------------------------------------------------
+
+
+@login_required
+def approval_queue(request: HttpRequest) -> HttpResponse:
+    if not sel.is_finance_user(user=request.user):
+        raise PermissionDenied("The approval queue is for finance staff.")
+    departments = (
+        Department.objects.all()
+        if sel.is_central_finance(user=request.user)
+        else Department.objects.filter(pk__in=sel.finance_department_ids(user=request.user))
+    )
+    form = QueueFilterForm(request.GET or None, departments=departments)
+    filters = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters["department_id"] = data["department"].pk if data["department"] else None
+        filters["fiscal_year"] = data["fiscal_year"]
+    queue = sel.approval_queue(user=request.user, **filters)
+    if form.is_valid() and form.cleaned_data["tender"]:
+        queue = queue.filter(Q(tender__reference__icontains=form.cleaned_data["tender"]))
+    page = _page(request, queue)
+    return render(
+        request,
+        "finance/contribution_queue.html",
+        {"page": page, "filter_form": form, "querystring": _querystring(request)},
+    )
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
+
+
+@login_required
+@require_POST
+def contribution_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    contribution = get_object_or_404(sel.contribution_list_for_user(user=request.user), pk=pk)
+    if not sel.can_decide(user=request.user, budget_line=contribution.budget_line):
+        raise PermissionDenied("Only finance staff of the line's department or central finance decide it.")
+    form = DecisionForm(request.POST)
+    error = ""
+    if not form.is_valid():
+        error = "Choose approve or reject."
+    else:
+        try:
+            contribution = services.contribution_decide(
+                contribution=contribution,
+                decision=form.cleaned_data["decision"],
+                comment=form.cleaned_data["comment"],
+                actor=request.user,
+            )
+        except FinanceError as exc:
+            error = str(exc)
+    contribution.refresh_from_db()
+    if request.htmx:
+        return render(
+            request,
+            "finance/_contribution_row.html",
+            {"c": contribution, "error": error, "done": not error, "next": request.POST.get("next", "")},
+            status=200,
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(
+            request,
+            f"Contribution {contribution.amount:,.2f} is now {contribution.get_status_display().lower()}.",
+        )
+    return redirect(_safe_next(request, reverse("finance:approval-queue")))
+
+
+# --- A tender's budget ---------------------------------------------------------------------------------------
+
+
+def _tender_for(request: HttpRequest, reference: str):
+    tender = sel.tender_list_for_user(user=request.user).filter(reference=reference).first()
+    if tender is None:
+        raise Http404("No such tender.")
+    return tender
+
+
+@login_required
+def tender_budget(request: HttpRequest, reference: str) -> HttpResponse:
+    """The tender's pooled budget, and the form with which the lead official requests contributions."""
+    tender = _tender_for(request, reference)
+    can_request = sel.can_request_for(user=request.user, tender=tender) and sel.tender_is_open(tender=tender)
+    lines = sel.lines_available_for_tender(tender=tender) if can_request else []
+    form = ContributionRequestForm(request.POST or None, lines=lines)
+    if request.method == "POST":
+        if not can_request:
+            raise PermissionDenied(
+                "Only officials of the lead department request contributions for an open tender."
+            )
+        if form.is_valid():
+            try:
+                contribution = services.contribution_request(
+                    tender=tender,
+                    budget_line=form.cleaned_data["budget_line"],
+                    amount=form.cleaned_data["amount"],
+                    comment=form.cleaned_data["comment"],
+                    actor=request.user,
+                )
+            except FinanceError as exc:
+                form.add_error("amount" if "available" in str(exc) else None, str(exc))
+            else:
+                messages.success(
+                    request, f"Requested {contribution.amount:,.2f} from {contribution.budget_line}."
+                )
+                return redirect("finance:contribution-request", reference=tender.reference)
+    return render(
+        request,
+        "finance/tender_budget.html",
+        {
+            "tender": tender,
+            "form": form if can_request else None,
+            "need_form": TenderNeedForm() if sel.can_set_need(user=request.user, tender=tender) else None,
+            "override_form": FundingOverrideForm()
+            if sel.can_override(user=request.user, tender=tender) and sel.tender_is_open(tender=tender)
+            else None,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def tender_need(request: HttpRequest, reference: str) -> HttpResponse:
+    tender = _tender_for(request, reference)
+    if not sel.can_set_need(user=request.user, tender=tender):
+        raise PermissionDenied("Only officials of the lead department or central finance enter the need.")
+    form = TenderNeedForm(request.POST)
+    if not form.is_valid():
+        for field, errs in form.errors.items():
+            messages.error(request, f"Need — {field}: {' '.join(errs)}")
+    else:
+        try:
+            services.tender_need_set(tender=tender, actor=request.user, **form.cleaned_data)
+        except FinanceError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Need saved.")
+    return redirect("finance:contribution-request", reference=tender.reference)
+
+
+@login_required
+@require_POST
+def tender_override(request: HttpRequest, reference: str) -> HttpResponse:
+    tender = _tender_for(request, reference)
+    if not sel.can_override(user=request.user, tender=tender):
+        raise PermissionDenied("Only central finance staff who did not submit the tender may override.")
+    form = FundingOverrideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the reason for the override.")
+    else:
+        try:
+            services.tender_funding_override(
+                tender=tender, reason=form.cleaned_data["reason"], actor=request.user
+            )
+        except (FinanceError, ValidationError) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, "Funding override recorded.")
+    return redirect("finance:contribution-request", reference=tender.reference)
