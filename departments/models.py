@@ -1,9 +1,11 @@
 """Departments, who belongs to them, and the assets they own."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 
@@ -96,10 +98,14 @@ class Asset(models.Model):
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     install_year = models.PositiveSmallIntegerField()
-    life_years = models.PositiveSmallIntegerField(help_text="Expected life, years.")
-    replacement_cost = models.DecimalField(**MONEY, help_text="Like-for-like replacement, per unit.")
-    maintenance_cost = models.DecimalField(**MONEY, help_text="Per year.")
-    energy_cost = models.DecimalField(**MONEY, help_text="Per year.")
+    life_years = models.PositiveSmallIntegerField(
+        help_text="Expected life, years.", validators=[MinValueValidator(1)]
+    )
+    replacement_cost = models.DecimalField(
+        **MONEY, help_text="Like-for-like replacement, per unit.", validators=[MinValueValidator(0)]
+    )
+    maintenance_cost = models.DecimalField(**MONEY, help_text="Per year.", validators=[MinValueValidator(0)])
+    energy_cost = models.DecimalField(**MONEY, help_text="Per year.", validators=[MinValueValidator(0)])
     condition = models.PositiveSmallIntegerField(
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
@@ -132,6 +138,16 @@ class Asset(models.Model):
 
     def __str__(self) -> str:
         return f"{self.external_ref} {self.name}".strip()
+
+    def clean(self) -> None:
+        # Not a database constraint: "this year" moves, a CHECK constraint cannot.
+        this_year = timezone.localdate().year
+        if self.install_year is not None and self.install_year > this_year:
+            raise ValidationError(
+                {
+                    "install_year": f"Install year {self.install_year} is in the future (this year is {this_year})."
+                }
+            )
 
     @property
     def end_of_life_year(self) -> int:
