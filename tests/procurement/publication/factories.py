@@ -40,9 +40,9 @@ def transition(tender: Tender, action: str, status: str, actor=None):
 def approved_tender(*, lead=None, partners=(), assets_per_department=2, **fields) -> Tender:
     """An approved tender of `lead` with `partners` departments pooling budget, assets and one outcome."""
     lead = lead or DepartmentFactory(code="transport", name="Transport")
+    fields.setdefault("status", Tender.Status.APPROVED)
     tender = TenderFactory(
         lead_department=lead,
-        status=Tender.Status.APPROVED,
         tender_period_start=datetime.date(2027, 3, 1),
         tender_period_end=datetime.date(2027, 5, 31),
         **fields,

@@ -1,0 +1,97 @@
+"""Filters of the published tender list and the release feed. Malformed values → 400 with a message."""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from outcomes.models import Outcome
+from procurement.models import Release, Tender, TenderAsset, TenderOutcome
+
+STATUS_CHOICES = [("active", "active"), ("complete", "complete"), ("cancelled", "cancelled")]
+TENDER_STATUS_FOR_OCDS = {
+    "active": Tender.Status.PUBLISHED,
+    "complete": Tender.Status.AWARDED,
+    "cancelled": Tender.Status.CANCELLED,
+}
+
+
+class DateOrDateTimeField(forms.CharField):
+    """An ISO 8601 date (2027-01-31, midnight UTC) or date-time (2027-01-31T12:00:00Z)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            parsed = parse_datetime(value)
+            if parsed is None:
+                day = parse_date(value)
+                if day is not None:
+                    parsed = datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            raise forms.ValidationError(
+                "Enter an ISO 8601 date (2027-01-31) or date-time (2027-01-31T12:00:00Z).", code="invalid"
+            )
+        if timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed, datetime.UTC)
+        return parsed
+
+
+class DateOrDateTimeFilter(django_filters.Filter):
+    field_class = DateOrDateTimeField
+
+
+class PublishedTenderFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=STATUS_CHOICES, method="filter_status")
+    department = django_filters.CharFilter(
+        method="filter_department", help_text="Department code: the lead or a funding department."
+    )
+    theme = django_filters.ChoiceFilter(choices=Outcome.Theme.choices, method="filter_theme")
+    category = django_filters.CharFilter(method="filter_category", help_text="Asset category code.")
+    published_since = DateOrDateTimeFilter(field_name="published_at", lookup_expr="gte")
+
+    class Meta:
+        model = Tender
+        fields = ["status", "department", "theme", "category", "published_since"]
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(status=TENDER_STATUS_FOR_OCDS[value])
+
+    def filter_department(self, queryset, name, value):
+        from finance.models import Contribution
+
+        funding = Contribution.objects.filter(
+            tender=OuterRef("pk"),
+            budget_line__department__code=value,
+            status__in=[Contribution.Status.APPROVED, Contribution.Status.RELEASED],
+        )
+        return queryset.filter(Q(lead_department__code=value) | Exists(funding))
+
+    def filter_theme(self, queryset, name, value):
+        return queryset.filter(
+            Exists(TenderOutcome.objects.filter(tender=OuterRef("pk"), indicator__outcome__theme=value))
+        )
+
+    def filter_category(self, queryset, name, value):
+        return queryset.filter(
+            Exists(TenderAsset.objects.filter(tender=OuterRef("pk"), asset__category__code=value))
+        )
+
+
+class ReleaseFeedFilter(django_filters.FilterSet):
+    since = DateOrDateTimeFilter(
+        field_name="date", lookup_expr="gte", help_text="Releases dated at or after."
+    )
+    tag = django_filters.ChoiceFilter(
+        choices=[(t, t) for t in ("tender", "tenderAmendment", "tenderUpdate", "award")]
+    )
+
+    class Meta:
+        model = Release
+        fields = ["since", "tag"]
