@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.db.models import Count, ExpressionWrapper, F, IntegerField, QuerySet, Sum
 
 from .models import Asset, AssetCategory, AssetImport, Department, Membership
@@ -16,6 +18,11 @@ def role_labels_for_user(*, user) -> list[str]:
 # The one definition of "end-of-life year": install year + expected life, computed by the database
 # (it is indexed as an expression, see Asset.Meta.indexes) so that it is never stored twice.
 END_OF_LIFE = ExpressionWrapper(F("install_year") + F("life_years"), output_field=IntegerField())
+
+
+def to_money(value) -> Decimal:
+    """Cents, half-up. SQLite sums decimals in floating point; this puts totals back to exact cents."""
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def asset_queryset_with_end_of_life() -> QuerySet[Asset]:
@@ -87,7 +94,9 @@ def department_summary(*, department: Department, current_year: int, horizon_yea
         .order_by("category__name")
     )
     for row in by_category:
-        row["running_cost"] = (row["maintenance"] or 0) + (row["energy"] or 0)
+        for key in ("replacement_value", "maintenance", "energy"):
+            row[key] = to_money(row[key])
+        row["running_cost"] = row["maintenance"] + row["energy"]
     end_of_life = (
         assets.annotate(end_of_life=END_OF_LIFE)
         .filter(end_of_life__lt=current_year + horizon_years)
@@ -100,7 +109,9 @@ def department_summary(*, department: Department, current_year: int, horizon_yea
     for row in end_of_life:
         year = max(row["end_of_life"], current_year)
         reaching[year] += row["count"]
-    totals["running_cost"] = (totals["maintenance"] or 0) + (totals["energy"] or 0)
+    for key in ("replacement_value", "maintenance", "energy"):
+        totals[key] = to_money(totals[key])
+    totals["running_cost"] = totals["maintenance"] + totals["energy"]
     return {
         "totals": totals,
         "by_category": by_category,
