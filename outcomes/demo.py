@@ -1,6 +1,278 @@
-"""Demo city step (see departments/management/commands/load_demo_city.py for the order)."""
+"""Demo city, step 2: outcomes shared by departments, their indicators and a few years of measurements.
+
+Idempotent: outcomes are found by title, indicators by name, measurements by period; nothing that already
+exists is changed, so running the demo twice adds nothing the second time. Baselines "from assets" are used
+only when the asset categories of departments.demo exist (otherwise an entered baseline of the same size).
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from departments.models import AssetCategory, Department
+
+from .models import Indicator, Measurement, Outcome, OutcomeEvent
+from .selectors import asset_baseline
+
+D = Decimal
+# Fixed dates (like departments.demo's DEMO_YEAR) so the demo data does not drift from one year to the next.
+BASELINE = datetime.date(2022, 1, 1)
+YEARS = [datetime.date(2023, 1, 1), datetime.date(2024, 1, 1), datetime.date(2025, 1, 1)]
+
+# title, theme, status, owner, contributors, owner's demo user, description, indicators
+# An indicator: name, unit, direction, baseline (a Decimal, or ("assets", measure, departments, category, fallback)),
+# target (a Decimal, or a share of the baseline as ("share", 0.6)), target date, measurements (values, or shares
+# of the baseline), method, data source, verified by.
+OUTCOMES = [
+    (
+        "Safer bus stops at night",
+        Outcome.Theme.PUBLIC_SAFETY,
+        Outcome.Status.ACTIVE,
+        "safety",
+        ["transport", "lighting"],
+        "sam",
+        "Fewer incidents at and around bus stops between 20:00 and 06:00, through lighting, cameras and "
+        "shelters that are visible and maintained.",
+        [
+            (
+                "Night-time incidents at bus stops",
+                "incidents per year",
+                Indicator.Direction.LOWER_IS_BETTER,
+                D("240"),
+                D("150"),
+                datetime.date(2028, 12, 31),
+                [D("231"), D("214"), D("196")],
+                "Police-recorded incidents within 50 m of a stop, 20:00–06:00.",
+                "Police incident register",
+                "Public safety analyst",
+            ),
+            (
+                "Stops with working light and camera",
+                "% of stops",
+                Indicator.Direction.HIGHER_IS_BETTER,
+                D("62"),
+                D("95"),
+                datetime.date(2027, 12, 31),
+                [D("64"), D("66"), D("67")],
+                "Monthly night inspection of every stop, averaged over the year.",
+                "Inspection app",
+                "Transport operations",
+            ),
+        ],
+    ),
+    (
+        "40% less street-lighting energy",
+        Outcome.Theme.ENERGY_CLIMATE,
+        Outcome.Status.ACTIVE,
+        "lighting",
+        ["transport"],
+        "luc",
+        "Cut the energy the city's street lights use by 40% while keeping streets as well lit.",
+        [
+            (
+                "Street-lighting energy cost",
+                "EUR per year",
+                Indicator.Direction.LOWER_IS_BETTER,
+                ("assets", Indicator.AssetMeasure.ENERGY_COST, ["lighting"], "street-light", D("228000")),
+                ("share", D("0.60")),
+                datetime.date(2030, 12, 31),
+                [("share", D("0.97")), ("share", D("0.91")), ("share", D("0.83"))],
+                "Metered and estimated consumption of street lights × the contracted tariff.",
+                "Energy supplier invoices",
+                "Central finance office",
+            ),
+        ],
+    ),
+    (
+        "Shelters that stay in service",
+        Outcome.Theme.MAINTENANCE_COST,
+        Outcome.Status.ACTIVE,
+        "transport",
+        ["parks"],
+        "tina",
+        "Bus shelters that are clean, whole and lit, at a lower maintenance cost.",
+        [
+            (
+                "Shelter maintenance cost",
+                "EUR per year",
+                Indicator.Direction.LOWER_IS_BETTER,
+                (
+                    "assets",
+                    Indicator.AssetMeasure.MAINTENANCE_COST,
+                    ["transport"],
+                    "bus-shelter",
+                    D("210000"),
+                ),
+                ("share", D("0.75")),
+                datetime.date(2029, 12, 31),
+                [("share", D("1.02")), ("share", D("1.04")), ("share", D("1.01"))],
+                "Maintenance contract invoices for shelters.",
+                "Finance ledger",
+                "Transport finance",
+            ),
+            (
+                "Shelters out of service on an average day",
+                "% of shelters",
+                Indicator.Direction.LOWER_IS_BETTER,
+                D("8"),
+                D("2"),
+                datetime.date(2029, 12, 31),
+                [D("7.5"), D("6.1"), D("5.2")],
+                "Share of shelters with an open defect ticket, averaged over the days of the year.",
+                "Defect tickets",
+                "Transport operations",
+            ),
+        ],
+    ),
+    (
+        "Step-free access at every stop",
+        Outcome.Theme.ACCESSIBILITY,
+        Outcome.Status.PROPOSED,
+        "transport",
+        [],
+        "tina",
+        "Every bus stop reachable and usable with a wheelchair or a pram.",
+        [
+            (
+                "Step-free stops",
+                "% of stops",
+                Indicator.Direction.HIGHER_IS_BETTER,
+                D("35"),
+                D("100"),
+                datetime.date(2032, 12, 31),
+                [D("38")],
+                "Audit of kerb height and approach against the accessibility standard.",
+                "Accessibility audit",
+                "Accessibility officer",
+            ),
+        ],
+    ),
+]
 
 
+def _money(value: Decimal) -> Decimal:
+    return value.quantize(D("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _baseline(spec, departments: dict[str, Department]) -> tuple[Decimal, dict]:
+    """The baseline value and the indicator fields saying where it comes from."""
+    if isinstance(spec, Decimal):
+        return spec, {"baseline_source": Indicator.BaselineSource.ENTERED}
+    _, measure, department_codes, category_code, fallback = spec
+    category = AssetCategory.objects.filter(code=category_code).first()
+    chosen = [departments[c] for c in department_codes if c in departments]
+    if category is not None:
+        computed = asset_baseline(measure=measure, departments=chosen, categories=[category])
+        if computed.value > 0:
+            return _money(computed.value), {
+                "baseline_source": Indicator.BaselineSource.ASSETS,
+                "baseline_asset_measure": measure,
+                "baseline_source_note": computed.note,
+                "_m2m": (chosen, [category]),
+            }
+    return fallback, {"baseline_source": Indicator.BaselineSource.ENTERED}
+
+
+def _value(spec, baseline: Decimal) -> Decimal:
+    if isinstance(spec, tuple):
+        return _money(baseline * spec[1])
+    return spec
+
+
+@transaction.atomic
 def load(*, log) -> None:
-    # Filled by the issue that builds this part of the application.
-    log("nothing to load yet")
+    departments = {d.code: d for d in Department.objects.all()}
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=["sam", "luc", "tina"])}
+    new_outcomes = new_indicators = new_measurements = 0
+    for title, theme, status, owner, contributors, username, description, indicators in OUTCOMES:
+        if owner not in departments:
+            log(f"skipped “{title}”: department {owner!r} does not exist (run departments.demo first)")
+            continue
+        actor = users.get(username)
+        outcome, created = Outcome.objects.get_or_create(
+            title=title,
+            defaults={
+                "theme": theme,
+                "status": status,
+                "owner_department": departments[owner],
+                "description": description,
+                "created_by": actor,
+            },
+        )
+        if created:
+            new_outcomes += 1
+            outcome.contributing_departments.set([departments[c] for c in contributors if c in departments])
+            OutcomeEvent.objects.create(
+                outcome=outcome,
+                actor=actor,
+                action="outcome_created",
+                summary=f"Created outcome “{title}” (demo)",
+            )
+        for (
+            name,
+            unit,
+            direction,
+            baseline_spec,
+            target_spec,
+            target_date,
+            values,
+            method,
+            source,
+            verifier,
+        ) in indicators:
+            indicator = outcome.indicators.filter(name=name).first()
+            if indicator is None:
+                baseline, extra = _baseline(baseline_spec, departments)
+                m2m = extra.pop("_m2m", None)
+                indicator = Indicator(
+                    outcome=outcome,
+                    name=name,
+                    unit=unit,
+                    direction=direction,
+                    baseline_value=baseline,
+                    baseline_period=BASELINE,
+                    target_value=_value(target_spec, baseline),
+                    target_date=target_date,
+                    measurement_method=method,
+                    data_source=source,
+                    verified_by=verifier,
+                    frequency=Indicator.Frequency.YEARLY,
+                    **extra,
+                )
+                if m2m:
+                    indicator.baseline_computed_at = datetime.datetime.now(tz=datetime.UTC)
+                indicator.full_clean()
+                indicator.save()
+                if m2m:
+                    indicator.baseline_departments.set(m2m[0])
+                    indicator.baseline_categories.set(m2m[1])
+                new_indicators += 1
+                OutcomeEvent.objects.create(
+                    outcome=outcome,
+                    actor=actor,
+                    action="indicator_created",
+                    summary=f"Added indicator “{name}” (demo)",
+                    data={"indicator": indicator.pk},
+                )
+            for period, spec in zip(YEARS, values, strict=False):
+                if indicator.measurements.filter(period=period).exists():
+                    continue
+                measurement = Measurement(
+                    indicator=indicator,
+                    period=period,
+                    value=_value(spec, indicator.baseline_value),
+                    source=source,
+                    recorded_by=actor,
+                )
+                # recorded_by stays empty when the demo user does not exist (a partial demo city).
+                measurement.full_clean(exclude=["recorded_by"])
+                measurement.save()
+                new_measurements += 1
+    log(
+        f"{new_outcomes} new outcomes, {new_indicators} new indicators, {new_measurements} new measurements "
+        f"({Outcome.objects.count()} outcomes in all)"
+    )
