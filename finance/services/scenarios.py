@@ -125,10 +125,8 @@ def assumption_problems_by_field(values: dict[str, Any]) -> dict[str, list[str]]
 
 
 def scenario_assumptions_save(*, tender, values: dict[str, Any], actor) -> ScenarioAssumptions:
-    """Create or update a tender's assumptions; raises EngineError listing every problem (nothing saved)."""
-    problems = assumption_problems_by_field(values)
-    if problems:
-        raise EngineError([p for ps in problems.values() for p in ps])
+    """Create or update a tender's assumptions (`values` may hold only the fields that change); raises
+    EngineError listing every problem of the resulting assumptions (nothing saved)."""
     with transaction.atomic():
         obj = ScenarioAssumptions.objects.select_for_update().filter(tender=tender).first()
         if obj is None:
@@ -137,6 +135,9 @@ def scenario_assumptions_save(*, tender, values: dict[str, Any], actor) -> Scena
         for name in ["project_type", *ASSUMPTION_FIELDS]:
             if name in values:
                 setattr(obj, name, values[name])
+        problems = assumption_problems_by_field({name: getattr(obj, name) for name in ASSUMPTION_FIELDS})
+        if problems:
+            raise EngineError([p for ps in problems.values() for p in ps])
         obj.updated_by = actor
         obj.full_clean()
         obj.save()

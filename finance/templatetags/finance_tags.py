@@ -31,5 +31,15 @@ def tender_budget_panel(context, tender):
 
 @register.inclusion_tag("finance/_tender_financing_panel.html", takes_context=True)
 def tender_financing_panel(context, tender):
-    """Financing scenarios of a tender: latest run, chosen scenario."""
-    return {"tender": tender, "user": context.get("user")}
+    """Financing scenarios of a tender: latest run, chosen scenario (only for those who may see them)."""
+    from finance.selectors import scenarios as sel
+
+    user = context.get("user")
+    may_view = sel.user_may_view_scenarios(user=user, tender=tender)
+    return {
+        "tender": tender,
+        "user": user,
+        "may_view": may_view,
+        "choice": sel.financing_choice_for_tender(tender=tender) if may_view else None,
+        "latest": sel.scenario_run_list_for_tender(tender=tender).first() if may_view else None,
+    }

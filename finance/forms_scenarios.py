@@ -1,0 +1,83 @@
+"""Forms of financing scenarios. Validation reuses the engine's own rules, so messages are the engine's words."""
+
+from __future__ import annotations
+
+from django import forms
+
+from finance.engine.presets import OPTIMISM_BIAS_PRESETS
+from finance.models import ScenarioAssumptions
+from finance.models.scenarios import Scenario
+from finance.services.scenarios import ASSUMPTION_FIELDS, assumption_problems_by_field
+
+CUSTOM = "custom"
+
+# Label and help text (with the unit) of every field; rates are fractions per year, as the engine takes them.
+FIELD_TEXT = {
+    "project_type": (
+        "Project type (optimism-bias preset)",
+        "Green Book project type; 'Use preset' sets the CapEx optimism bias to its upper bound.",
+    ),
+    "start_year": ("First year", "Calendar year of t = 0, e.g. 2027. Assets must be installed by then."),
+    "horizon_years": ("Horizon", "Years compared, 1–60."),
+    "discount_rate": ("Discount rate (real)", "Fraction per year; Green Book: 0.035 (= 3.5 %)."),
+    "inflation": ("Inflation", "Fraction per year, e.g. 0.02 (= 2 %)."),
+    "energy_escalation": ("Energy price escalation", "Fraction per year on energy costs, e.g. 0.03."),
+    "optimism_bias": (
+        "Optimism bias (CapEx uplift)",
+        "Fraction added to city-paid CapEx, e.g. 0.24 (= +24 %).",
+    ),
+    "partner_cost_of_capital": (
+        "Partner cost of capital",
+        "Nominal fraction per year: the partner's discount and annuity rate, e.g. 0.07.",
+    ),
+    "partner_margin": ("Partner margin", "Fraction on the operation costs the partner runs, e.g. 0.10."),
+    "contract_term_years": ("Contract term", "Years the partner is paid, at most the horizon."),
+    "partner_savings_share": ("Partner share of savings", "Fraction 0–1 of savings paid in shared savings."),
+    "payment_at_risk_share": ("Payment at risk", "Fraction 0–1 of partner payments linked to outcomes."),
+    "outcome_achievement": ("Expected outcome achievement", "Fraction 0–1 of targets expected to be met."),
+    "monte_carlo_draws": ("Monte Carlo draws", "Number of simulated futures, 0–100,000 (0 skips it)."),
+    "seed": ("Random seed", "Whole number: the same seed gives the same Monte Carlo result."),
+}
+
+
+class ScenarioAssumptionsForm(forms.ModelForm):
+    project_type = forms.ChoiceField(
+        choices=[(p.project_type, p.description) for p in OPTIMISM_BIAS_PRESETS.values()]
+        + [(CUSTOM, "Custom (my own optimism bias)")]
+    )
+
+    class Meta:
+        model = ScenarioAssumptions
+        fields = ["project_type", *ASSUMPTION_FIELDS]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, (label, help_text) in FIELD_TEXT.items():
+            self.fields[name].label = label
+            self.fields[name].help_text = help_text
+        # Ranges are the engine's to judge (below), so that a user meets one wording, not Django's and the
+        # engine's: drop the model's duplicate range validators from the form fields.
+        for name in ("horizon_years", "monte_carlo_draws"):
+            self.fields[name].validators = []
+            self.fields[name].widget.attrs.pop("max", None)
+            self.fields[name].widget.attrs.pop("min", None)
+
+    def clean(self):
+        data = super().clean()
+        if all(name in data for name in ASSUMPTION_FIELDS):
+            for field, problems in assumption_problems_by_field(data).items():
+                for problem in problems:
+                    self.add_error(None if field == "__all__" else field, problem)
+        return data
+
+    def with_preset(self) -> dict:
+        """The submitted values with the optimism bias of the chosen preset (upper bound) filled in."""
+        data = self.data.copy()
+        preset = OPTIMISM_BIAS_PRESETS.get(data.get("project_type", ""))
+        if preset is not None:
+            data["optimism_bias"] = f"{preset.capex_upper:.4f}"
+        return data
+
+
+class ChooseScenarioForm(forms.Form):
+    scenario = forms.ChoiceField(choices=Scenario.choices)

@@ -1,0 +1,183 @@
+"""The scenario pages: assumptions form, run, progress, results, comparison, choice, exports, permissions."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from finance.models import FinancingChoice, ScenarioAssumptions, ScenarioRun
+from finance.services.scenarios import scenario_run_execute, scenario_run_request
+
+pytestmark = pytest.mark.django_db
+
+
+def assumptions_url(tender):
+    return reverse("finance:scenario-assumptions", kwargs={"reference": tender.reference})
+
+
+def form_data(**changes):
+    data = {
+        "project_type": "standard_buildings",
+        "start_year": "2027",
+        "horizon_years": "30",
+        "discount_rate": "0.035",
+        "inflation": "0.02",
+        "energy_escalation": "0.03",
+        "optimism_bias": "0.24",
+        "partner_cost_of_capital": "0.07",
+        "partner_margin": "0.10",
+        "contract_term_years": "10",
+        "partner_savings_share": "0.5",
+        "payment_at_risk_share": "0.2",
+        "outcome_achievement": "0.95",
+        "monte_carlo_draws": "300",
+        "seed": "7",
+    }
+    return data | changes
+
+
+@pytest.fixture
+def succeeded_run(bus_stop_tender, small_assumptions, transport_official):
+    run = scenario_run_request(tender=bus_stop_tender, actor=transport_official, enqueue=False)
+    return scenario_run_execute(run.pk)
+
+
+def test_official_sees_default_assumptions_with_help_texts_and_units(
+    client_for, transport_official, bus_stop_tender
+):
+    response = client_for(transport_official).get(assumptions_url(bus_stop_tender))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Green Book: 0.035 (= 3.5 %)" in body
+    assert 'value="0.0350"' in body or 'value="0.035"' in body
+    assert "Run scenarios" in body
+
+
+def test_invalid_assumptions_show_every_engine_message_at_once_and_save_nothing(
+    client_for, transport_official, bus_stop_tender
+):
+    data = form_data(horizon_years="80", contract_term_years="90", discount_rate="0.5")
+    response = client_for(transport_official).post(assumptions_url(bus_stop_tender), data)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "horizon must be between 1 and 60 years (got 80)" in body
+    assert "discount_rate (real discount rate) must be between 0 and 0.2 (got 0.5)" in body
+    assert "contract_term (90 years) must not be longer than the horizon (80 years)" in body
+    assert not ScenarioAssumptions.objects.exists()
+
+
+def test_valid_assumptions_are_saved(client_for, transport_official, bus_stop_tender):
+    response = client_for(transport_official).post(
+        assumptions_url(bus_stop_tender), form_data(inflation="0.025")
+    )
+    assert response.status_code == 302
+    assert ScenarioAssumptions.objects.get(tender=bus_stop_tender).inflation == Decimal("0.0250")
+
+
+def test_preset_button_fills_the_green_book_upper_bound(client_for, transport_official, bus_stop_tender):
+    data = form_data(project_type="standard_civil_engineering", apply_preset="1")
+    response = client_for(transport_official).post(assumptions_url(bus_stop_tender), data)
+    assert 'value="0.4400"' in response.content.decode()
+    assert not ScenarioAssumptions.objects.exists()
+
+
+def test_running_inline_without_a_broker_shows_the_results(
+    client_for, transport_official, bus_stop_tender, small_assumptions, django_capture_on_commit_callbacks
+):
+    client = client_for(transport_official)
+    url = reverse("finance:scenario-run-create", kwargs={"reference": bus_stop_tender.reference})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    run = ScenarioRun.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/scenario-runs/{run.pk}/")
+    assert run.status == ScenarioRun.Status.SUCCEEDED
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-testid="comparison-table"' in page
+    assert page.count("<svg") >= 8
+    assert "Shared savings" in page
+
+
+def test_progress_partial_polls_while_queued_and_refreshes_when_done(
+    client_for, transport_official, bus_stop_tender, small_assumptions
+):
+    run = scenario_run_request(tender=bus_stop_tender, actor=transport_official, enqueue=False)
+    client = client_for(transport_official)
+    url = reverse("finance:scenario-run-progress", kwargs={"pk": run.pk})
+    queued = client.get(url, headers={"HX-Request": "true"})
+    assert 'hx-trigger="every 1s"' in queued.content.decode() and "HX-Refresh" not in queued
+    scenario_run_execute(run.pk)
+    done = client.get(url, headers={"HX-Request": "true"})
+    assert done["HX-Refresh"] == "true"
+
+
+def test_results_page_uses_a_constant_number_of_queries(
+    client_for, transport_official, succeeded_run, django_assert_max_num_queries
+):
+    client = client_for(transport_official)
+    url = reverse("finance:scenario-run-detail", kwargs={"pk": succeeded_run.pk})
+    with django_assert_max_num_queries(25):
+        assert client.get(url).status_code == 200
+
+
+def test_official_of_unrelated_department_cannot_see_the_runs(client_for, parks_official, succeeded_run):
+    client = client_for(parks_official)
+    assert (
+        client.get(reverse("finance:scenario-run-detail", kwargs={"pk": succeeded_run.pk})).status_code == 404
+    )
+    assert client.get(assumptions_url(succeeded_run.tender)).status_code == 404
+
+
+def test_viewer_sees_results_but_may_not_run_or_choose(client_for, transport_viewer, succeeded_run):
+    client = client_for(transport_viewer)
+    page = client.get(reverse("finance:scenario-run-detail", kwargs={"pk": succeeded_run.pk}))
+    assert page.status_code == 200 and "Choose</button>" not in page.content.decode()
+    url = reverse("finance:scenario-choose", kwargs={"pk": succeeded_run.pk})
+    assert client.post(url, {"scenario": "capex"}).status_code == 403
+    run_url = reverse("finance:scenario-run-create", kwargs={"reference": succeeded_run.tender.reference})
+    assert client.post(run_url).status_code == 403
+
+
+def test_finance_officer_chooses_a_scenario_and_sees_the_savings_ledger(
+    client_for, finance_officer, succeeded_run, lighting
+):
+    client = client_for(finance_officer)
+    url = reverse("finance:scenario-choose", kwargs={"pk": succeeded_run.pk})
+    assert client.post(url, {"scenario": "shared_savings"}).status_code == 302
+    choice = FinancingChoice.objects.get(tender=succeeded_run.tender)
+    assert choice.scenario == "shared_savings" and choice.chosen_by == finance_officer
+    page = client.get(
+        reverse("finance:scenario-run-detail", kwargs={"pk": succeeded_run.pk})
+    ).content.decode()
+    assert 'data-testid="savings-ledger"' in page
+    assert "replacement value of the bundled assets" in page
+
+
+def test_exports_csv_and_xlsx_with_one_sheet_per_table(client_for, transport_official, succeeded_run):
+    from openpyxl import load_workbook
+
+    client = client_for(transport_official)
+    csv_url = reverse("finance:scenario-run-export-csv", kwargs={"pk": succeeded_run.pk})
+    lines = client.get(csv_url).content.decode().splitlines()
+    assert lines[0].startswith("scenario,npv_cost,whole_life_cost")
+    assert len(lines) == 5
+    xlsx = client.get(reverse("finance:scenario-run-export-xlsx", kwargs={"pk": succeeded_run.pk}))
+    book = load_workbook(io.BytesIO(xlsx.content))
+    assert {"comparison", "cash_flows", "departments", "sensitivity", "monte_carlo"} <= set(book.sheetnames)
+
+
+def test_comparing_two_runs_shows_the_assumption_diff_and_npv_delta(
+    client_for, transport_official, succeeded_run, bus_stop_tender
+):
+    from finance.services.scenarios import scenario_assumptions_save
+
+    scenario_assumptions_save(
+        tender=bus_stop_tender, values={"inflation": Decimal("0.03")}, actor=transport_official
+    )
+    newer = scenario_run_execute(
+        scenario_run_request(tender=bus_stop_tender, actor=transport_official, enqueue=False).pk
+    )
+    url = reverse("finance:scenario-compare", kwargs={"reference": bus_stop_tender.reference})
+    page = client_for(transport_official).get(url, {"a": succeeded_run.pk, "b": newer.pk}).content.decode()
+    assert '<th scope="row">inflation</th><td class="num">0.02</td><td class="num">0.03</td>' in page
+    assert 'data-testid="npv-delta"' in page
