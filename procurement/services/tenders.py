@@ -438,9 +438,12 @@ def transition_refusal(
     return None
 
 
-def available_actions(*, tender: Tender, actor) -> list[tuple[str, str]]:
+def available_actions(
+    *, tender: Tender, actor, participating: set[int] | None = None
+) -> list[tuple[str, str]]:
     """(action, label) pairs the actor may try now — the page offers only these."""
-    participating = tender_participating_department_ids(tender=tender)
+    if participating is None:
+        participating = tender_participating_department_ids(tender=tender)
     return [
         (action, move.label)
         for action, move in TRANSITIONS.items()

@@ -116,22 +116,24 @@ def tender_edit(request, reference):
 
 
 def _detail_context(request, tender: Tender) -> dict:
-    participating_qs = selectors.tender_participating_departments(tender=tender)
-    participating = list(participating_qs)
+    participating = list(selectors.tender_participating_departments(tender=tender))
     participating_ids = {d.pk for d in participating}
-    bundled = Paginator(selectors.tender_bundled_assets(tender=tender), BUNDLED_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    summary = selectors.tender_asset_summary(tender=tender)
+    paginator = Paginator(selectors.tender_bundled_assets(tender=tender), BUNDLED_PAGE_SIZE)
+    # The summary already counted the bundled assets: spare the paginator its COUNT(*) query.
+    paginator.count = summary["asset_count"]
     return {
         "tender": tender,
         "participating": participating,
-        "summary": selectors.tender_asset_summary(tender=tender),
-        "bundled": bundled,
+        "summary": summary,
+        "bundled": paginator.get_page(request.GET.get("page")),
         "outcomes": tender.targeted_outcomes.select_related("indicator", "indicator__outcome"),
         "documents": tender.documents.all(),
         "events": tender.events.select_related("actor"),
         "comments": tender.comments.select_related("author"),
-        "actions": services.available_actions(tender=tender, actor=request.user),
+        "actions": services.available_actions(
+            tender=tender, actor=request.user, participating=participating_ids
+        ),
         "can_edit": selectors.can_edit(user=request.user, tender=tender),
         "can_comment": selectors.can_comment(
             user=request.user, tender=tender, participating=participating_ids

@@ -1,0 +1,64 @@
+"""An asset is in at most one active tender, also when two drafts bundle it at the same moment."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from departments.models import Asset
+from procurement.exceptions import AssetsInAnotherTender
+from procurement.models import TenderAsset
+from procurement.services.tenders import tender_assets_add, tender_create
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_drafts_bundling_the_same_asset_exactly_one_wins(
+    transport_official, transport, transport_assets
+):
+    drafts = [
+        tender_create(actor=transport_official, lead_department=transport, title=f"Draft {i}")
+        for i in range(2)
+    ]
+    asset = transport_assets[0]
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, object] = {}
+
+    def bundle(tender):
+        try:
+            barrier.wait(timeout=10)
+            outcomes[tender.reference] = tender_assets_add(
+                tender=tender, assets=Asset.objects.filter(pk=asset.pk), actor=transport_official
+            )
+        except Exception as error:  # noqa: BLE001 — the test inspects what each thread got
+            outcomes[tender.reference] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=bundle, args=(tender,)) for tender in drafts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    winners = [ref for ref, result in outcomes.items() if result == 1]
+    losers = [result for result in outcomes.values() if isinstance(result, AssetsInAnotherTender)]
+    assert len(winners) == 1 and len(losers) == 1, outcomes
+    assert losers[0].conflicts == [(asset.external_ref, winners[0])]
+    assert f"{asset.external_ref} (in {winners[0]})" in str(losers[0])
+    assert TenderAsset.objects.filter(asset=asset, active=True).count() == 1
+
+
+def test_the_database_refuses_a_second_active_link_even_without_the_service(
+    transport_official, transport, transport_assets
+):
+    from django.db import IntegrityError, transaction
+
+    first, second = (
+        tender_create(actor=transport_official, lead_department=transport, title=t) for t in ("A", "B")
+    )
+    TenderAsset.objects.create(tender=first, asset=transport_assets[0])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TenderAsset.objects.create(tender=second, asset=transport_assets[0])
+    TenderAsset.objects.filter(tender=first).update(active=False)
+    TenderAsset.objects.create(tender=second, asset=transport_assets[0])  # free again once inactive

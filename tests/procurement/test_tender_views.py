@@ -1,0 +1,370 @@
+"""Tender drafting in the browser (without JavaScript): pages, permissions, bad input."""
+
+import hashlib
+
+import pytest
+from django.urls import reverse
+
+from departments.models import Asset
+from procurement.models import Tender, TenderAsset, TenderComment, TenderDocument, TenderOutcome
+from procurement.services.tenders import tender_assets_add, tender_create, tender_transition
+
+BASICS = {
+    "title": "Smart, safe bus stops",
+    "description": "Shelters, lights and cameras",
+    "procurement_method": "open",
+    "main_category": "services",
+    "contract_term_years": "10",
+    "tender_period_start": "2027-03-01",
+    "tender_period_end": "2027-04-30",
+    "currency": "EUR",
+}
+
+
+def url(name, tender):
+    return reverse(f"procurement:{name}", args=[tender.reference])
+
+
+# --- Basics -----------------------------------------------------------------------------------------------
+
+
+def test_official_drafts_a_tender_with_a_readable_reference(client_for, transport_official, transport):
+    response = client_for(transport_official).post(
+        reverse("procurement:tender-create"), {**BASICS, "lead_department": transport.pk}
+    )
+    tender = Tender.objects.get()
+    assert response.status_code == 302 and response.url == url("tender-assets", tender)
+    assert tender.reference.startswith("T-") and tender.reference.endswith("-0001")
+    assert (tender.status, tender.created_by, tender.lead_department) == (
+        "draft",
+        transport_official,
+        transport,
+    )
+    assert tender.events.get().action == "create"
+
+
+def test_references_are_unique_and_numbered_in_sequence(transport_official, transport):
+    first = tender_create(actor=transport_official, lead_department=transport, title="A")
+    second = tender_create(actor=transport_official, lead_department=transport, title="B")
+    assert int(second.reference[-4:]) == int(first.reference[-4:]) + 1
+
+
+def test_basics_show_every_error_at_once_and_save_nothing(client_for, transport_official, transport):
+    response = client_for(transport_official).post(
+        reverse("procurement:tender-create"),
+        {
+            **BASICS,
+            "lead_department": transport.pk,
+            "title": "  ",
+            "contract_term_years": "31",
+            "tender_period_end": "2027-02-01",
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert set(errors) == {"title", "contract_term_years", "tender_period_end"}
+    assert "between 1 and 30" in str(errors["contract_term_years"])
+    assert "cannot end before it starts" in str(errors["tender_period_end"])
+    assert not Tender.objects.exists()
+
+
+def test_contract_term_of_zero_years_is_refused(client_for, transport_official, transport):
+    response = client_for(transport_official).post(
+        reverse("procurement:tender-create"),
+        {**BASICS, "lead_department": transport.pk, "contract_term_years": "0"},
+    )
+    assert "contract_term_years" in response.context["form"].errors
+    assert not Tender.objects.exists()
+
+
+def test_viewer_and_finance_cannot_draft(client_for, transport_viewer, finance_officer):
+    assert client_for(transport_viewer).get(reverse("procurement:tender-create")).status_code == 403
+    assert client_for(finance_officer).get(reverse("procurement:tender-create")).status_code == 403
+
+
+def test_official_cannot_lead_a_tender_for_another_department(client_for, transport_official, parks):
+    response = client_for(transport_official).post(
+        reverse("procurement:tender-create"), {**BASICS, "lead_department": parks.pk}
+    )
+    assert "lead_department" in response.context["form"].errors
+    assert not Tender.objects.exists()
+
+
+# --- Visibility and permissions ----------------------------------------------------------------------------
+
+
+def test_official_of_other_department_cannot_see_draft(client_for, parks_official, draft):
+    client = client_for(parks_official)
+    for name in ["tender-detail", "tender-edit", "tender-assets", "tender-outcomes", "tender-review"]:
+        assert client.get(url(name, draft)).status_code == 404, name
+    assert draft.reference not in client.get(reverse("procurement:tender-list")).content.decode()
+
+
+def test_central_finance_does_not_see_a_draft_never_submitted(client_for, finance_officer, draft):
+    assert client_for(finance_officer).get(url("tender-detail", draft)).status_code == 404
+
+
+def test_official_of_participating_department_views_and_comments_but_cannot_edit(
+    client_for, lighting_official, ready_draft
+):
+    client = client_for(lighting_official)
+    page = client.get(url("tender-detail", ready_draft))
+    assert page.status_code == 200
+    assert "Street lighting" in page.context["participating"].__str__()
+    assert client.get(url("tender-edit", ready_draft)).status_code == 403
+    assert client.post(url("tender-assets", ready_draft), {"remove": "1"}).status_code == 403
+    response = client.post(url("tender-comment", ready_draft), {"body": "Add the lamps at stop 14."})
+    assert response.status_code == 302
+    assert TenderComment.objects.get().author == lighting_official
+
+
+def test_viewer_sees_but_cannot_comment(client_for, transport_viewer, draft):
+    client = client_for(transport_viewer)
+    assert client.get(url("tender-detail", draft)).status_code == 200
+    assert client.post(url("tender-comment", draft), {"body": "hi"}).status_code == 403
+    assert not TenderComment.objects.exists()
+
+
+def test_nothing_but_drafts_can_be_edited(client_for, transport_official, ready_draft, no_seams):
+    tender_transition(tender=ready_draft, action="submit", actor=transport_official)
+    client = client_for(transport_official)
+    assert client.get(url("tender-edit", ready_draft)).status_code == 403
+    assert client.get(url("tender-assets", ready_draft)).status_code == 403
+    assert client.post(url("tender-outcomes", ready_draft), {}).status_code == 403
+    page = client.get(url("tender-detail", ready_draft))
+    assert b"Edit basics" not in page.content
+
+
+def test_refused_transition_is_403_and_not_offered(client_for, lighting_official, ready_draft):
+    client = client_for(lighting_official)
+    assert b'value="submit"' not in client.get(url("tender-detail", ready_draft)).content
+    response = client.post(url("tender-transition", ready_draft), {"action": "submit"})
+    assert response.status_code == 403
+    ready_draft.refresh_from_db()
+    assert ready_draft.status == "draft"
+
+
+def test_impossible_move_is_shown_as_a_message(client_for, transport_official, ready_draft):
+    response = client_for(transport_official).post(
+        url("tender-transition", ready_draft), {"action": "award"}, follow=True
+    )
+    assert "cannot be moved" in response.content.decode()
+
+
+# --- Assets -----------------------------------------------------------------------------------------------
+
+
+def test_picker_searches_all_departments_and_adds_all_matching_in_one_request(
+    client_for, transport_official, draft, transport_assets, lighting_assets, safety_assets
+):
+    client = client_for(transport_official)
+    page = client.get(url("tender-assets", draft), {"area": "Route 12"})
+    assert page.context["results"].paginator.count == 5  # shelters of transport and lights of lighting
+    response = client.post(
+        url("tender-assets", draft), {"area": "Route 12", "scope": "filter", "action": "upgrade"}
+    )
+    assert response.status_code == 302
+    assert TenderAsset.objects.filter(tender=draft).count() == 5
+    detail = client.get(url("tender-detail", draft))
+    summary = detail.context["summary"]
+    assert summary["asset_count"] == 5 and len(summary["departments"]) == 2
+    assert {d.code for d in detail.context["participating"]} == {"transport", "lighting"}
+
+
+def test_picker_adds_ticked_assets(client_for, transport_official, draft, safety_assets):
+    response = client_for(transport_official).post(
+        url("tender-assets", draft),
+        {"scope": "selected", "asset": [safety_assets[0].pk], "action": "maintain"},
+    )
+    assert response.status_code == 302
+    link = TenderAsset.objects.get(tender=draft)
+    assert (link.asset, link.action) == (safety_assets[0], "maintain")
+
+
+def test_asset_in_another_active_tender_is_refused_by_name_and_nothing_is_added(
+    client_for, transport_official, transport, draft, transport_assets
+):
+    other = tender_create(actor=transport_official, lead_department=transport, title="Shelters only")
+    tender_assets_add(
+        tender=other, assets=Asset.objects.filter(pk=transport_assets[0].pk), actor=transport_official
+    )
+    response = client_for(transport_official).post(
+        url("tender-assets", draft), {"area": "Route 12", "scope": "filter", "action": "upgrade"}, follow=True
+    )
+    text = response.content.decode()
+    assert "SH-0 (in " + other.reference + ")" in text
+    assert "already in another active tender" in text
+    assert not TenderAsset.objects.filter(tender=draft).exists()
+
+
+def test_asset_of_a_cancelled_tender_can_be_bundled_again(
+    transport_official, transport, draft, transport_assets, no_seams
+):
+    other = tender_create(actor=transport_official, lead_department=transport, title="Old plan")
+    assets = Asset.objects.filter(pk=transport_assets[0].pk)
+    tender_assets_add(tender=other, assets=assets, actor=transport_official)
+    tender_transition(tender=other, action="cancel", actor=transport_official)
+    assert tender_assets_add(tender=draft, assets=assets, actor=transport_official) == 1
+
+
+def test_removing_assets(client_for, transport_official, ready_draft, transport_assets):
+    response = client_for(transport_official).post(
+        url("tender-assets", ready_draft), {"remove": [transport_assets[0].pk]}
+    )
+    assert response.status_code == 302
+    assert not TenderAsset.objects.filter(tender=ready_draft, asset=transport_assets[0]).exists()
+
+
+# --- Outcomes ---------------------------------------------------------------------------------------------
+
+
+def _outcomes(rows):
+    data = {"outcomes-TOTAL_FORMS": str(len(rows)), "outcomes-INITIAL_FORMS": "0"}
+    for i, (indicator, target, weight) in enumerate(rows):
+        data |= {f"outcomes-{i}-indicator": indicator, f"outcomes-{i}-target_value": target}
+        data[f"outcomes-{i}-payment_weight"] = weight
+    return data
+
+
+def test_weights_that_do_not_add_up_to_100_are_refused(client_for, transport_official, draft, indicators):
+    rows = [(indicators[0].pk, "40", "60"), (indicators[1].pk, "250", "30")]
+    response = client_for(transport_official).post(url("tender-outcomes", draft), _outcomes(rows))
+    assert response.status_code == 200
+    assert "add up to 90" in str(response.context["formset"].non_form_errors())
+    assert not TenderOutcome.objects.exists()
+
+
+def test_indicator_without_target_is_refused(client_for, transport_official, draft, indicators):
+    response = client_for(transport_official).post(
+        url("tender-outcomes", draft), _outcomes([(indicators[0].pk, "", "")])
+    )
+    assert "target value" in str(response.context["formset"].errors)
+    assert not TenderOutcome.objects.exists()
+
+
+def test_two_indicators_with_weights_are_saved(client_for, transport_official, draft, indicators):
+    rows = [(indicators[0].pk, "40", "60"), (indicators[1].pk, "250", "40"), ("", "", "")]
+    response = client_for(transport_official).post(url("tender-outcomes", draft), _outcomes(rows))
+    assert response.status_code == 302
+    assert sorted(TenderOutcome.objects.values_list("payment_weight", flat=True)) == [40, 60]
+
+
+# --- Documents --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def _upload(client, tender, name, content, kind="specification"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(
+        url("tender-documents", tender),
+        {"kind": kind, "title": "", "file": SimpleUploadedFile(name, content)},
+    )
+
+
+def test_pdf_specification_is_attached_and_listed(client_for, transport_official, draft, media):
+    client = client_for(transport_official)
+    content = b"%PDF-1.7\n1 0 obj<<>>endobj\n%%EOF"
+    assert _upload(client, draft, "spec.pdf", content).status_code == 302
+    document = TenderDocument.objects.get()
+    assert document.sha256 == hashlib.sha256(content).hexdigest()
+    assert (document.size_bytes, document.content_type, document.title) == (
+        len(content),
+        "application/pdf",
+        "spec.pdf",
+    )
+    listing = client.get(url("tender-documents", draft)).content.decode()
+    assert "spec.pdf" in listing
+    download = client.get(
+        reverse("procurement:tender-document-download", args=[draft.reference, document.pk])
+    )
+    assert b"".join(download.streaming_content) == content
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("setup.exe", b"MZ\x90\x00", "not an allowed type"),
+        ("spec.pdf", b"MZ\x90\x00 renamed program", "not a valid .pdf"),
+        ("data.xlsx", b"%PDF-1.4 not a workbook", "not a valid .xlsx"),
+        ("notes.txt", b"\x00\x01\x02binary", "not a valid .txt"),
+        ("empty.csv", b"", "is empty"),
+    ],
+)
+def test_bad_documents_are_refused_and_nothing_saved(
+    client_for, transport_official, draft, media, name, content, expected
+):
+    response = _upload(client_for(transport_official), draft, name, content)
+    assert response.status_code == 200
+    assert expected in str(response.context["form"].errors)
+    assert not TenderDocument.objects.exists()
+
+
+def test_document_over_10_mb_is_refused(transport_official, draft, media, monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from procurement.exceptions import DocumentRejected
+    from procurement.services import tenders
+
+    monkeypatch.setattr(tenders, "MAX_DOCUMENT_BYTES", 1000)  # same rule, small data
+    with pytest.raises(DocumentRejected, match="limit"):
+        tenders.tender_document_add(
+            tender=draft,
+            kind="other",
+            title="",
+            uploaded_file=SimpleUploadedFile("big.txt", b"a" * 1001),
+            actor=transport_official,
+        )
+    assert not TenderDocument.objects.exists()
+
+
+def test_docx_is_recognised_by_its_content(transport_official, draft, media):
+    import io
+    import zipfile
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from procurement.services.tenders import tender_document_add
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    document = tender_document_add(
+        tender=draft,
+        kind="outcome_specification",
+        title="Outcome spec",
+        uploaded_file=SimpleUploadedFile("outcomes.docx", buffer.getvalue()),
+        actor=transport_official,
+    )
+    assert document.content_type.endswith("wordprocessingml.document")
+
+
+# --- Dashboards -------------------------------------------------------------------------------------------
+
+
+def test_official_home_shows_their_drafts(client_for, transport_official, draft):
+    page = client_for(transport_official).get(reverse("home"))
+    assert "Drafts of your department" in page.content.decode()
+    assert draft.reference in page.content.decode()
+
+
+def test_finance_home_shows_submissions_awaiting_approval(
+    client_for, finance_officer, transport_official, ready_draft, no_seams
+):
+    tender_transition(tender=ready_draft, action="submit", actor=transport_official)
+    page = client_for(finance_officer).get(reverse("home")).content.decode()
+    assert "Submissions awaiting approval" in page and ready_draft.reference in page
+
+
+def test_list_paginates_and_filters_by_status(client_for, transport_official, draft):
+    client = client_for(transport_official)
+    assert draft.reference in client.get(reverse("procurement:tender-list")).content.decode()
+    assert (
+        draft.reference
+        not in client.get(reverse("procurement:tender-list"), {"status": "published"}).content.decode()
+    )
