@@ -56,3 +56,10 @@ def csv_upload(rows: list[dict], name: str = "assets.csv", columns: list[str] | 
 
 def csv_bytes(rows: list[dict], columns: list[str] | None = None) -> io.BytesIO:
     return io.BytesIO(csv_text(rows, columns).encode())
+
+
+@pytest.fixture(autouse=True)
+def uploads_in_a_temporary_folder(request, settings, tmp_path):
+    """Uploaded import files go to a per-test folder, except where a separate worker process must read them."""
+    if "celery_worker" not in request.fixturenames:
+        settings.MEDIA_ROOT = tmp_path / "media"
