@@ -38,9 +38,13 @@ class DateOrDateTimeField(forms.CharField):
             raise forms.ValidationError(
                 "Enter an ISO 8601 date (2027-01-31) or date-time (2027-01-31T12:00:00Z).", code="invalid"
             )
-        if timezone.is_naive(parsed):
-            parsed = timezone.make_aware(parsed, datetime.UTC)
-        return parsed
+        try:
+            if timezone.is_naive(parsed):
+                parsed = timezone.make_aware(parsed, datetime.UTC)
+            # Normalise to UTC: PostgreSQL rejects odd offsets (e.g. +22:23) that ISO 8601 parsing accepts.
+            return parsed.astimezone(datetime.UTC)
+        except (OverflowError, ValueError):
+            raise forms.ValidationError("The date is out of range.", code="invalid") from None
 
 
 class DateOrDateTimeFilter(django_filters.Filter):

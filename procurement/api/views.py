@@ -113,7 +113,7 @@ class PublishedTenderViewSet(viewsets.GenericViewSet):
         summary="Release package of a tender",
         responses={200: OpenApiTypes.OBJECT, 304: None, 404: None},
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[])
     def releases(self, request, reference=None):
         tender = self._published()
         etag = _etag(selectors.tender_releases_etag(tender=tender))
@@ -128,7 +128,7 @@ class PublishedTenderViewSet(viewsets.GenericViewSet):
         summary="Compiled record of a tender (releases merged per OCDS rules)",
         responses={200: OpenApiTypes.OBJECT, 304: None, 404: None},
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[])
     def record(self, request, reference=None):
         tender = self._published()
         etag = _etag(selectors.tender_releases_etag(tender=tender))
@@ -149,7 +149,7 @@ class PublishedTenderViewSet(viewsets.GenericViewSet):
         request=s.QuestionSerializer,
         responses={201: s.QuestionSerializer, 400: None, 401: None, 403: None, 404: None},
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def questions(self, request, reference=None):
         tender = self._published()
         partner = partner_of(request)
@@ -177,7 +177,7 @@ class PublishedTenderViewSet(viewsets.GenericViewSet):
         summary="Bundled asset inventory as CSV (partners only)",
         responses={(200, "text/csv"): OpenApiTypes.STR, 401: None, 403: None, 404: None},
     )
-    @action(detail=True, methods=["get"], permission_classes=[IsPartner])
+    @action(detail=True, methods=["get"], permission_classes=[IsPartner], filter_backends=[])
     def assets(self, request, reference=None):
         tender = self._published()
         writer = csv.writer(_Echo())
@@ -195,7 +195,7 @@ class PublishedTenderViewSet(viewsets.GenericViewSet):
         summary="Financing assumptions and the chosen scenario's summary (partners only)",
         responses={200: s.SharedScenarioSerializer, 401: None, 403: None, 404: None},
     )
-    @action(detail=True, methods=["get"], permission_classes=[IsPartner])
+    @action(detail=True, methods=["get"], permission_classes=[IsPartner], filter_backends=[])
     def scenario(self, request, reference=None):
         tender = self._published()
         found = selectors.chosen_scenario(tender=tender) or {}

@@ -68,6 +68,7 @@ def test_filters_by_status_department_theme_category_and_date(api, transport, li
         ({"theme": "nonsense"}, "theme"),
         ({"published_since": "yesterday"}, "published_since"),
         ({"published_since": "2027-13-45"}, "published_since"),
+        ({"published_since": "0001-01-01T00:00:00+23:59"}, "published_since"),
     ],
 )
 def test_malformed_filter_is_a_400_with_a_message(api, params, field):
