@@ -202,7 +202,17 @@ def _results_context(run: ScenarioRun, user) -> dict:
 @require_GET
 def scenario_run_detail(request, pk: int):
     run = _run_for(request, pk)
-    context = {"run": run, "tender": run.tender, "finished": run.status in ("succeeded", "failed")}
+    duration = (
+        (run.finished_at - run.started_at).total_seconds()
+        if run.started_at and run.finished_at and not run.reused_from_id
+        else None
+    )
+    context = {
+        "run": run,
+        "tender": run.tender,
+        "finished": run.status in ("succeeded", "failed"),
+        "duration": duration,
+    }
     if run.status == ScenarioRun.Status.SUCCEEDED:
         context |= _results_context(run, request.user)
     return render(request, "finance/scenario_run_detail.html", context)

@@ -1,7 +1,6 @@
 """Fixtures of the scenario-run tests: a small tender bundling assets of two departments."""
 
 import os
-from decimal import Decimal
 
 import pytest
 
@@ -13,24 +12,9 @@ os.environ.setdefault("SCENARIO_PROGRESS_DELAY", "0.05")
 @pytest.fixture
 def bus_stop_tender(transport, lighting):
     """Tender T-2027-0100 (lead: Transport) bundling 3 shelters of Transport and 2 lamps of Street lighting."""
-    from tests.factories import AssetCategoryFactory, AssetFactory, TenderAssetFactory, TenderFactory
+    from tests.finance.scenarios.factories import make_bus_stop_tender
 
-    shelter = AssetCategoryFactory(code="shelter", name="Bus shelter", upgrade_unit_cost=Decimal("9000"))
-    lamp = AssetCategoryFactory(
-        code="lamp", name="Street lamp", upgrade_unit_cost=Decimal("700"), upgrade_energy_cost=Decimal("15")
-    )
-    tender = TenderFactory(reference="T-2027-0100", lead_department=transport, contract_term_years=10)
-    for i in range(3):
-        asset = AssetFactory(
-            department=transport, category=shelter, external_ref=f"S-{i}", install_year=2005 + i
-        )
-        TenderAssetFactory(tender=tender, asset=asset, action="upgrade")
-    for i in range(2):
-        asset = AssetFactory(
-            department=lighting, category=lamp, external_ref=f"L-{i}", energy_cost=Decimal("90")
-        )
-        TenderAssetFactory(tender=tender, asset=asset, action="replace" if i else "maintain")
-    return tender
+    return make_bus_stop_tender(transport=transport, lighting=lighting)
 
 
 @pytest.fixture
