@@ -1,0 +1,83 @@
+"""In Chromium: an official drafts a tender bundling assets of two departments, links two indicators with
+weights and submits it; the finance officer then finds it on their dashboard."""
+
+import re
+from decimal import Decimal
+
+import pytest
+
+from tests.procurement.fixtures import *  # noqa: F403 — assets in three departments, two indicators
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _fund(tender, official):
+    """What the pooled-budget rule needs before a submission: an explicit need, covered by a request."""
+    from finance.models import BudgetLine, Contribution, TenderNeed
+
+    line = BudgetLine.objects.create(
+        department=tender.lead_department,
+        fiscal_year=2027,
+        budget_type="opex",
+        name="Bus stops",
+        amount=100_000,
+    )
+    TenderNeed.objects.create(tender=tender, fiscal_year=2027, budget_type="opex", amount=Decimal("40000.00"))
+    Contribution.objects.create(
+        tender=tender, budget_line=line, amount=Decimal("40000.00"), requested_by=official
+    )
+
+
+def test_official_drafts_and_submits_a_tender_that_finance_then_sees(
+    page,
+    login_as,
+    transport_official,
+    finance_officer,
+    transport_assets,
+    lighting_assets,
+    safety_assets,
+    indicators,
+):
+    from procurement.models import Tender
+
+    login_as(transport_official)
+    page.goto("/tenders/new/")
+    page.get_by_label("Title").fill("Smart, safe bus stops")
+    page.get_by_label("Contract term (years)").fill("12")
+    page.get_by_role("button", name="Create draft").click()
+    page.wait_for_url(re.compile(r"/tenders/T-\d{4}-\d{4}/assets/"))
+
+    # Asset picker: all assets of route 12, across transport (shelters) and lighting (street lights).
+    page.get_by_label("Area").fill("Route 12")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("button", name="Add all 5 matching").click()
+    page.get_by_text("5 asset(s) added").wait_for()
+    assert page.get_by_test_id("summary-departments").inner_text() == "2"
+    assert page.get_by_test_id("summary-count").inner_text() == "5"
+
+    page.get_by_role("link", name="Continue to outcomes").click()
+    page.get_by_label("Indicator 1").select_option(label=str(indicators[0]))
+    page.get_by_label("Target 1").fill("40")
+    page.get_by_label("Weight 1").fill("60")
+    page.get_by_label("Indicator 2").select_option(label=str(indicators[1]))
+    page.get_by_label("Target 2").fill("250")
+    page.get_by_label("Weight 2").fill("40")
+    page.get_by_role("button", name="Save outcomes and continue").click()
+    page.get_by_text("2 targeted indicator(s) saved").wait_for()
+
+    tender = Tender.objects.get(title="Smart, safe bus stops")
+    _fund(tender, transport_official)
+
+    page.get_by_role("link", name="Continue to financing and review").click()
+    assert "Everything the draft needs is there." in page.content()
+    participating = page.get_by_test_id("participating").inner_text()
+    assert "Transport" in participating and "Street lighting" in participating
+    page.get_by_role("button", name="Submit for approval").click()
+    page.get_by_text(f"{tender.reference} is now submitted").wait_for()
+    assert page.get_by_test_id("tender-status").inner_text() == "Submitted"
+
+    login_as(finance_officer)
+    page.goto("/")
+    panel = page.locator("#panel-awaiting-approval")
+    panel.get_by_role("link", name=tender.reference).wait_for()
+    assert "Smart, safe bus stops" in panel.inner_text()
