@@ -7,6 +7,7 @@ Decimals themselves). Every text passes through Django's escaping; no JavaScript
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -23,10 +24,14 @@ def _fmt(value: Decimal) -> str:
     return text
 
 
-def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
-    span = high - low
-    step = span / (count - 1)
-    return [low + i * step for i in range(count)]
+def _nice_scale(low: float, high: float, count: int = 5) -> tuple[float, float, list[float]]:
+    """Round axis bounds and ticks at 1, 2, 2.5 or 5 × 10^k, enclosing [low, high]."""
+    raw = (high - low) / (count - 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    low, high = math.floor(low / step) * step, math.ceil(high / step) * step
+    ticks = [low + i * step for i in range(round((high - low) / step) + 1)]
+    return low, high, ticks
 
 
 def indicator_chart(
@@ -49,6 +54,7 @@ def indicator_chart(
     low, high = low - pad, high + pad
     if min(values) >= 0 > low:
         low = 0.0  # a cost or a count never goes below zero: do not draw an axis that suggests it might
+    low, high, ticks = _nice_scale(low, high)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
     def x(day: datetime.date) -> float:
@@ -85,7 +91,7 @@ def indicator_chart(
         ),
     ]
     # Axes and gridlines.
-    for tick in _nice_ticks(low, high):
+    for tick in ticks:
         parts.append(
             format_html(
                 '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#e2e7ed" stroke-width="1"/>'
@@ -96,7 +102,7 @@ def indicator_chart(
                 y(tick),
                 LEFT - 6,
                 y(tick),
-                f"{tick:,.4g}" if abs(tick) < 10_000 else f"{tick:,.0f}",
+                f"{tick:,.6g}" if abs(tick) < 10_000 else f"{tick:,.0f}",
             )
         )
     for year in range(start.year, end.year + 2):
