@@ -1,0 +1,244 @@
+"""Benchmark of the validated asset import and the asset list page (DESIGN §11, issue 3).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python benchmarks/asset_import.py \
+        [--rows 100000] [--baseline-sample 2000] [--keep]
+
+Creates its own database `opp_bench_import` on the server of DATABASE_URL (dropped at the end unless --keep),
+migrates it, generates a CSV of --rows assets (5 departments, 6 categories) and imports it with the real
+import (read + vectorised validation + COPY into a staging table + INSERT … ON CONFLICT), then imports it
+again (every row an update). The baseline, measured in the same run, is the straightforward way: per row,
+parse the cells, build an Asset, full_clean() and update_or_create() — on a sample of --baseline-sample rows
+(inside one transaction, which flatters the baseline), scaled linearly to the full file; the output says so.
+Finally it times the asset list page (Django test client, whole request/response) with all the assets in the
+table: median of 7 requests per variant, and its number of SQL queries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+BENCH_DB = "opp_bench_import"
+
+
+def generate_csv(path: Path, rows: int, seed: int = 3) -> None:
+    rng = np.random.default_rng(seed)
+    departments = np.array(["transport", "lighting", "safety", "parks", "transport"])
+    categories = np.array(["bus-shelter", "street-light", "cctv-camera", "bench", "traffic-signal"])
+    which = rng.integers(0, 5, rows)
+    areas = np.array(["Centre", "North", "South", "East", "West", "Harbour", "Route 12", "Route 7"])
+    life = rng.integers(8, 41, rows)
+    frame = pd.DataFrame(
+        {
+            "department": departments[which],
+            "category": categories[which],
+            "external_ref": [f"X-{i:07d}" for i in range(rows)],
+            "install_year": 2025 - rng.integers(0, 45, rows),
+            "life_years": life,
+            "replacement_cost": np.round(rng.uniform(300, 15000, rows), 2),
+            "maintenance_cost": np.round(rng.uniform(10, 900, rows), 2),
+            "energy_cost": np.round(rng.uniform(0, 900, rows), 2),
+            "name": [f"Asset {i}" for i in range(rows)],
+            "area": areas[rng.integers(0, len(areas), rows)],
+            "latitude": np.round(50.85 + rng.uniform(-0.06, 0.06, rows), 6),
+            "longitude": np.round(4.35 + rng.uniform(-0.09, 0.09, rows), 6),
+            "condition": rng.integers(1, 6, rows),
+            "status": "in_service",
+        }
+    )
+    # Money with 2 decimals (float_format), coordinates with 6 (as text).
+    frame["latitude"] = frame["latitude"].map("{:.6f}".format)
+    frame["longitude"] = frame["longitude"].map("{:.6f}".format)
+    frame.to_csv(path, index=False, float_format="%.2f")
+
+
+def admin_url(url: str, database: str) -> str:
+    parts = urlparse(url)
+    return urlunparse(parts._replace(path=f"/{database}"))
+
+
+def recreate_database(server_url: str, *, drop_only: bool = False) -> None:
+    import psycopg
+
+    parts = urlparse(admin_url(server_url, "postgres"))
+    with psycopg.connect(
+        host=parts.hostname, port=parts.port or 5432, user=parts.username, password=parts.password,
+        dbname="postgres", autocommit=True,
+    ) as conn:  # fmt: skip
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        if not drop_only:
+            conn.execute(f"CREATE DATABASE {BENCH_DB}")
+
+
+def baseline_per_row(path: Path, sample: int) -> float:
+    """Seconds per row of the straightforward import: parse, full_clean and update_or_create each row."""
+    import csv
+
+    from django.db import transaction
+
+    from departments.models import Asset, AssetCategory, Department
+
+    departments = {d.code: d for d in Department.objects.all()}
+    categories = {c.code: c for c in AssetCategory.objects.all()}
+    with path.open() as handle:
+        reader = csv.DictReader(handle)
+        rows = [next(reader) for _ in range(sample)]
+    started = time.perf_counter()
+    with transaction.atomic():
+        for row in rows:
+            fields = {
+                "category": categories[row["category"]],
+                "name": row["name"],
+                "area": row["area"],
+                "latitude": Decimal(row["latitude"]),
+                "longitude": Decimal(row["longitude"]),
+                "install_year": int(row["install_year"]),
+                "life_years": int(row["life_years"]),
+                "replacement_cost": Decimal(row["replacement_cost"]),
+                "maintenance_cost": Decimal(row["maintenance_cost"]),
+                "energy_cost": Decimal(row["energy_cost"]),
+                "condition": int(row["condition"]),
+                "status": row["status"],
+            }
+            department = departments[row["department"]]
+            Asset(department=department, external_ref="B-" + row["external_ref"], **fields).full_clean(
+                validate_unique=False, validate_constraints=False
+            )
+            Asset.objects.update_or_create(
+                department=department, external_ref="B-" + row["external_ref"], defaults=fields
+            )
+        elapsed = time.perf_counter() - started
+        transaction.set_rollback(True)  # leave the table with exactly the benchmark file's assets
+    return elapsed / sample
+
+
+def time_list_page(client, url: str, repeat: int = 7) -> tuple[float, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm caches (templates, the database's buffers)
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - started)
+        assert response.status_code == 200, response.status_code
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return statistics.median(times), len(queries.captured_queries)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--baseline-sample", type=int, default=2_000)
+    parser.add_argument("--keep", action="store_true", help=f"keep the {BENCH_DB} database")
+    args = parser.parse_args()
+
+    server_url = os.environ.get("DATABASE_URL", "")
+    if not server_url.startswith(("postgres://", "postgresql://")):
+        sys.exit("Set DATABASE_URL to a PostgreSQL server, e.g. postgres://postgres@127.0.0.1:5432/postgres")
+    recreate_database(server_url)
+    os.environ["DATABASE_URL"] = admin_url(server_url, BENCH_DB)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from departments import demo, imports
+    from departments.models import Asset
+
+    try:
+        call_command("migrate", verbosity=0)
+        demo.load(log=lambda message: None)  # departments, users, 6 categories, ~5,000 demo assets
+        Asset.objects.all().delete()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT version()")
+            pg_version = cursor.fetchone()[0].split(",")[0]
+
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "assets.csv"
+            started = time.perf_counter()
+            generate_csv(path, args.rows)
+            size_mb = path.stat().st_size / 1024 / 1024
+            print(f"Generated {args.rows:,} rows ({size_mb:.1f} MB) in {time.perf_counter() - started:.2f} s")
+
+            def timed_import(label: str):
+                marks = {}
+                started = time.perf_counter()
+                with path.open("rb") as handle:
+                    result = imports.import_assets(
+                        handle,
+                        name=path.name,
+                        size=path.stat().st_size,
+                        progress=lambda p: marks.setdefault(p, time.perf_counter() - started),
+                    )
+                total = time.perf_counter() - started
+                assert result.ok, result.errors[:5]
+                read, validated = marks.get(20, 0), marks.get(40, 0)
+                print(
+                    f"{label}: {total:.2f} s = {args.rows / total:,.0f} rows/s "
+                    f"(read {read:.2f} s, validate {validated - read:.2f} s, COPY + merge {total - validated:.2f} s) "
+                    f"→ {result.created:,} created, {result.updated:,} updated"
+                )
+                return total
+
+            first = timed_import("Import, empty table      ")
+            second = timed_import("Import again (all update)")
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE departments_asset")
+
+            per_row = baseline_per_row(path, args.baseline_sample)
+            scaled = per_row * args.rows
+            print(
+                f"Baseline per-row ORM (parse + full_clean + update_or_create), {args.baseline_sample:,}-row sample "
+                f"scaled ×{args.rows / args.baseline_sample:,.0f}: {1 / per_row:,.0f} rows/s → ≈ {scaled:.1f} s "
+                f"for {args.rows:,} rows; the import is {scaled / first:.0f}× faster (first import)"
+            )
+
+        from django.contrib.auth import get_user_model
+
+        client = Client()
+        client.force_login(get_user_model().objects.get(username="victor"))
+        print(f"Asset list page with {Asset.objects.count():,} assets (median of 7, whole request):")
+        for label, url in [
+            ("first page, default order", "/departments/assets/"),
+            ("page 500", "/departments/assets/?page=500"),
+            ("sorted by end of life", "/departments/assets/?sort=end_of_life"),
+            ("filtered: lighting, EOL ≤ 2030, 'route'", "/departments/assets/?department=lighting&end_of_life_max=2030&q=route"),
+        ]:  # fmt: skip
+            median, queries = time_list_page(client, url)
+            print(f"  {label:42s} {median * 1000:6.1f} ms, {queries} SQL queries")
+        print(
+            f"Machine: {platform.node()}, {os.cpu_count()} CPUs, {platform.processor() or platform.machine()}, "
+            f"Python {platform.python_version()}, pandas {pd.__version__}, {pg_version}. "
+            f"Target ≤ 10 s: {'met' if first <= 10 else 'NOT met'} ({first:.2f} s; again {second:.2f} s)."
+        )
+    finally:
+        connection.close()
+        if not args.keep:
+            recreate_database(server_url, drop_only=True)
+
+
+if __name__ == "__main__":
+    main()
