@@ -57,7 +57,7 @@ OUTCOMES = [
                 D("62"),
                 D("95"),
                 datetime.date(2027, 12, 31),
-                [D("64"), D("66"), D("67")],
+                [D("66"), D("71"), D("75")],
                 "Monthly night inspection of every stop, averaged over the year.",
                 "Inspection app",
                 "Transport operations",

@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 import pandas as pd
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from departments.models import AssetCategory, Department
@@ -295,7 +295,13 @@ def measurement_create(
         indicator=indicator, period=period, value=value, source=source, note=note, recorded_by=actor
     )
     measurement.full_clean()
-    measurement.save()
+    try:
+        # A savepoint: two people recording the same period at once both pass full_clean(); the unique
+        # constraint stops the second, which then gets the same plain error as a sequential duplicate.
+        with transaction.atomic():
+            measurement.save()
+    except IntegrityError as exc:
+        raise ValidationError("This indicator already has a measurement for that period.") from exc
     _event(
         outcome=outcome,
         actor=actor,
