@@ -3,4 +3,5 @@ from .urls_tenders import urlpatterns as tender_urls
 
 app_name = "procurement"
 
-urlpatterns = [*tender_urls, *public_urls]
+# Public pages first: their fixed prefixes ("public/", "questions/") must win over "<str:reference>/".
+urlpatterns = [*public_urls, *tender_urls]

@@ -1,1 +1,12 @@
-urlpatterns: list = []
+"""Public transparency pages (no login) and the officials' answers to clarification questions."""
+
+from django.urls import path
+
+from procurement.views import public, questions
+
+urlpatterns = [
+    path("public/", public.public_tender_list, name="public-tender-list"),
+    path("public/<str:reference>/", public.public_tender_detail, name="public-tender-detail"),
+    path("questions/", questions.question_list, name="question-list"),
+    path("questions/<int:pk>/answer/", questions.question_answer, name="question-answer"),
+]

@@ -2,9 +2,21 @@
 
 from django import template
 
+from procurement.publication import selectors
+
 register = template.Library()
 
 
 @register.inclusion_tag("procurement/_tender_publication_panel.html", takes_context=True)
 def tender_publication_panel(context, tender):
-    return {"tender": tender, "user": context.get("user")}
+    user = context.get("user")
+    releases = selectors.release_list_for_tender(tender=tender)
+    questions = tender.questions.select_related("organisation").order_by("asked_at", "id") if releases else []
+    return {
+        "tender": tender,
+        "user": user,
+        "request": context.get("request"),
+        "releases": releases,
+        "questions": questions,
+        "can_answer": bool(releases) and selectors.user_can_answer_questions(user=user, tender=tender),
+    }

@@ -1,0 +1,76 @@
+"""Public pages: published tenders for taxpayers. No login; an unpublished tender is a 404 like a missing one."""
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+
+from departments.models import Department
+from procurement.api.filters import PublishedTenderFilter
+from procurement.models import Release
+from procurement.publication import selectors
+from procurement.publication.charts import bar_chart
+
+PAGE_SIZE = 20
+
+
+def public_tender_list(request):
+    filterset = PublishedTenderFilter(
+        request.GET or None, queryset=selectors.tender_list_published_with_latest()
+    )
+    filterset.form.fields["department"].widget.attrs["list"] = "department-codes"
+    # A bad filter shows its message and no rows (rather than silently ignoring it).
+    if filterset.is_bound and not filterset.is_valid():
+        queryset = filterset.queryset.none()
+    else:
+        queryset = filterset.qs.order_by("-published_at", "-id")
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    releases = {
+        r.id: r for r in Release.objects.filter(id__in=[t.latest_release_id for t in page]).only("id", "data")
+    }
+    rows = []
+    for tender in page:
+        data = releases[tender.latest_release_id].data if tender.latest_release_id in releases else {}
+        rows.append({"tender": tender, "release": data.get("tender", {})})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "procurement/public_tender_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "rows": rows,
+            "extra_query": (query.urlencode() + "&") if query else "",
+            "departments": Department.objects.filter(kind=Department.Kind.SERVICE).only("code", "name"),
+        },
+    )
+
+
+def public_tender_detail(request, reference: str):
+    tender = selectors.tender_get_published(reference=reference)
+    if tender is None:
+        raise Http404("No published tender with this reference.")
+    releases = selectors.release_list_for_tender(tender=tender)
+    latest = releases[-1].data
+    budget = selectors.pooled_budget_by_department(release=latest)
+    chart = bar_chart(
+        [(entry["name"], entry["total"]) for entry in budget],
+        title="Pooled budget by department",
+        currency=latest["tender"].get("value", {}).get("currency", ""),
+    )
+    return render(
+        request,
+        "procurement/public_tender_detail.html",
+        {
+            "tender": tender,
+            "release": latest,
+            "ocds_tender": latest["tender"],
+            "budget": budget,
+            "budget_total": latest["planning"]["budget"]["amount"],
+            "chart": chart,
+            "releases": releases,
+            "scenario": selectors.chosen_scenario(tender=tender),
+            "questions": selectors.questions_published(tender=tender),
+            "can_answer": selectors.user_can_answer_questions(user=request.user, tender=tender),
+        },
+    )
