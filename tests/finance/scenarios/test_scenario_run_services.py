@@ -86,3 +86,31 @@ def test_executing_a_finished_run_again_changes_nothing(
     again = scenario_run_execute(run.pk)
     assert again.attempts == 1
     assert ScenarioCashFlow.objects.filter(run=run).count() == rows
+
+
+def test_run_scenarios_command_prints_the_summary_and_json(bus_stop_tender, small_assumptions):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("run_scenarios", bus_stop_tender.reference, stdout=out)
+    assert "Shared savings" in out.getvalue() and "NPV of cost" in out.getvalue()
+    out = StringIO()
+    call_command("run_scenarios", bus_stop_tender.reference, "--json", stdout=out)
+    data = json.loads(out.getvalue())
+    assert data["reused_from"] is not None  # second time: the stored result
+    assert [s["scenario"] for s in data["summary"]] == [
+        "status_quo",
+        "capex",
+        "opex_service",
+        "shared_savings",
+    ]
+
+
+def test_run_scenarios_command_reports_an_unknown_tender():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="No tender with reference 'T-404'"):
+        call_command("run_scenarios", "T-404")
