@@ -322,3 +322,29 @@ def test_list_paginates_and_shows_an_empty_state(client_for, transport_viewer, t
         "No outcome matches these filters."
         in client.get(reverse("outcomes:outcome-list") + "?theme=accessibility").content.decode()
     )
+
+
+def test_detail_page_queries_do_not_grow_with_indicators_and_measurements(
+    client_for, transport_official, outcome
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(transport_official)
+    url = reverse("outcomes:outcome-detail", args=[outcome.pk])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    IndicatorFactory(outcome=outcome, baseline_period=datetime.date(2022, 1, 1))
+    few = queries()
+    for _ in range(3):
+        indicator = IndicatorFactory(outcome=outcome, baseline_period=datetime.date(2022, 1, 1))
+        for year in (2023, 2024, 2025):
+            MeasurementFactory(
+                indicator=indicator, period=datetime.date(year, 1, 1), recorded_by=transport_official
+            )
+    assert queries() == few
+    assert few <= 16
