@@ -181,3 +181,25 @@ def asset_baseline(
     scope_categories = ", ".join(sorted(c.name for c in categories)) or "all categories"
     note = f"{label} of {count} in-service assets ({scope_departments}; {scope_categories})"
     return AssetBaseline(value=value, asset_count=count, note=note[:500])
+
+
+def progress_summaries(*, outcomes: Iterable[Outcome]) -> dict[int, list[tuple[str, str, int]]]:
+    """For a page of outcomes: per outcome, [(status, label, how many indicators)], retired indicators left out.
+
+    Two queries for the whole page (indicators and their measurements), whatever its size.
+    """
+    from .progress import Track
+
+    ids = [o.pk for o in outcomes]
+    indicators = Indicator.objects.filter(outcome_id__in=ids, is_retired=False).prefetch_related(
+        Prefetch("measurements", queryset=Measurement.objects.only("indicator_id", "period", "value"))
+    )
+    counts: dict[int, dict[Track, int]] = {pk: {} for pk in ids}
+    for indicator in indicators:
+        status = indicator.progress(list(indicator.measurements.all())).status
+        counts[indicator.outcome_id][status] = counts[indicator.outcome_id].get(status, 0) + 1
+    order = [Track.ON_TRACK, Track.AT_RISK, Track.OFF_TRACK, Track.NO_DATA]
+    return {
+        pk: [(t.value, t.label, by_status[t]) for t in order if t in by_status]
+        for pk, by_status in counts.items()
+    }

@@ -56,6 +56,8 @@ def outcome_list(request: HttpRequest) -> HttpResponse:
         status=criteria.get("status") or "",
     )
     page = Paginator(outcomes, PAGE_SIZE).get_page(request.GET.get("page"))
+    summaries = selectors.progress_summaries(outcomes=page.object_list)
+    rows = [(outcome, summaries.get(outcome.pk, [])) for outcome in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -64,6 +66,7 @@ def outcome_list(request: HttpRequest) -> HttpResponse:
         {
             "filters": filters,
             "page_obj": page,
+            "rows": rows,
             "filter_query": query.urlencode(),
             "is_filtered": any(criteria.values()) if criteria else False,
             "can_create": selectors.can_create_outcome(user=request.user),

@@ -348,3 +348,13 @@ def test_detail_page_queries_do_not_grow_with_indicators_and_measurements(
             )
     assert queries() == few
     assert few <= 16
+
+
+def test_list_shows_how_many_indicators_are_on_track_at_risk_or_off_track(
+    client_for, transport_viewer, indicator
+):
+    # indicator: 84 on 2024-01-01 → 40 % achieved, 25 % expected: on track
+    IndicatorFactory(outcome=indicator.outcome, baseline_period=datetime.date(2022, 1, 1))  # no data yet
+    html = client_for(transport_viewer).get(reverse("outcomes:outcome-list")).content.decode()
+    assert '<span class="badge on-track">1 on track</span>' in html
+    assert '<span class="badge no-data">1 no measurement yet</span>' in html
