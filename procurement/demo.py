@@ -1,6 +1,94 @@
-"""Demo city step (see departments/management/commands/load_demo_city.py for the order)."""
+"""Demo city step 3 (after departments.demo and outcomes.demo): two "Smart, safe bus stops" tenders.
+
+Each bundles the bus shelters (transport), street lights (lighting) and CCTV cameras (public safety) of one
+area and targets two indicators with payment weights. One stays a draft, the other is submitted. Idempotent
+(tenders are found by title) and robust: missing users, assets or indicators are logged and skipped.
+"""
+
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from departments.models import Asset, Department
+from outcomes.models import Indicator
+from procurement.exceptions import TenderError
+from procurement.models import Tender
+from procurement.services.tenders import (
+    OutcomeTarget,
+    tender_assets_add,
+    tender_create,
+    tender_outcomes_set,
+    tender_transition,
+)
+
+# title, area of shelters and lights, area of cameras, submit?
+TENDERS = [
+    ("Smart, safe bus stops — Route 12", "Route 12", "Route 12", True),
+    ("Smart, safe bus stops — Route 7", "Route 7", "Centre", False),
+]
+# Indicator name (from outcomes.demo), contract target as a share of the baseline, payment weight (%).
+TARGETS = [
+    ("Night-time incidents at bus stops", Decimal("0.6"), Decimal("60")),
+    ("Street-lighting energy cost", Decimal("0.6"), Decimal("40")),
+]
+PER_CATEGORY = 40  # assets of each kind per tender: enough to look real, small enough to load fast
 
 
 def load(*, log) -> None:
-    # Filled by the issue that builds this part of the application.
-    log("nothing to load yet")
+    User = get_user_model()
+    official = User.objects.filter(username="tina").first()
+    transport = Department.objects.filter(code="transport").first()
+    if official is None or transport is None:
+        log("skipped: demo user 'tina' or department 'transport' missing (run departments.demo first)")
+        return
+    indicators = {i.name: i for i in Indicator.objects.filter(name__in=[name for name, _, _ in TARGETS])}
+    for title, route, camera_area, submit in TENDERS:
+        if Tender.objects.filter(title=title).exists():
+            log(f"“{title}” exists")
+            continue
+        tender = tender_create(
+            actor=official,
+            lead_department=transport,
+            title=title,
+            description=(
+                "Shelters, their lighting and cameras bought as one service and paid partly on fewer "
+                "night-time incidents at stops and lower street-lighting energy."
+            ),
+            contract_term_years=12,
+            main_category=Tender.Category.SERVICES,
+        )
+        added = 0
+        for category, area in (("bus-shelter", route), ("street-light", route), ("cctv-camera", camera_area)):
+            ids = list(
+                Asset.objects.filter(category__code=category, area=area, status=Asset.Status.IN_SERVICE)
+                .exclude(Q(tender_links__active=True))
+                .order_by("external_ref")
+                .values_list("pk", flat=True)[:PER_CATEGORY]
+            )
+            if ids:
+                added += tender_assets_add(
+                    tender=tender, assets=Asset.objects.filter(pk__in=ids), actor=official
+                )
+        targets = [
+            OutcomeTarget(
+                indicator_id=indicators[name].pk,
+                target_value=(indicators[name].baseline_value * share).quantize(Decimal("1")),
+                payment_weight=weight,
+            )
+            for name, share, weight in TARGETS
+            if name in indicators
+        ]
+        if len(targets) < len(TARGETS):
+            # Without the full set the weights would not add up to 100: keep the targets, drop the weights.
+            targets = [OutcomeTarget(t.indicator_id, t.target_value, None) for t in targets]
+        if targets:
+            tender_outcomes_set(tender=tender, targets=targets, actor=official)
+        state = "draft"
+        if submit:
+            try:
+                tender_transition(tender=tender, action="submit", actor=official, comment="Demo submission")
+                state = "submitted"
+            except TenderError as error:
+                log(f"“{title}” left as a draft: {error}")
+        log(f"“{title}” ({tender.reference}): {added} assets, {len(targets)} indicators, {state}")
