@@ -1,1 +1,49 @@
-"""Admin of scenario assumptions and runs (filled by the scenario-runs work)."""
+"""Admin of scenario assumptions, runs and choices. Results are read-only: they come from the engine."""
+
+from django.contrib import admin, messages
+
+from finance.models import FinancingChoice, ScenarioAssumptions, ScenarioRun
+
+
+@admin.register(ScenarioAssumptions)
+class ScenarioAssumptionsAdmin(admin.ModelAdmin):
+    list_display = ["tender", "project_type", "start_year", "horizon_years", "discount_rate", "updated_at"]
+    search_fields = ["tender__reference", "tender__title"]
+    raw_id_fields = ["tender", "updated_by"]
+
+
+@admin.register(ScenarioRun)
+class ScenarioRunAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "tender",
+        "status",
+        "progress",
+        "attempts",
+        "reused_from",
+        "created_at",
+        "finished_at",
+    ]
+    list_filter = ["status"]
+    search_fields = ["tender__reference", "input_hash"]
+    readonly_fields = [f.name for f in ScenarioRun._meta.fields]
+    exclude = ["inputs"]  # a snapshot of thousands of assets: not for a form
+    actions = ["requeue"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Re-queue the selected queued or running runs")
+    def requeue(self, request, queryset):
+        from finance.services.scenarios import scenario_run_enqueue
+
+        ids = list(queryset.filter(status__in=["queued", "running"]).values_list("pk", flat=True))
+        for run_id in ids:
+            scenario_run_enqueue(run_id=run_id)
+        messages.info(request, f"Re-queued {len(ids)} run(s); finished runs are never recomputed.")
+
+
+@admin.register(FinancingChoice)
+class FinancingChoiceAdmin(admin.ModelAdmin):
+    list_display = ["tender", "scenario", "run", "chosen_by", "chosen_at"]
+    readonly_fields = ["tender", "run", "scenario", "chosen_by", "chosen_at"]

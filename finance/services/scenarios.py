@@ -139,7 +139,7 @@ def scenario_assumptions_save(*, tender, values: dict[str, Any], actor) -> Scena
         if problems:
             raise EngineError([p for ps in problems.values() for p in ps])
         obj.updated_by = actor
-        obj.full_clean()
+        obj.full_clean(exclude=["updated_by"])  # None when the demo loader saves them
         obj.save()
         changed = {
             name: [before[name], str(getattr(obj, name))]
@@ -588,7 +588,7 @@ def scenario_choose(*, run: ScenarioRun, scenario: str, actor) -> FinancingChoic
         choice.run = run
         choice.scenario = scenario
         choice.chosen_by = actor
-        choice.full_clean()
+        choice.full_clean(exclude=["chosen_by"])  # None when the demo loader chooses
         choice.save()
         _tender_event(
             tender=run.tender,

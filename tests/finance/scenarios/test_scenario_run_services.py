@@ -114,3 +114,80 @@ def test_run_scenarios_command_reports_an_unknown_tender():
 
     with pytest.raises(CommandError, match="No tender with reference 'T-404'"):
         call_command("run_scenarios", "T-404")
+
+
+def test_demo_step_runs_and_chooses_on_the_demo_tender_and_is_idempotent(bus_stop_tender):
+    from finance import demo_scenarios
+    from finance.models import FinancingChoice
+
+    lines = []
+    demo_scenarios.load(log=lines.append)
+    demo_scenarios.load(log=lines.append)
+    choice = FinancingChoice.objects.get(tender=bus_stop_tender)
+    assert choice.run.status == "succeeded" and choice.scenario != "status_quo"
+    assert ScenarioRun.objects.count() == 1
+    assert "already has a chosen financing scenario" in lines[-1]
+
+
+def test_demo_step_without_a_tender_does_nothing():
+    from finance import demo_scenarios
+
+    lines = []
+    demo_scenarios.load(log=lines.append)
+    assert lines == ["no tender with bundled assets: no scenario run"]
+
+
+def test_chosen_scenario_need_sums_the_budget_flows_by_year_and_type(
+    bus_stop_tender, small_assumptions, transport_official
+):
+    from finance.selectors.scenarios import chosen_scenario_need
+    from finance.services.scenarios import scenario_choose
+
+    assert chosen_scenario_need(tender=bus_stop_tender) is None
+    run = scenario_run_execute(
+        scenario_run_request(tender=bus_stop_tender, actor=transport_official, enqueue=False).pk
+    )
+    scenario_choose(run=run, scenario="capex", actor=transport_official)
+    need = chosen_scenario_need(tender=bus_stop_tender)
+    assert need[(2027, "capex")] == ScenarioSummary.objects.get(run=run, scenario="capex").year0_capex
+    assert {t for _, t in need} == {"capex", "opex"}
+    assert min(y for y, _ in need) == 2027 and max(y for y, _ in need) == 2027 + 29
+
+
+def test_savings_ledger_allocates_to_departments_by_approved_contributions(
+    bus_stop_tender,
+    small_assumptions,
+    transport_official,
+    lighting_official,
+    finance_officer,
+    transport,
+    lighting,
+):
+    from finance.models import Contribution
+    from finance.selectors.scenarios import savings_ledger
+    from finance.services.scenarios import scenario_choose
+    from tests.factories import BudgetLineFactory, ContributionFactory
+
+    for dept, amount, who in (
+        (transport, "30000", transport_official),
+        (lighting, "10000", lighting_official),
+    ):
+        ContributionFactory(
+            tender=bus_stop_tender,
+            budget_line=BudgetLineFactory(department=dept, amount=Decimal("100000")),
+            amount=Decimal(amount),
+            requested_by=who,
+            status=Contribution.Status.APPROVED,
+            decided_by=finance_officer,
+        )
+    run = scenario_run_execute(
+        scenario_run_request(tender=bus_stop_tender, actor=transport_official, enqueue=False).pk
+    )
+    scenario_choose(run=run, scenario="opex_service", actor=finance_officer)
+    ledger = savings_ledger(tender=bus_stop_tender, run=run)
+    assert ledger["basis"] == "approved contributions"
+    assert [d["code"] for d in ledger["departments"]] == ["lighting", "transport"]
+    for row in ledger["rows"]:
+        assert sum(row["cells"]) == row["saving"]  # cents add up exactly
+    lighting_total, transport_total = ledger["totals"]
+    assert abs(transport_total - 3 * lighting_total) <= Decimal("0.01") * len(ledger["rows"])
