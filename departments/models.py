@@ -90,11 +90,18 @@ class Asset(models.Model):
         IN_SERVICE = "in_service", "In service"
         RETIRED = "retired", "Retired"
 
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="assets")
-    category = models.ForeignKey(AssetCategory, on_delete=models.PROTECT, related_name="assets")
+    # No single-column indexes on the two foreign keys: the unique (department, external_ref) and the
+    # (category, status) indexes start with them and serve the same lookups; every index costs bulk imports.
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="assets", db_index=False
+    )
+    category = models.ForeignKey(
+        AssetCategory, on_delete=models.PROTECT, related_name="assets", db_index=False
+    )
     external_ref = models.CharField(max_length=64, help_text="The department's own reference, unique in it.")
     name = models.CharField(max_length=200, blank=True)
-    area = models.CharField(max_length=100, blank=True, db_index=True, help_text="e.g. 'Centre', 'Route 12'.")
+    # Not indexed: the asset filters match areas case-insensitively, which a plain b-tree cannot serve.
+    area = models.CharField(max_length=100, blank=True, help_text="e.g. 'Centre', 'Route 12'.")
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     install_year = models.PositiveSmallIntegerField()
