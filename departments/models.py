@@ -201,6 +201,9 @@ class AssetImport(models.Model):
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True, help_text="[{row, column, message}, …]")
+    error_count = models.PositiveIntegerField(
+        default=0, help_text="All problems found; `errors` keeps the first few thousand."
+    )
     error_message = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -171,6 +171,7 @@ def asset_import_run(*, asset_import_id: int) -> AssetImport:
         asset_import.created_count = result.created
         asset_import.updated_count = result.updated
         asset_import.errors = [e.as_dict() for e in result.errors]
+        asset_import.error_count = result.error_count
         asset_import.error_message = (
             ""
             if result.ok

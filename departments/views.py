@@ -299,15 +299,9 @@ def _import_context(request, pk: int) -> dict:
     return {
         "job": job,
         "finished": job.status in (AssetImport.Status.SUCCEEDED, AssetImport.Status.FAILED),
-        "more_errors": max(0, _error_total(job) - len(job.errors)),
+        "more_errors": max(0, job.error_count - len(job.errors)),
         "list_url": reverse("departments:asset-list"),
     }
-
-
-def _error_total(job: AssetImport) -> int:
-    # error_message starts with the total count ("1,234 problem(s) found…").
-    head = job.error_message.split(" ", 1)[0].replace(",", "")
-    return int(head) if head.isdigit() else len(job.errors)
 
 
 @login_required

@@ -229,3 +229,12 @@ def test_postgresql_path_copies_through_a_staging_table_and_upserts(setup, djang
     with connection.cursor() as cursor:
         cursor.execute("SELECT to_regclass('asset_import_staging')")
         assert cursor.fetchone()[0] is not None  # still inside the test's transaction: dropped on commit
+
+
+def test_every_problem_is_counted_even_beyond_the_kept_list(setup, monkeypatch):
+    from departments import imports
+
+    monkeypatch.setattr(imports, "MAX_ERRORS_KEPT", 3)
+    result = run([good_row(external_ref=f"R-{i}", condition="0") for i in range(5)])
+    assert (len(result.errors), result.error_count) == (3, 5)
+    assert [e.row for e in result.errors] == [2, 3, 4]
