@@ -61,7 +61,9 @@ def budget_line_list(request: HttpRequest) -> HttpResponse:
             lines = lines.filter(fiscal_year=form.cleaned_data["fiscal_year"])
         if form.cleaned_data["budget_type"]:
             lines = lines.filter(budget_type=form.cleaned_data["budget_type"])
-    page = _page(request, sel.with_usage(lines))
+    page = _page(
+        request, sel.with_usage(lines).order_by("department__name", "fiscal_year", "budget_type", "name")
+    )
     for line in page:
         line.usage = sel.LineUsage(
             amount=line.amount, requested=line.requested_total, approved=line.approved_total
