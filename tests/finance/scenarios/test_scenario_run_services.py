@@ -191,3 +191,24 @@ def test_savings_ledger_allocates_to_departments_by_approved_contributions(
         assert sum(row["cells"]) == row["saving"]  # cents add up exactly
     lighting_total, transport_total = ledger["totals"]
     assert abs(transport_total - 3 * lighting_total) <= Decimal("0.01") * len(ledger["rows"])
+
+
+def test_reaper_requeues_a_run_stuck_in_queued_past_its_deadline(
+    bus_stop_tender, small_assumptions, transport_official
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from finance.services.scenarios import scenario_runs_requeue_stuck
+
+    stuck = scenario_run_request(tender=bus_stop_tender, actor=transport_official, enqueue=False)
+    ScenarioRun.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    fresh_tender_run = ScenarioRun.objects.create(
+        tender=bus_stop_tender, input_hash="0" * 64, inputs=stuck.inputs, requested_by=transport_official
+    )
+    assert scenario_runs_requeue_stuck() == [stuck.pk]  # the task runs inline here (no broker)
+    stuck.refresh_from_db()
+    assert stuck.status == ScenarioRun.Status.SUCCEEDED
+    fresh_tender_run.refresh_from_db()
+    assert fresh_tender_run.status == ScenarioRun.Status.QUEUED  # not past its deadline: left alone
