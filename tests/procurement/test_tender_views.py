@@ -368,3 +368,25 @@ def test_list_paginates_and_filters_by_status(client_for, transport_official, dr
         draft.reference
         not in client.get(reverse("procurement:tender-list"), {"status": "published"}).content.decode()
     )
+
+
+def test_picker_filter_answers_htmx_with_the_results_fragment_only(
+    client_for, transport_official, draft, transport_assets, safety_assets
+):
+    response = client_for(transport_official).get(
+        url("tender-assets", draft), {"department": "safety"}, HTTP_HX_REQUEST="true"
+    )
+    text = response.content.decode()
+    assert "<html" not in text and "CAM-0" in text and "SH-0" not in text
+    assert [t.name for t in response.templates][0] == "procurement/_tender_asset_results.html"
+
+
+def test_picker_marks_assets_already_in_another_tender(
+    client_for, transport_official, transport, draft, transport_assets
+):
+    other = tender_create(actor=transport_official, lead_department=transport, title="Other")
+    tender_assets_add(
+        tender=other, assets=Asset.objects.filter(pk=transport_assets[0].pk), actor=transport_official
+    )
+    text = client_for(transport_official).get(url("tender-assets", draft), {"q": "SH-0"}).content.decode()
+    assert "another tender" in text and 'aria-label="Pick SH-0"' not in text
