@@ -1,0 +1,55 @@
+"""In Chromium: an official pools two departments' budgets; a finance user of each approves; over-budget fails."""
+
+from decimal import Decimal
+
+import pytest
+
+from tests.factories import BudgetLineFactory, MembershipFactory, TenderFactory, UserFactory
+
+pytestmark = pytest.mark.browser
+
+
+def test_official_pools_two_departments_and_each_finance_user_approves(
+    page, login_as, transport, lighting, transport_official, transport_finance
+):
+    lighting_finance = UserFactory(username="lena", first_name="Lena", last_name="Lighting Finance")
+    MembershipFactory(user=lighting_finance, department=lighting, role="finance")
+    tender = TenderFactory(lead_department=transport, created_by=transport_official, title="Safe stops")
+    stops = BudgetLineFactory(
+        department=transport, fiscal_year=2027, budget_type="opex", name="Stops", amount=Decimal("50000.00")
+    )
+    lamps = BudgetLineFactory(
+        department=lighting, fiscal_year=2027, budget_type="opex", name="Lamps", amount=Decimal("30000.00")
+    )
+    budget_url = f"/finance/tenders/{tender.reference}/budget/"
+
+    login_as(transport_official)
+    page.goto(budget_url)
+    for line, amount in ((stops, "20000.00"), (lamps, "10000.00")):
+        page.get_by_label("Budget line").select_option(str(line.pk))
+        page.get_by_label("Amount").fill(amount)
+        page.get_by_role("button", name="Request").click()
+        assert page.locator(".message.success").is_visible()
+
+    # Over budget: 20,000.00 is left on Lamps.
+    page.get_by_label("Budget line").select_option(str(lamps.pk))
+    page.get_by_label("Amount").fill("20000.01")
+    page.get_by_role("button", name="Request").click()
+    assert "Only 20,000.00 EUR is available" in page.get_by_role("alert").first.inner_text()
+
+    for approver, line_name in ((transport_finance, "Stops"), (lighting_finance, "Lamps")):
+        login_as(approver)
+        page.goto("/finance/approvals/")
+        row = page.locator("tr", has_text=line_name)
+        assert page.locator("[data-testid=approval-queue] tbody tr").count() == 1  # only their department's
+        row.get_by_label("Comment").fill("Fits our plan.")
+        row.get_by_role("button", name="Approve").click()  # htmx swaps the row in place
+        assert page.locator("tr", has_text=line_name).get_by_role("status").inner_text() == "Approved"
+
+    login_as(transport_official)
+    page.goto(budget_url)
+    table = page.get_by_test_id("pooled-budget-table")
+    assert "Transport" in table.inner_text() and "Street lighting" in table.inner_text()
+    assert "20,000.00" in table.inner_text() and "10,000.00" in table.inner_text()
+    assert page.get_by_test_id("pooled-total").inner_text() == "30,000.00 EUR"
+    assert page.locator("#pooled-budget svg").count() == 1
