@@ -1,19 +1,36 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from procurement.views import tenders as views
+
+
+class TenderReferenceConverter:
+    """T-<year>-<number>: only tender references, so that other /tenders/… pages (public ones) are not shadowed."""
+
+    regex = r"T-\d{4}-\d{4,}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(TenderReferenceConverter, "tender_ref")
 
 urlpatterns = [
     path("", views.tender_list, name="tender-list"),
     path("new/", views.tender_create, name="tender-create"),
-    path("<str:reference>/", views.tender_detail, name="tender-detail"),
-    path("<str:reference>/edit/", views.tender_edit, name="tender-edit"),
-    path("<str:reference>/assets/", views.tender_assets, name="tender-assets"),
-    path("<str:reference>/outcomes/", views.tender_outcomes, name="tender-outcomes"),
-    path("<str:reference>/documents/", views.tender_documents, name="tender-documents"),
+    path("<tender_ref:reference>/", views.tender_detail, name="tender-detail"),
+    path("<tender_ref:reference>/edit/", views.tender_edit, name="tender-edit"),
+    path("<tender_ref:reference>/assets/", views.tender_assets, name="tender-assets"),
+    path("<tender_ref:reference>/outcomes/", views.tender_outcomes, name="tender-outcomes"),
+    path("<tender_ref:reference>/documents/", views.tender_documents, name="tender-documents"),
     path(
-        "<str:reference>/documents/<int:pk>/", views.tender_document_download, name="tender-document-download"
+        "<tender_ref:reference>/documents/<int:pk>/",
+        views.tender_document_download,
+        name="tender-document-download",
     ),
-    path("<str:reference>/review/", views.tender_review, name="tender-review"),
-    path("<str:reference>/transition/", views.tender_transition, name="tender-transition"),
-    path("<str:reference>/comments/", views.tender_comment, name="tender-comment"),
+    path("<tender_ref:reference>/review/", views.tender_review, name="tender-review"),
+    path("<tender_ref:reference>/transition/", views.tender_transition, name="tender-transition"),
+    path("<tender_ref:reference>/comments/", views.tender_comment, name="tender-comment"),
 ]

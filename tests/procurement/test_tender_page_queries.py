@@ -55,6 +55,7 @@ def test_detail_of_a_tender_with_5000_assets_takes_at_most_20_queries(
     assert len(response.context["bundled"].object_list) == 50
 
 
+@pytest.mark.postgres  # SQLite caps the variables per statement, so its insert batches are smaller
 def test_bulk_add_of_5000_assets_uses_a_fixed_number_of_queries(
     ready_draft, transport, shelters, transport_official, django_assert_max_num_queries
 ):
