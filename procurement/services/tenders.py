@@ -500,8 +500,6 @@ def tender_transition(
         locked.status = move.target
         if action == "submit":
             locked.submitted_by = actor
-        if action == "return":
-            locked.submitted_by = None
         if action == "publish":
             locked.published_at = timezone.now()
         if action == "award":

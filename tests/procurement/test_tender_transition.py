@@ -169,10 +169,11 @@ def test_publish_and_award_call_the_publication_seam(
     assert [c for c in no_seams if c[0] == "release"] == [("release", "publish"), ("release", "award")]
 
 
-def test_return_to_draft_clears_the_submitter(ready_draft, transport_official, finance_officer, no_seams):
+def test_return_to_draft_keeps_the_last_submitter(ready_draft, transport_official, finance_officer, no_seams):
+    """The last submitter is kept: it makes the returned draft stay visible to central finance."""
     tender_transition(tender=ready_draft, action="submit", actor=transport_official)
     tender = tender_transition(
         tender=ready_draft, action="return", actor=finance_officer, comment="add cameras"
     )
-    assert tender.status == S.DRAFT and tender.submitted_by is None
+    assert tender.status == S.DRAFT and tender.submitted_by == transport_official
     assert tender.events.last().comment == "add cameras"

@@ -390,3 +390,43 @@ def test_picker_marks_assets_already_in_another_tender(
     )
     text = client_for(transport_official).get(url("tender-assets", draft), {"q": "SH-0"}).content.decode()
     assert "another tender" in text and 'aria-label="Pick SH-0"' not in text
+
+
+def test_lead_official_edits_the_basics_of_a_draft(client_for, second_transport_official, draft):
+    response = client_for(second_transport_official).post(
+        url("tender-edit", draft), {**BASICS, "title": "Bus stops, safe and lit", "contract_term_years": "15"}
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.title, draft.contract_term_years) == ("Bus stops, safe and lit", 15)
+    assert draft.events.last().action == "edit"
+
+
+def test_edit_with_bad_input_changes_nothing(client_for, transport_official, draft):
+    response = client_for(transport_official).post(
+        url("tender-edit", draft), {**BASICS, "title": "", "tender_period_end": "2027-01-01"}
+    )
+    assert set(response.context["form"].errors) == {"title", "tender_period_end"}
+    draft.refresh_from_db()
+    assert draft.title == "Smart, safe bus stops"
+
+
+def test_finance_returns_a_submission_with_a_comment_shown_in_the_history(
+    client_for, finance_officer, transport_official, ready_draft, no_seams
+):
+    tender_transition(tender=ready_draft, action="submit", actor=transport_official)
+    client = client_for(finance_officer)
+    page = client.get(url("tender-detail", ready_draft)).content.decode()
+    assert 'value="approve"' in page and 'value="return"' in page and 'value="submit"' not in page
+    response = client.post(
+        url("tender-transition", ready_draft), {"action": "return", "comment": "Add the cameras"}, follow=True
+    )
+    text = response.content.decode()
+    assert "is now draft" in text and "Add the cameras" in text
+    ready_draft.refresh_from_db()
+    assert ready_draft.status == "draft"
+
+
+def test_unrelated_official_cannot_comment_on_a_draft(client_for, parks_official, draft):
+    assert client_for(parks_official).post(url("tender-comment", draft), {"body": "hi"}).status_code == 404
+    assert not TenderComment.objects.exists()
