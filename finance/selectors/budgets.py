@@ -287,22 +287,24 @@ def pooled_budget(*, tender) -> dict:
     }
 
 
-def tender_need(*, tender) -> dict[tuple[int, str], Decimal]:
-    """The tender's need by (fiscal year, budget type): the chosen scenario's, else the need entered by hand."""
+def tender_need_with_source(*, tender) -> tuple[dict[tuple[int, str], Decimal], str]:
+    """The tender's need by (fiscal year, budget type) and where it comes from ("scenario" or "entered").
+
+    The chosen financing scenario's need wins; without a chosen scenario, the need entered on the tender.
+    """
     from finance.selectors.scenarios import chosen_scenario_need
 
     need = chosen_scenario_need(tender=tender)
     if need is not None:
-        return {key: to_money(amount) for key, amount in need.items()}
-    return {
+        return {key: to_money(amount) for key, amount in need.items()}, "scenario"
+    entered = {
         (n.fiscal_year, n.budget_type): to_money(n.amount) for n in TenderNeed.objects.filter(tender=tender)
     }
+    return entered, "entered"
 
 
-def tender_need_source(*, tender) -> str:
-    from finance.selectors.scenarios import chosen_scenario_need
-
-    return "scenario" if chosen_scenario_need(tender=tender) is not None else "entered"
+def tender_need(*, tender) -> dict[tuple[int, str], Decimal]:
+    return tender_need_with_source(tender=tender)[0]
 
 
 def _covered(*, tender, statuses) -> dict[tuple[int, str], Decimal]:
@@ -317,9 +319,10 @@ def _covered(*, tender, statuses) -> dict[tuple[int, str], Decimal]:
     return covered
 
 
-def funding_gaps(*, tender, statuses) -> list[dict]:
+def funding_gaps(*, tender, statuses, need: dict | None = None) -> list[dict]:
     """Per (year, type) of the need: need, covered by contributions in `statuses`, and the shortfall (EUR)."""
-    need = tender_need(tender=tender)
+    if need is None:
+        need = tender_need(tender=tender)
     covered = _covered(tender=tender, statuses=statuses)
     gaps = []
     for (year, budget_type), amount in sorted(need.items()):

@@ -13,14 +13,14 @@ def tender_budget_panel(context, tender):
 
     user = context.get("user")
     pooled = sel.pooled_budget(tender=tender)
+    need, need_source = sel.tender_need_with_source(tender=tender)
     return {
         "tender": tender,
         "user": user,
         "pooled": pooled,
         "chart": pooled_budget_chart(rows=pooled["rows"]),
-        "gaps": sel.funding_gaps(tender=tender, statuses=(sel.Status.APPROVED,)),
-        "requested_gaps": sel.funding_gaps(tender=tender, statuses=sel.HOLDING),
-        "need_source": sel.tender_need_source(tender=tender),
+        "gaps": sel.funding_gaps(tender=tender, statuses=(sel.Status.APPROVED,), need=need),
+        "need_source": need_source,
         "override": sel.tender_override(tender=tender),
         "contributions": sel.contribution_list_for_user(user=user).filter(tender=tender).order_by("id"),
         "events": sel.budget_events(tender=tender)[:50],

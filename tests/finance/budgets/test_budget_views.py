@@ -249,3 +249,25 @@ def test_tender_panel_shows_pooled_table_chart_and_events(
     )
     assert 'data-testid="pooled-budget-table"' in html and "<svg" in html
     assert "100.0 %" in html and "Contribution approved" in html
+
+
+def test_tender_panel_query_count_does_not_grow_with_contributions(
+    django_assert_max_num_queries,
+    transport_official,
+    tender,
+    transport,
+    request_contribution,
+    finance_officer,
+):
+    from django.template import Context, Template
+
+    from finance.services.budgets import contribution_approve
+
+    for year in range(2027, 2033):
+        line = BudgetLineFactory(department=transport, fiscal_year=year, amount=Decimal("10.00"))
+        contribution_approve(contribution=request_contribution(tender, line, "5.00"), actor=finance_officer)
+        request_contribution(tender, line, "1.00")
+    template = Template("{% load finance_tags %}{% tender_budget_panel tender %}")
+    with django_assert_max_num_queries(12):
+        html = template.render(Context({"tender": tender, "user": transport_official}))
+    assert html.count("<rect") >= 6
