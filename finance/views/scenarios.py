@@ -39,7 +39,10 @@ def _tender_for(request, reference: str, *, run: bool = False):
 
 
 def _run_for(request, pk: int, *, act: bool = False) -> ScenarioRun:
-    run = get_object_or_404(ScenarioRun.objects.select_related("tender", "requested_by"), pk=pk)
+    # The inputs snapshot (thousands of assets) is not needed to show or export results: not loaded.
+    run = get_object_or_404(
+        ScenarioRun.objects.select_related("tender", "requested_by").defer("inputs"), pk=pk
+    )
     _tender_for(request, run.tender.reference, run=act)
     return run
 

@@ -181,3 +181,34 @@ def test_comparing_two_runs_shows_the_assumption_diff_and_npv_delta(
     page = client_for(transport_official).get(url, {"a": succeeded_run.pk, "b": newer.pk}).content.decode()
     assert '<th scope="row">inflation</th><td class="num">0.02</td><td class="num">0.03</td>' in page
     assert 'data-testid="npv-delta"' in page
+
+
+def test_results_page_queries_do_not_grow_with_departments_or_years(
+    client_for, finance_officer, succeeded_run, bus_stop_tender, safety, parks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from finance.services.scenarios import scenario_assumptions_save
+    from tests.factories import AssetFactory, TenderAssetFactory
+
+    for dept in (safety, parks):
+        TenderAssetFactory(
+            tender=bus_stop_tender,
+            asset=AssetFactory(
+                department=dept, category=succeeded_run.tender.bundled_assets.first().asset.category
+            ),
+        )
+    scenario_assumptions_save(tender=bus_stop_tender, values={"horizon_years": 50}, actor=finance_officer)
+    bigger = scenario_run_execute(
+        scenario_run_request(tender=bus_stop_tender, actor=finance_officer, enqueue=False).pk
+    )
+    client = client_for(finance_officer)
+    counts = []
+    for run in (succeeded_run, bigger):
+        with CaptureQueriesContext(connection) as queries:
+            assert (
+                client.get(reverse("finance:scenario-run-detail", kwargs={"pk": run.pk})).status_code == 200
+            )
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
