@@ -582,6 +582,10 @@ def scenario_choose(*, run: ScenarioRun, scenario: str, actor) -> FinancingChoic
         run = ScenarioRun.objects.select_for_update().defer("inputs").get(pk=run.pk)
         if run.status != ScenarioRun.Status.SUCCEEDED:
             raise RunNotChoosable("Only a run that succeeded can be chosen: wait for it to finish.")
+        if run.reused_from_id:
+            # Record the run that holds the results (same inputs, same numbers), so that every reader of the
+            # choice (pooled-budget check, publication) finds the summaries and cash flows under choice.run.
+            run = ScenarioRun.objects.defer("inputs").get(pk=run.reused_from_id)
         choice = FinancingChoice.objects.select_for_update().filter(tender_id=run.tender_id).first()
         previous = f"{choice.scenario} of run {choice.run_id}" if choice else "none"
         choice = choice or FinancingChoice(tender_id=run.tender_id)

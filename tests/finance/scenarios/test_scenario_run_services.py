@@ -212,3 +212,17 @@ def test_reaper_requeues_a_run_stuck_in_queued_past_its_deadline(
     assert stuck.status == ScenarioRun.Status.SUCCEEDED
     fresh_tender_run.refresh_from_db()
     assert fresh_tender_run.status == ScenarioRun.Status.QUEUED  # not past its deadline: left alone
+
+
+def test_choosing_on_a_reused_run_records_the_run_that_holds_the_results(
+    bus_stop_tender, small_assumptions, transport_official
+):
+    from finance.services.scenarios import scenario_choose
+
+    computed = scenario_run_execute(
+        scenario_run_request(tender=bus_stop_tender, actor=transport_official, enqueue=False).pk
+    )
+    reused = scenario_run_request(tender=bus_stop_tender, actor=transport_official)
+    choice = scenario_choose(run=reused, scenario="capex", actor=transport_official)
+    assert choice.run_id == computed.pk
+    assert ScenarioSummary.objects.filter(run=choice.run, scenario="capex").exists()
