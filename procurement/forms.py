@@ -59,6 +59,12 @@ class TenderBasicsForm(forms.ModelForm):
             raise forms.ValidationError("The contract term must be between 1 and 30 years.")
         return term
 
+    def clean_currency(self):
+        currency = (self.cleaned_data.get("currency") or "").strip().upper()
+        if len(currency) != 3 or not currency.isalpha():
+            raise forms.ValidationError("Give a three-letter ISO 4217 currency code, e.g. EUR.")
+        return currency
+
     def clean(self):
         data = super().clean()
         start, end = data.get("tender_period_start"), data.get("tender_period_end")

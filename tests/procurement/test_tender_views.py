@@ -430,3 +430,21 @@ def test_finance_returns_a_submission_with_a_comment_shown_in_the_history(
 def test_unrelated_official_cannot_comment_on_a_draft(client_for, parks_official, draft):
     assert client_for(parks_official).post(url("tender-comment", draft), {"body": "hi"}).status_code == 404
     assert not TenderComment.objects.exists()
+
+
+def test_currency_must_be_an_iso_code(client_for, transport_official, transport):
+    response = client_for(transport_official).post(
+        reverse("procurement:tender-create"), {**BASICS, "lead_department": transport.pk, "currency": "E1R"}
+    )
+    assert "ISO 4217" in str(response.context["form"].errors["currency"])
+
+
+def test_approved_tender_awaits_publishing_by_another_lead_official_not_its_drafter(
+    client_for, transport_official, second_transport_official, ready_draft, no_seams
+):
+    Tender.objects.filter(pk=ready_draft.pk).update(status="approved")
+    other = client_for(second_transport_official).get(reverse("home")).content.decode()
+    assert "Tenders awaiting your action" in other and ready_draft.reference in other
+    drafter_panels = client_for(transport_official).get(reverse("home")).context["panels"]
+    awaiting = next(p for p in drafter_panels if p["template"].endswith("_dashboard_awaiting.html"))
+    assert awaiting["tenders"] == []
