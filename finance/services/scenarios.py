@@ -48,6 +48,8 @@ SNAPSHOT_VERSION = 1
 MAX_ATTEMPTS = 3
 # Progress is written at most this often (seconds): a row update per Monte Carlo chunk would be wasteful.
 PROGRESS_THROTTLE = 0.2
+# Seconds a delivery waits for a run's lock before concluding that a live process is computing it.
+LOCK_WAIT = 5.0
 # Advisory-lock namespace (first key of pg_try_advisory_lock(int, int)) for scenario runs.
 _LOCK_NAMESPACE = 8_001
 
@@ -338,7 +340,7 @@ def scenario_run_enqueue(*, run_id: int) -> None:
 
 
 @contextlib.contextmanager
-def _run_lock(run_id: int, *, wait: float = 5.0) -> Iterator[bool]:
+def _run_lock(run_id: int) -> Iterator[bool]:
     """Hold a PostgreSQL session advisory lock on the run while computing it.
 
     Why: a run may be delivered twice (redelivery after a worker died, or the reaper re-queuing it). A live
@@ -350,7 +352,7 @@ def _run_lock(run_id: int, *, wait: float = 5.0) -> Iterator[bool]:
     if connection.vendor != "postgresql":
         yield True
         return
-    deadline = time.monotonic() + wait
+    deadline = time.monotonic() + LOCK_WAIT
     with connection.cursor() as cursor:
         while True:
             cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_LOCK_NAMESPACE, run_id])

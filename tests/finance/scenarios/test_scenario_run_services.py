@@ -226,3 +226,45 @@ def test_choosing_on_a_reused_run_records_the_run_that_holds_the_results(
     choice = scenario_choose(run=reused, scenario="capex", actor=transport_official)
     assert choice.run_id == computed.pk
     assert ScenarioSummary.objects.filter(run=choice.run, scenario="capex").exists()
+
+
+@pytest.mark.postgres
+def test_a_second_delivery_does_not_compute_a_run_another_live_process_is_computing(
+    bus_stop_tender, small_assumptions, transport_official, monkeypatch
+):
+    import psycopg
+    from django.db import connection
+
+    from finance.services import scenarios
+
+    monkeypatch.setattr(scenarios, "LOCK_WAIT", 0.2)
+    run = scenario_run_request(tender=bus_stop_tender, actor=transport_official, enqueue=False)
+    s = connection.settings_dict
+    other = psycopg.connect(
+        host=s["HOST"] or "127.0.0.1", port=s["PORT"] or 5432, user=s["USER"], password=s["PASSWORD"] or None,
+        dbname=s["NAME"], autocommit=True,
+    )  # fmt: skip
+    try:  # another process holds the run's lock, as a live worker computing it would
+        other.execute("SELECT pg_advisory_lock(%s, %s)", [scenarios._LOCK_NAMESPACE, run.pk])
+        assert scenarios.run_is_being_computed(run.pk)
+        assert scenario_run_execute(run.pk).status == ScenarioRun.Status.QUEUED
+        assert not ScenarioSummary.objects.filter(run=run).exists()
+    finally:
+        other.close()  # the "process" dies: its lock goes with its connection
+    assert scenario_run_execute(run.pk).status == ScenarioRun.Status.SUCCEEDED
+
+
+def test_a_failed_run_page_shows_the_engine_message(
+    client_for, bus_stop_tender, small_assumptions, transport_official
+):
+    from django.urls import reverse
+
+    from departments.models import Asset
+
+    Asset.objects.filter(external_ref="S-1").update(install_year=2035)
+    run = scenario_run_execute(
+        scenario_run_request(tender=bus_stop_tender, actor=transport_official, enqueue=False).pk
+    )
+    page = client_for(transport_official).get(reverse("finance:scenario-run-detail", kwargs={"pk": run.pk}))
+    assert "The run failed" in page.content.decode()
+    assert "install_year is after the start year 2027 for asset transport:S-1" in page.content.decode()
