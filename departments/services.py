@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +14,8 @@ from . import imports
 from .exceptions import ImportTooLarge, NotAnOfficial
 from .models import Asset, AssetCategory, AssetImport, AuditEvent, Department, Membership
 from .selectors import departments_where_user_is, user_is_official_of
+
+logger = logging.getLogger(__name__)
 
 # Files up to this size are imported inside the request (a few thousand rows take well under a second);
 # bigger ones go to the worker and the page shows progress.
@@ -136,14 +139,26 @@ def asset_import_start(*, file: UploadedFile, actor) -> AssetImport:
             summary=f"Uploaded {asset_import.original_name} for import",
         )
         if file.size > INLINE_IMPORT_MAX_BYTES:
-            from .tasks import run_asset_import
-
             pk = asset_import.pk
-            transaction.on_commit(lambda: run_asset_import.delay(pk))
+            transaction.on_commit(lambda: _enqueue_import(pk))
     if file.size <= INLINE_IMPORT_MAX_BYTES:
         asset_import_run(asset_import_id=asset_import.pk)
         asset_import.refresh_from_db()
     return asset_import
+
+
+def _enqueue_import(asset_import_id: int) -> None:
+    from .tasks import run_asset_import
+
+    try:
+        run_asset_import.delay(asset_import_id)
+    except Exception as error:  # noqa: BLE001 — broker down: say so on the job instead of a server error
+        # Run eagerly (no broker), a crash of the job itself was already recorded by the task: then this is a no-op.
+        logger.exception("Could not run asset import %s", asset_import_id)
+        asset_import_fail(
+            asset_import_id=asset_import_id,
+            message=f"The job queue is not reachable ({error.__class__.__name__}); upload the file again later.",
+        )
 
 
 def _set_progress(asset_import_id: int, percent: int) -> None:
@@ -216,8 +231,8 @@ def asset_import_fail(*, asset_import_id: int, message: str) -> None:
     """Mark a job failed after an unexpected error (called by the task's failure path)."""
     with transaction.atomic():
         asset_import = AssetImport.objects.select_for_update().get(pk=asset_import_id)
-        if asset_import.status == AssetImport.Status.SUCCEEDED:
-            return
+        if asset_import.status in (AssetImport.Status.SUCCEEDED, AssetImport.Status.FAILED):
+            return  # already finished; keep its own result and message
         asset_import.status = AssetImport.Status.FAILED
         asset_import.error_message = message[:2000]
         asset_import.finished_at = timezone.now()

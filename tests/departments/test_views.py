@@ -57,9 +57,22 @@ def test_every_member_of_a_department_reads_all_assets(request, client_for, shel
     assert client.get(reverse("departments:department-detail", args=["transport"])).status_code == 200
 
 
-def test_anonymous_visitor_is_sent_to_login(anonymous, shelter):
-    response = anonymous.get(LIST)
+@pytest.mark.parametrize(
+    "url", [LIST, reverse("departments:department-list"), reverse("departments:asset-import")]
+)
+def test_anonymous_visitor_is_sent_to_login(anonymous, shelter, url):
+    response = anonymous.get(url)
     assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("who", ["second_finance_officer", "lighting_official", "transport_viewer"])
+def test_department_list_shows_every_department_with_its_asset_count(
+    request, client_for, shelter, parks, who
+):
+    html = (
+        client_for(request.getfixturevalue(who)).get(reverse("departments:department-list")).content.decode()
+    )
+    assert "Transport" in html and "Parks" in html
 
 
 def test_signed_in_user_without_a_department_is_refused(client_for, shelter):
@@ -353,3 +366,23 @@ def test_large_upload_runs_as_a_job_and_still_works_without_a_broker(
     job = AssetImport.objects.get()
     assert job.status == AssetImport.Status.SUCCEEDED and job.created_count == 1
     assert response.status_code == 302
+
+
+def test_broker_outage_marks_a_large_import_failed_instead_of_crashing(
+    client_for, transport_official, bus_shelter, monkeypatch, django_capture_on_commit_callbacks
+):
+    from departments import services, tasks
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("redis down")
+
+    monkeypatch.setattr(services, "INLINE_IMPORT_MAX_BYTES", 10)
+    monkeypatch.setattr(tasks.run_asset_import, "delay", unreachable)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(transport_official).post(
+            reverse("departments:asset-import"), {"file": csv_upload([good_row()])}
+        )
+    job = AssetImport.objects.get()
+    assert response.status_code == 302
+    assert job.status == AssetImport.Status.FAILED and "job queue is not reachable" in job.error_message
+    assert not Asset.objects.exists()
