@@ -38,27 +38,23 @@ def two_approver_threshold() -> Decimal:
 # --- Roles ---------------------------------------------------------------------------------------------------
 
 
-def _memberships(user) -> list[tuple[int, str, str]]:
-    if not getattr(user, "is_authenticated", False):
-        return []
-    cached = getattr(user, "_finance_memberships", None)
-    if cached is None:
-        cached = list(
-            Membership.objects.filter(user=user).values_list("department_id", "role", "department__kind")
-        )
-        user._finance_memberships = cached
-    return cached
+def _roles(user):
+    # One membership query per request, shared with the procurement app (its cache on the user object).
+    from procurement.selectors.tenders import user_roles
+
+    return user_roles(user=user)
 
 
 def is_central_finance(*, user) -> bool:
-    return any(
-        role == Membership.Role.FINANCE and kind == Department.Kind.CENTRAL_FINANCE
-        for _, role, kind in _memberships(user)
-    )
+    return _roles(user).central_finance
 
 
 def finance_department_ids(*, user) -> set[int]:
-    return {dept for dept, role, _ in _memberships(user) if role == Membership.Role.FINANCE}
+    return _roles(user).departments_with(Membership.Role.FINANCE)
+
+
+def member_department_ids(*, user) -> set[int]:
+    return set(_roles(user).by_department)
 
 
 def is_finance_user(*, user) -> bool:
@@ -83,10 +79,7 @@ def can_decide(*, user, budget_line: BudgetLine) -> bool:
 
 def can_request_for(*, user, tender) -> bool:
     """Officials of the tender's lead department ask for contributions."""
-    return any(
-        dept == tender.lead_department_id and role == Membership.Role.OFFICIAL
-        for dept, role, _ in _memberships(user)
-    )
+    return _roles(user).by_department.get(tender.lead_department_id) == Membership.Role.OFFICIAL
 
 
 def can_override(*, user, tender) -> bool:
@@ -112,7 +105,7 @@ def budget_line_list_for_user(*, user) -> QuerySet[BudgetLine]:
         return qs.none()
     if user.is_superuser or is_central_finance(user=user):
         return qs
-    return qs.filter(department_id__in={dept for dept, _, _ in _memberships(user)})
+    return qs.filter(department_id__in=member_department_ids(user=user))
 
 
 def tender_list_for_user(*, user):
@@ -131,7 +124,7 @@ def contribution_list_for_user(*, user) -> QuerySet[Contribution]:
         return qs.none()
     if user.is_superuser or is_central_finance(user=user):
         return qs
-    departments = {dept for dept, _, _ in _memberships(user)}
+    departments = member_department_ids(user=user)
     return qs.filter(
         Q(budget_line__department_id__in=departments) | Q(tender__lead_department_id__in=departments)
     )
@@ -245,24 +238,30 @@ def lines_available_for_tender(*, tender) -> list[tuple[BudgetLine, LineUsage]]:
 # --- Pooled budget and need ----------------------------------------------------------------------------------
 
 
-def pooled_budget(*, tender) -> dict:
+def pooled_budget(*, tender, contributions: list[Contribution] | None = None) -> dict:
     """Approved contributions by fiscal year × type × department, with each department's share of the total.
 
-    Returns {"rows": [{fiscal_year, budget_type, department, amount, share}], "years": [...],
-    "by_department": [{department, amount, share}], "total": Decimal}. Shares are percentages to 0.1.
+    Returns {"rows": [{fiscal_year, budget_type, department, amount, share}], "by_department":
+    [{department, amount, share}], "by_year": {year: amount}, "total": Decimal}. Shares are percent to 0.1.
+    `contributions`: the tender's contributions with their lines and departments, if already loaded.
     """
-    rows = list(
-        Contribution.objects.filter(tender=tender, status=Status.APPROVED)
-        .values("budget_line__fiscal_year", "budget_line__budget_type", "budget_line__department__name")
-        .annotate(amount=Sum("amount"))
-        .order_by("budget_line__fiscal_year", "budget_line__budget_type", "budget_line__department__name")
-    )
-    total = sum((r["amount"] for r in rows), ZERO)
+    if contributions is None:
+        contributions = list(
+            Contribution.objects.filter(tender=tender, status=Status.APPROVED).select_related(
+                "budget_line__department"
+            )
+        )
+    cells: dict[tuple[int, str, str], Decimal] = defaultdict(lambda: ZERO)
+    for c in contributions:
+        if c.status == Status.APPROVED:
+            line = c.budget_line
+            cells[(line.fiscal_year, line.budget_type, line.department.name)] += c.amount
+    total = sum(cells.values(), ZERO)
     by_department: dict[str, Decimal] = defaultdict(lambda: ZERO)
     by_year: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for r in rows:
-        by_department[r["budget_line__department__name"]] += r["amount"]
-        by_year[r["budget_line__fiscal_year"]] += r["amount"]
+    for (year, _, department), amount in cells.items():
+        by_department[department] += amount
+        by_year[year] += amount
 
     def share(amount: Decimal) -> Decimal:
         return (amount * 100 / total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if total else ZERO
@@ -270,13 +269,13 @@ def pooled_budget(*, tender) -> dict:
     return {
         "rows": [
             {
-                "fiscal_year": r["budget_line__fiscal_year"],
-                "budget_type": r["budget_line__budget_type"],
-                "department": r["budget_line__department__name"],
-                "amount": to_money(r["amount"]),
-                "share": share(r["amount"]),
+                "fiscal_year": year,
+                "budget_type": budget_type,
+                "department": department,
+                "amount": to_money(amount),
+                "share": share(amount),
             }
-            for r in rows
+            for (year, budget_type, department), amount in sorted(cells.items())
         ],
         "by_department": [
             {"department": name, "amount": to_money(amount), "share": share(amount)}
@@ -319,11 +318,22 @@ def _covered(*, tender, statuses) -> dict[tuple[int, str], Decimal]:
     return covered
 
 
-def funding_gaps(*, tender, statuses, need: dict | None = None) -> list[dict]:
-    """Per (year, type) of the need: need, covered by contributions in `statuses`, and the shortfall (EUR)."""
+def funding_gaps(
+    *, tender, statuses, need: dict | None = None, contributions: list[Contribution] | None = None
+) -> list[dict]:
+    """Per (year, type) of the need: need, covered by contributions in `statuses`, and the shortfall (EUR).
+
+    `need` and `contributions` (the tender's, with their lines) may be passed when already loaded.
+    """
     if need is None:
         need = tender_need(tender=tender)
-    covered = _covered(tender=tender, statuses=statuses)
+    if contributions is None:
+        covered = _covered(tender=tender, statuses=statuses)
+    else:
+        covered = defaultdict(lambda: ZERO)
+        for c in contributions:
+            if c.status in statuses:
+                covered[(c.budget_line.fiscal_year, c.budget_line.budget_type)] += c.amount
     gaps = []
     for (year, budget_type), amount in sorted(need.items()):
         have = to_money(covered[(year, budget_type)])
@@ -433,3 +443,15 @@ def dashboard_panels(*, user) -> list[dict]:
             "contributions": list(awaiting[:10]),
         }
     ]
+
+
+PANEL_EVENTS = 50
+
+
+def tender_contributions(*, tender) -> list[Contribution]:
+    """Every contribution of a tender (for whoever may see the tender: its pooled budget is not a secret)."""
+    return list(
+        Contribution.objects.filter(tender=tender)
+        .select_related("budget_line__department", "requested_by", "decided_by", "first_approved_by")
+        .order_by("id")
+    )

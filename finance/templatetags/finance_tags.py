@@ -11,21 +11,29 @@ def tender_budget_panel(context, tender):
     from finance.selectors import budgets as sel
     from finance.svg_budgets import pooled_budget_chart
 
+    # Few queries (the tender page has a budget of 20): the tender's contributions are read once and give
+    # the pooled budget, the coverage of the need and the list; the override is read from the audit events.
     user = context.get("user")
-    pooled = sel.pooled_budget(tender=tender)
+    contributions = sel.tender_contributions(tender=tender)
+    pooled = sel.pooled_budget(tender=tender, contributions=contributions)
     need, need_source = sel.tender_need_with_source(tender=tender)
+    events = list(sel.budget_events(tender=tender)[: sel.PANEL_EVENTS])
+    override = next((e for e in events if e.action == "override"), None)
+    if override is None and len(events) == sel.PANEL_EVENTS:
+        override = sel.budget_events(tender=tender).filter(action="override").first()
     return {
         "tender": tender,
         "user": user,
         "pooled": pooled,
         "chart": pooled_budget_chart(rows=pooled["rows"]),
-        "gaps": sel.funding_gaps(tender=tender, statuses=(sel.Status.APPROVED,), need=need),
+        "gaps": sel.funding_gaps(
+            tender=tender, statuses=(sel.Status.APPROVED,), need=need, contributions=contributions
+        ),
         "need_source": need_source,
-        "override": sel.tender_override(tender=tender),
-        "contributions": sel.contribution_list_for_user(user=user).filter(tender=tender).order_by("id"),
-        "events": sel.budget_events(tender=tender)[:50],
+        "override": override,
+        "contributions": contributions,
+        "events": events,
         "can_request": user is not None and sel.can_request_for(user=user, tender=tender),
-        "is_finance": user is not None and sel.is_finance_user(user=user),
     }
 
 
