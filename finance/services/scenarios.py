@@ -227,7 +227,8 @@ def scenario_inputs_snapshot(*, tender) -> dict[str, Any]:
         .order_by("code")
     ]
     budgets = [
-        {"department": dept, "fiscal_year": year, "budget_type": btype, "amount": str(total)}
+        # quantized: SQLite's SUM drops trailing zeros, and the hash must not depend on the database
+        {"department": dept, "fiscal_year": year, "budget_type": btype, "amount": str(to_money(total))}
         for dept, year, btype, total in Contribution.objects.filter(
             tender=tender, status=Contribution.Status.APPROVED
         )

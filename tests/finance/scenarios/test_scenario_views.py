@@ -212,3 +212,29 @@ def test_results_page_queries_do_not_grow_with_departments_or_years(
             )
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_with_approved_contributions_the_page_shows_budget_fit_per_year(
+    client_for, bus_stop_tender, small_assumptions, transport_official, finance_officer, transport
+):
+    from finance.models import Contribution
+    from tests.factories import BudgetLineFactory, ContributionFactory
+
+    ContributionFactory(
+        tender=bus_stop_tender,
+        budget_line=BudgetLineFactory(department=transport, fiscal_year=2027, budget_type="capex"),
+        amount=Decimal("5000"),
+        requested_by=transport_official,
+        status=Contribution.Status.APPROVED,
+        decided_by=finance_officer,
+    )
+    run = scenario_run_execute(
+        scenario_run_request(tender=bus_stop_tender, actor=transport_official, enqueue=False).pk
+    )
+    assert run.inputs["budgets"] == [
+        {"department": "transport", "fiscal_year": 2027, "budget_type": "capex", "amount": "5000.00"}
+    ]
+    page = client_for(finance_officer).get(reverse("finance:scenario-run-detail", kwargs={"pk": run.pk}))
+    body = page.content.decode()
+    assert "Budget fit per year, CapEx purchase: surplus (+) or shortfall (−)" in body
+    assert "no pooled budget" not in body
