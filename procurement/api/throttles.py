@@ -1,31 +1,67 @@
-"""Anonymous visitors get a low rate, partners a higher one (per organisation). Over the rate: 429."""
+"""Anonymous visitors get a low rate, partners a higher one (per organisation). Over the rate: 429.
 
+Fixed-window counters (one `cache.incr` per request) rather than DRF's sliding-window history lists, whose
+cost grows with the rate (the whole list is read and written on every request).
+"""
+
+import time
+
+from django.core.cache import cache
 from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import BaseThrottle
 
 from procurement.api.authentication import partner_of
 
-
-class _DynamicRateThrottle(SimpleRateThrottle):
-    def get_rate(self):
-        # Read at request time (DRF reads it at import), so a settings override applies at once.
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
-class AnonymousThrottle(_DynamicRateThrottle):
+def parse_rate(rate: str) -> tuple[int, int]:
+    """Parse a rate: "60/min" → (60 requests, 60 seconds)."""
+    count, period = rate.split("/")
+    return int(count), PERIODS[period[0]]
+
+
+class _FixedWindowThrottle(BaseThrottle):
+    scope = ""
+
+    def ident_for(self, request) -> str | None:
+        raise NotImplementedError
+
+    def allow_request(self, request, view):
+        ident = self.ident_for(request)
+        # Read at request time (DRF reads rates at import), so a settings override applies at once.
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        if ident is None or not rate:
+            return True
+        limit, period = parse_rate(rate)
+        now = time.time()
+        window = int(now // period)
+        key = f"throttle:{self.scope}:{ident}:{window}"
+        cache.add(key, 0, timeout=period + 1)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr: start the window again
+            cache.set(key, 1, timeout=period + 1)
+            count = 1
+        self._wait = (window + 1) * period - now
+        return count <= limit
+
+    def wait(self):
+        return getattr(self, "_wait", None)
+
+
+class AnonymousThrottle(_FixedWindowThrottle):
     scope = "anonymous"
 
-    def get_cache_key(self, request, view):
+    def ident_for(self, request):
         if partner_of(request) is not None:
             return None
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        return self.get_ident(request)
 
 
-class PartnerThrottle(_DynamicRateThrottle):
+class PartnerThrottle(_FixedWindowThrottle):
     scope = "partner"
 
-    def get_cache_key(self, request, view):
+    def ident_for(self, request):
         partner = partner_of(request)
-        if partner is None:
-            return None
-        return self.cache_format % {"scope": self.scope, "ident": partner.organisation.pk}
+        return None if partner is None else str(partner.organisation.pk)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from decimal import Decimal
 from functools import cache
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery
+from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from procurement.models import ClarificationQuestion, Release, Tender
@@ -39,6 +41,74 @@ def tender_list_published_with_latest() -> QuerySet[Tender]:
     return (
         tender_list_published().select_related("lead_department").annotate(latest_release_id=Subquery(latest))
     )
+
+
+# The published version is remembered in this process for up to this long, so that a cached list page costs
+# no query at all; a release written by this process forgets it at once, others' within this delay.
+VERSION_MEMO_SECONDS = 1.0
+_version_memo: tuple[float, int] | None = None
+
+
+def published_version() -> int:
+    """Changes whenever published data changes (every change appends a release): the latest release id."""
+    global _version_memo
+    memo = _version_memo
+    now = time.monotonic()
+    if memo is not None and now - memo[0] < VERSION_MEMO_SECONDS:
+        return memo[1]
+    version = Release.objects.aggregate(latest=Max("id"))["latest"] or 0
+    _version_memo = (now, version)
+    return version
+
+
+def forget_published_version() -> None:
+    global _version_memo
+    _version_memo = None
+
+
+def tender_summaries(*, tenders) -> list[dict]:
+    """List rows of published tenders (annotated by `tender_list_published_with_latest`) in ONE query.
+
+    Only the few published fields a row needs are extracted from the stored release JSON, in SQL.
+    """
+    from procurement.publication.ocds import iso_datetime
+
+    ids = [tender.latest_release_id for tender in tenders]
+    releases = {
+        row["id"]: row
+        for row in Release.objects.filter(id__in=ids).values(
+            "id",
+            "ocid",
+            "tag",
+            "date",
+            title=KT("data__tender__title"),
+            status=KT("data__tender__status"),
+            amount=KT("data__tender__value__amount"),
+            currency=KT("data__tender__value__currency"),
+        )
+    }
+    rows = []
+    for tender in tenders:
+        release = releases.get(tender.latest_release_id) or {}
+        amount = release.get("amount")
+        rows.append(
+            {
+                "id": tender.reference,
+                "ocid": release.get("ocid", ""),
+                "title": release.get("title") or "",
+                "status": release.get("status") or "",
+                "lead_department": {"code": tender.lead_department.code, "name": tender.lead_department.name},
+                "value": (
+                    {"amount": f"{Decimal(amount):.2f}", "currency": release.get("currency") or ""}
+                    if amount is not None
+                    else None
+                ),
+                "published_at": iso_datetime(tender.published_at) if tender.published_at else None,
+                "last_release_date": iso_datetime(release["date"]) if release else "",
+                "last_release_tag": release.get("tag", ""),
+            }
+        )
+    return rows
 
 
 def tender_get_published(*, reference: str) -> Tender | None:

@@ -166,6 +166,12 @@ def release_create(*, tender: Tender, action: str) -> Release:
     )
     release.full_clean()
     release.save()
+    # The API caches list pages under the published version: forget it now and again once committed (a
+    # concurrent reader may have remembered the old version in between).
+    from procurement.publication.selectors import forget_published_version
+
+    forget_published_version()
+    transaction.on_commit(forget_published_version)
     if action == "publish" and tender.published_at is None:
         Tender.objects.filter(pk=tender.pk).update(published_at=now)
         tender.published_at = now

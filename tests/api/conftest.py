@@ -6,10 +6,13 @@ from procurement.publication.tokens import token_create
 
 @pytest.fixture(autouse=True)
 def _fresh_throttles():
-    # Throttle counters live in the cache: start every test with none.
+    # Throttle counters and cached list pages live in the cache: start every test with none.
     from django.core.cache import cache
 
+    from procurement.publication.selectors import forget_published_version
+
     cache.clear()
+    forget_published_version()
     yield
     cache.clear()
 

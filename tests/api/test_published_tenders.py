@@ -106,8 +106,14 @@ def test_list_needs_a_constant_number_of_queries(api, transport, page_size, djan
 def test_query_count_does_not_grow_with_the_page(api, transport):
     for _ in range(6):
         published_tender(lead=transport, assets_per_department=1)
+    from django.core.cache import cache
+
+    from procurement.publication.selectors import forget_published_version
+
     counts = []
     for size in (1, 6):
+        cache.clear()  # measure the uncached path each time
+        forget_published_version()
         with CaptureQueriesContext(connection) as ctx:
             api.get(LIST, {"page_size": size})
         counts.append(len(ctx.captured_queries))
@@ -169,3 +175,25 @@ def test_published_tender_stays_visible_once_cancelled(api, transport):
     body = api.get(f"{LIST}{tender.reference}/").json()
     assert body["status"] == "cancelled"
     assert body["last_release_tag"] == "tenderUpdate"
+
+
+def test_list_page_cache_follows_every_new_release(api, transport, transport_official):
+    from procurement.publication.services import tender_amend
+
+    first = published_tender(lead=transport)
+    assert [t["id"] for t in api.get(LIST).json()["results"]] == [first.reference]
+    second = published_tender(lead=transport)
+    assert {t["id"] for t in api.get(LIST).json()["results"]} == {first.reference, second.reference}
+    tender_amend(tender=first, actor=transport_official, title="Renamed")
+    titles = {t["id"]: t["title"] for t in api.get(LIST).json()["results"]}
+    assert titles[first.reference] == "Renamed"
+
+
+def test_list_supports_conditional_get(api, transport, django_assert_max_num_queries):
+    published_tender(lead=transport)
+    etag = api.get(LIST)["ETag"]
+    with django_assert_max_num_queries(1):
+        response = api.get(LIST, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+    published_tender(lead=transport)
+    assert api.get(LIST, HTTP_IF_NONE_MATCH=etag).status_code == 200
