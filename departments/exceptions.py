@@ -11,3 +11,7 @@ class NotAnOfficial(DepartmentsError, PermissionError):
 
 class ImportTooLarge(DepartmentsError):
     """The uploaded file is over the size limit."""
+
+
+class ImportNotStuck(DepartmentsError):
+    """Only a lost (stuck) import may be started again."""

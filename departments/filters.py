@@ -17,13 +17,15 @@ class AssetFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="filter_text", label="Search")
     department = django_filters.ModelChoiceFilter(
-        queryset=Department.objects.all(), to_field_name="code", label="Department"
+        queryset=Department.objects.all(), to_field_name="code", label="Department", empty_label="Any"
     )
     category = django_filters.ModelChoiceFilter(
-        queryset=AssetCategory.objects.all(), to_field_name="code", label="Category"
+        queryset=AssetCategory.objects.all(), to_field_name="code", label="Category", empty_label="Any"
     )
     condition = django_filters.ChoiceFilter(
-        choices=[(i, f"{i}") for i in range(1, 6)], label="Condition (1 = very poor … 5 = new)"
+        choices=[(i, f"{i}") for i in range(1, 6)],
+        label="Condition (1 = very poor … 5 = new)",
+        empty_label="Any",
     )
     end_of_life_min = django_filters.NumberFilter(
         field_name="end_of_life", lookup_expr="gte", label="End of life from (year)"
@@ -32,7 +34,7 @@ class AssetFilter(django_filters.FilterSet):
         field_name="end_of_life", lookup_expr="lte", label="End of life to (year)"
     )
     area = django_filters.CharFilter(field_name="area", lookup_expr="iexact", label="Area")
-    status = django_filters.ChoiceFilter(choices=Asset.Status.choices, label="Status")
+    status = django_filters.ChoiceFilter(choices=Asset.Status.choices, label="Status", empty_label="Any")
 
     class Meta:
         model = Asset

@@ -337,6 +337,9 @@ def validate(
         coordinates[column] = number.round(6)
 
     if errors.count:
+        # Read like the file: by row, then in the order of the columns.
+        order = {c: i for i, c in enumerate(ALL_COLUMNS)}
+        errors.errors.sort(key=lambda e: (e.row, order.get(e.column, -1)))
         return None, errors
 
     rows = pd.DataFrame(

@@ -130,3 +130,18 @@ def asset_import_get(*, pk: int, user) -> AssetImport:
     if not user.is_superuser:
         qs = qs.filter(uploaded_by=user)
     return qs.get(pk=pk)
+
+
+# Longer than the Celery hard time limit (900 s, config/celery_app.py): a job still queued or running after this
+# was lost (worker killed and the message not redelivered, broker flushed…) and may be started again.
+IMPORT_STUCK_AFTER_SECONDS = 20 * 60
+
+
+def asset_import_is_stuck(*, asset_import: AssetImport, now=None) -> bool:
+    from django.utils import timezone
+
+    if asset_import.status not in (AssetImport.Status.QUEUED, AssetImport.Status.RUNNING):
+        return False
+    since = asset_import.started_at or asset_import.created_at
+    now = now or timezone.now()
+    return (now - since).total_seconds() > IMPORT_STUCK_AFTER_SECONDS

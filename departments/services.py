@@ -11,9 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import imports
-from .exceptions import ImportTooLarge, NotAnOfficial
+from .exceptions import ImportNotStuck, ImportTooLarge, NotAnOfficial
 from .models import Asset, AssetCategory, AssetImport, AuditEvent, Department, Membership
-from .selectors import departments_where_user_is, user_is_official_of
+from .selectors import asset_import_is_stuck, departments_where_user_is, user_is_official_of
 
 logger = logging.getLogger(__name__)
 
@@ -225,6 +225,26 @@ def asset_import_run(*, asset_import_id: int) -> AssetImport:
             finish=finish,
         )
     return asset_import
+
+
+def asset_import_requeue(*, asset_import: AssetImport, actor) -> AssetImport:
+    """Start a lost job again (see asset_import_is_stuck). Safe: its write transaction never committed."""
+    with transaction.atomic():
+        # Lock: two clicks on "Start again" must not queue the job twice.
+        locked = AssetImport.objects.select_for_update().get(pk=asset_import.pk)
+        if not asset_import_is_stuck(asset_import=locked):
+            raise ImportNotStuck("This import is not stuck; it is still working or already finished.")
+        locked.status, locked.progress, locked.started_at = AssetImport.Status.QUEUED, 0, None
+        locked.save(update_fields=["status", "progress", "started_at"])
+        _audit(
+            actor=actor,
+            action="asset_import.requeue",
+            obj=locked,
+            summary=f"Started {locked.original_name} again",
+        )
+        pk = locked.pk
+        transaction.on_commit(lambda: _enqueue_import(pk))
+    return locked
 
 
 def asset_import_fail(*, asset_import_id: int, message: str) -> None:

@@ -300,6 +300,7 @@ def _import_context(request, pk: int) -> dict:
         "job": job,
         "finished": job.status in (AssetImport.Status.SUCCEEDED, AssetImport.Status.FAILED),
         "more_errors": max(0, job.error_count - len(job.errors)),
+        "stuck": selectors.asset_import_is_stuck(asset_import=job),
         "list_url": reverse("departments:asset-list"),
     }
 
@@ -312,3 +313,16 @@ def asset_import_detail(request, pk: int):
         "departments/_asset_import_status.html" if request.htmx else "departments/asset_import_detail.html"
     )
     return render(request, template, context)
+
+
+@login_required
+@require_POST
+def asset_import_retry(request, pk: int):
+    job = _import_context(request, pk)["job"]
+    try:
+        services.asset_import_requeue(asset_import=job, actor=request.user)
+    except DepartmentsError as error:
+        messages.warning(request, str(error))
+    else:
+        messages.success(request, f"The import of {job.original_name} was started again.")
+    return redirect("departments:asset-import-detail", pk=pk)

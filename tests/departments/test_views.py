@@ -386,3 +386,30 @@ def test_broker_outage_marks_a_large_import_failed_instead_of_crashing(
     assert response.status_code == 302
     assert job.status == AssetImport.Status.FAILED and "job queue is not reachable" in job.error_message
     assert not Asset.objects.exists()
+
+
+def test_a_lost_import_can_be_started_again_by_its_uploader(
+    client_for, transport_official, bus_shelter, monkeypatch, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from departments import services
+
+    monkeypatch.setattr(services, "INLINE_IMPORT_MAX_BYTES", 10)
+    client = client_for(transport_official)
+    with django_capture_on_commit_callbacks(execute=False):  # the job message is lost: never delivered
+        client.post(reverse("departments:asset-import"), {"file": csv_upload([good_row()])})
+    job = AssetImport.objects.get()
+    detail = reverse("departments:asset-import-detail", args=[job.pk])
+    retry = reverse("departments:asset-import-retry", args=[job.pk])
+    assert "Start it again" not in client.get(detail).content.decode()
+    assert client.post(retry).status_code == 302
+    assert AssetImport.objects.get().status == AssetImport.Status.QUEUED  # not stuck yet: refused
+
+    AssetImport.objects.update(created_at=job.created_at - datetime.timedelta(hours=1))
+    assert "Start it again" in client.get(detail).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(retry)
+    job.refresh_from_db()
+    assert job.status == AssetImport.Status.SUCCEEDED and Asset.objects.count() == 1
+    assert AuditEvent.objects.filter(action="asset_import.requeue", entity_id=str(job.pk)).exists()
