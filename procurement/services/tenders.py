@@ -114,7 +114,9 @@ def tender_create(*, actor, lead_department, title: str, description: str = "", 
     )
     year = timezone.now().year
     tender.reference = _next_reference(year)
-    tender.full_clean()
+    # Uniqueness of the reference is left to the database (and the retry below): a check here could pass for
+    # two concurrent creations and then refuse a reference that the retry would have moved on from.
+    tender.full_clean(validate_unique=False)
     with transaction.atomic():
         for _attempt in range(5):
             try:

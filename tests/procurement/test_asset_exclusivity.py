@@ -62,3 +62,32 @@ def test_the_database_refuses_a_second_active_link_even_without_the_service(
         TenderAsset.objects.create(tender=second, asset=transport_assets[0])
     TenderAsset.objects.filter(tender=first).update(active=False)
     TenderAsset.objects.create(tender=second, asset=transport_assets[0])  # free again once inactive
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_drafts_get_distinct_references(transport_official, transport):
+    barrier = threading.Barrier(3)
+    references: list[str] = []
+    errors: list[Exception] = []
+
+    def create(i):
+        try:
+            barrier.wait(timeout=10)
+            references.append(
+                tender_create(
+                    actor=transport_official, lead_department=transport, title=f"Draft {i}"
+                ).reference
+            )
+        except Exception as error:  # noqa: BLE001
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=create, args=(i,)) for i in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not errors
+    assert len(set(references)) == 3
