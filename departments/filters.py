@@ -40,6 +40,14 @@ class AssetFilter(django_filters.FilterSet):
         model = Asset
         fields: list[str] = []
 
+    def __init__(self, data=None, queryset=None, **kwargs):
+        from .selectors import END_OF_LIFE
+
+        # Any Asset queryset works: the end-of-life filters need the annotation, so add it when missing.
+        if queryset is not None and "end_of_life" not in queryset.query.annotations:
+            queryset = queryset.annotate(end_of_life=END_OF_LIFE)
+        super().__init__(data, queryset, **kwargs)
+
     def filter_text(self, queryset, name, value):
         value = value.strip()
         if not value:

@@ -92,3 +92,18 @@ def test_one_user_may_belong_to_several_departments_with_one_role_each(
 
 def test_central_finance_office_is_a_kind_of_department(central_finance, transport):
     assert central_finance.is_central_finance and not transport.is_central_finance
+
+
+def test_asset_filter_accepts_a_plain_asset_queryset(transport, bus_shelter):
+    from departments.filters import AssetFilter
+
+    AssetFactory(
+        department=transport, category=bus_shelter, external_ref="OLD", install_year=1990, life_years=10
+    )
+    AssetFactory(
+        department=transport, category=bus_shelter, external_ref="NEW", install_year=2020, life_years=10
+    )
+    found = AssetFilter(
+        {"end_of_life_max": "2010", "category": "bus-shelter"}, queryset=Asset.objects.all()
+    ).qs
+    assert [a.external_ref for a in found] == ["OLD"]
