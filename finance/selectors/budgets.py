@@ -411,10 +411,13 @@ def approval_queue(
     return qs.order_by("requested_at", "id")
 
 
-def awaiting_decision_by(*, user) -> QuerySet[Contribution]:
-    """The queue minus what four-eyes forbids this user: own requests, tenders they submitted, own 1st approval."""
+def awaiting_decision_by(*, user, **filters) -> QuerySet[Contribution]:
+    """The queue minus what four-eyes forbids this user: own requests, tenders they submitted, own 1st approval.
+
+    `filters`: department_id, fiscal_year, tender_id as in `approval_queue`.
+    """
     return (
-        approval_queue(user=user)
+        approval_queue(user=user, **filters)
         .exclude(requested_by=user)
         .exclude(tender__submitted_by=user)
         .exclude(first_approved_by=user)

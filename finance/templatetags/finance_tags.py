@@ -34,6 +34,7 @@ def tender_budget_panel(context, tender):
         "contributions": contributions,
         "events": events,
         "can_request": user is not None and sel.can_request_for(user=user, tender=tender),
+        "on_budget_page": context.get("on_budget_page", False),
     }
 
 

@@ -168,7 +168,8 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         filters["department_id"] = data["department"].pk if data["department"] else None
         filters["fiscal_year"] = data["fiscal_year"]
-    queue = sel.approval_queue(user=request.user, **filters)
+    # Only what this user may decide: four-eyes exclusions are not offered (DESIGN §10).
+    queue = sel.awaiting_decision_by(user=request.user, **filters)
     if form.is_valid() and form.cleaned_data["tender"]:
         queue = queue.filter(Q(tender__reference__icontains=form.cleaned_data["tender"]))
     page = _page(request, queue)
@@ -267,6 +268,7 @@ def tender_budget(request: HttpRequest, reference: str) -> HttpResponse:
         "finance/tender_budget.html",
         {
             "tender": tender,
+            "on_budget_page": True,
             "form": form if can_request else None,
             "need_form": TenderNeedForm() if sel.can_set_need(user=request.user, tender=tender) else None,
             "override_form": FundingOverrideForm()

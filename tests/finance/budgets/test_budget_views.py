@@ -271,3 +271,13 @@ def test_tender_panel_query_count_does_not_grow_with_contributions(
     with django_assert_max_num_queries(12):
         html = template.render(Context({"tender": tender, "user": transport_official}))
     assert html.count("<rect") >= 6
+
+
+def test_queue_does_not_offer_what_four_eyes_forbids(
+    client_for, finance_officer, tender, transport_line, request_contribution
+):
+    tender.submitted_by = finance_officer
+    tender.save()
+    request_contribution(tender, transport_line, "100.00")
+    response = client_for(finance_officer).get(reverse("finance:approval-queue"))
+    assert "Nothing awaits a decision." in response.text
