@@ -357,6 +357,20 @@ def _label(budget_type: str) -> str:
     return dict(BudgetLine._meta.get_field("budget_type").choices).get(budget_type, budget_type)
 
 
+MAX_LISTED_SHORTFALLS = 5
+
+
+def _shortened(problems: list[str]) -> list[str]:
+    """A 30-year need can be short in every year: list the first few and count the rest."""
+    if len(problems) <= MAX_LISTED_SHORTFALLS:
+        return problems
+    rest = len(problems) - MAX_LISTED_SHORTFALLS
+    return [
+        *problems[:MAX_LISTED_SHORTFALLS],
+        f"… and {rest} more fiscal year(s) and type(s) short of money.",
+    ]
+
+
 def tender_funding_problems(*, tender, stage: str) -> list[str]:
     """Why the tender's funding does not allow the transition `stage` ("submit" or "approve"); [] when it does.
 
@@ -367,25 +381,29 @@ def tender_funding_problems(*, tender, stage: str) -> list[str]:
       request). A tender with no need (none entered, no scenario chosen) has nothing to cover.
     """
     if stage == "submit":
-        return [
-            f"Contributions requested for {g['fiscal_year']} {_label(g['budget_type'])} cover "
-            f"{g['covered']:,.2f} of the {g['need']:,.2f} needed (short by {g['shortfall']:,.2f})."
-            for g in funding_gaps(tender=tender, statuses=HOLDING)
-            if g["shortfall"] > 0
-        ]
+        return _shortened(
+            [
+                f"Contributions requested for {g['fiscal_year']} {_label(g['budget_type'])} cover "
+                f"{g['covered']:,.2f} of the {g['need']:,.2f} needed (short by {g['shortfall']:,.2f})."
+                for g in funding_gaps(tender=tender, statuses=HOLDING)
+                if g["shortfall"] > 0
+            ]
+        )
     if stage == "approve":
         problems = []
         pending = Contribution.objects.filter(tender=tender, status=Status.REQUESTED).count()
         if pending:
             problems.append(f"{pending} contribution(s) still await a finance decision.")
         if tender_override(tender=tender) is None:
-            problems += [
-                f"Approved contributions for {g['fiscal_year']} {_label(g['budget_type'])} cover "
-                f"{g['covered']:,.2f} of the {g['need']:,.2f} needed (short by {g['shortfall']:,.2f}); "
-                "get more approved or record a funding override."
-                for g in funding_gaps(tender=tender, statuses=(Status.APPROVED,))
-                if g["shortfall"] > 0
-            ]
+            problems += _shortened(
+                [
+                    f"Approved contributions for {g['fiscal_year']} {_label(g['budget_type'])} cover "
+                    f"{g['covered']:,.2f} of the {g['need']:,.2f} needed (short by {g['shortfall']:,.2f}); "
+                    "get more approved or record a funding override."
+                    for g in funding_gaps(tender=tender, statuses=(Status.APPROVED,))
+                    if g["shortfall"] > 0
+                ]
+            )
         return problems
     return []
 

@@ -132,3 +132,16 @@ def test_the_chosen_scenario_need_wins_over_the_entered_need(need, tender, monke
 
 def test_other_stages_have_no_funding_rule(need, tender):
     assert tender_funding_problems(tender=tender, stage="publish") == []
+
+
+def test_a_long_list_of_short_years_is_shortened(tender, transport_official):
+    for year in range(2027, 2037):
+        tender_need_set(
+            tender=tender,
+            fiscal_year=year,
+            budget_type="opex",
+            amount=Decimal("1.00"),
+            actor=transport_official,
+        )
+    problems = tender_funding_problems(tender=tender, stage="submit")
+    assert len(problems) == 6 and problems[-1] == "… and 5 more fiscal year(s) and type(s) short of money."
