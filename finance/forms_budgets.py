@@ -54,7 +54,9 @@ class ContributionRequestForm(forms.Form):
 
     def __init__(self, *args, lines, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["budget_line"].queryset = BudgetLine.objects.filter(pk__in=[line.pk for line, _ in lines])
+        self.fields["budget_line"].queryset = BudgetLine.objects.select_related("department").filter(
+            pk__in=[line.pk for line, _ in lines]
+        )
         labels = {
             line.pk: f"{line} — {usage.available:,.2f} {line.currency} available" for line, usage in lines
         }
