@@ -5,6 +5,8 @@ redelivered) and from the service being idempotent (a finished run is never reco
 by a live process is not computed twice).
 """
 
+import os
+
 from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError
 
@@ -34,7 +36,9 @@ class ScenarioRunTask(Task):
 def run_scenarios(self, run_id: int) -> str:
     from finance.services.scenarios import scenario_run_execute
 
-    return scenario_run_execute(run_id).status
+    # Test-only slowdown, in a real worker only (tests/finance/scenarios/conftest.py sets it before it starts).
+    delay = 0.0 if self.request.is_eager else float(os.environ.get("SCENARIO_PROGRESS_DELAY") or 0)
+    return scenario_run_execute(run_id, progress_delay=delay).status
 
 
 @shared_task(bind=True, acks_late=True)

@@ -11,7 +11,6 @@ import contextlib
 import hashlib
 import json
 import logging
-import os
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -381,12 +380,11 @@ def run_is_being_computed(run_id: int) -> bool:
     return False
 
 
-def _progress_writer(run_id: int):
-    """A throttled progress callback: one UPDATE at most every PROGRESS_THROTTLE seconds."""
-    # Test-only: seconds to sleep per progress report, so a reliability test can kill a worker mid-job.
-    delay = float(
-        getattr(settings, "SCENARIO_PROGRESS_DELAY", os.environ.get("SCENARIO_PROGRESS_DELAY", 0)) or 0
-    )
+def _progress_writer(run_id: int, delay: float = 0.0):
+    """A throttled progress callback: one UPDATE at most every PROGRESS_THROTTLE seconds.
+
+    `delay` (test-only, seconds slept per report) lets a reliability test kill a worker mid-job.
+    """
     state = {"pct": -1, "at": 0.0}
 
     def report(pct: int) -> None:
@@ -402,7 +400,7 @@ def _progress_writer(run_id: int):
     return report
 
 
-def scenario_run_execute(run_id: int) -> ScenarioRun:
+def scenario_run_execute(run_id: int, *, progress_delay: float = 0.0) -> ScenarioRun:
     """Compute a queued (or abandoned running) run and store its results; idempotent and safe to run twice.
 
     EngineError (bad inputs) ends the run failed with the engine's message. Other errors propagate to the task,
@@ -430,7 +428,7 @@ def scenario_run_execute(run_id: int) -> ScenarioRun:
                 message=f"Gave up after {MAX_ATTEMPTS} attempts: the worker stopped each time it ran this job.",
             )
         try:
-            result = run_all(**engine_frames(run.inputs), progress=_progress_writer(run_id))
+            result = run_all(**engine_frames(run.inputs), progress=_progress_writer(run_id, progress_delay))
         except EngineError as exc:
             return scenario_run_mark_failed(run_id=run_id, message="\n".join(exc.problems))
         return _store_results(run_id=run_id, result=result)
