@@ -242,9 +242,8 @@ def question_ask(
         item = ClarificationQuestion(tender=tender, organisation=organisation, question=text)
         item.full_clean()
         item.save()
-        TenderEvent.objects.create(
-            tender=tender, actor=None, action="question", comment=f"Question from {organisation.name}"
-        )
+        # No TenderEvent: the question row itself (organisation, asked_at) is the record; partners are not
+        # users, and history rows carry a user as actor.
     return item
 
 
