@@ -158,7 +158,7 @@ def budget_line_set_amount(
         line.amount = amount
         if note is not None:
             line.note = note
-        line.full_clean()
+        line.full_clean(exclude=["created_by"])  # lines loaded without a creator stay editable
         line.save()
         _event(
             action=Action.LINE_UPDATED,

@@ -95,3 +95,29 @@ def test_pooled_budget_by_year_type_and_department_with_shares(
         ("Street lighting", Decimal("50.0")),
         ("Transport", Decimal("50.0")),
     ]
+
+
+def test_a_line_cannot_be_cut_below_what_is_promised(
+    tender, transport_line, request_contribution, transport_finance
+):
+    from finance.exceptions import BudgetOvercommitted
+    from finance.services.budgets import budget_line_set_amount
+
+    request_contribution(tender, transport_line, "20000.00")
+    with pytest.raises(BudgetOvercommitted):
+        budget_line_set_amount(
+            budget_line=transport_line, amount=Decimal("19999.99"), actor=transport_finance
+        )
+    line = budget_line_set_amount(
+        budget_line=transport_line, amount=Decimal("20000.00"), actor=transport_finance
+    )
+    assert line_usage(budget_line=line).available == Decimal("0.00")
+    assert line.events.filter(action="line_updated").count() == 1
+
+
+def test_officials_cannot_change_a_line(transport_line, transport_official):
+    from finance.exceptions import BudgetPermissionDenied
+    from finance.services.budgets import budget_line_set_amount
+
+    with pytest.raises(BudgetPermissionDenied):
+        budget_line_set_amount(budget_line=transport_line, amount=Decimal("1.00"), actor=transport_official)

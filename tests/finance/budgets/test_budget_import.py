@@ -80,3 +80,16 @@ def test_import_page_lists_the_errors(client_for, finance_officer, transport):
     response = client_for(finance_officer).post(reverse("finance:budget-line-import"), {"file": upload})
     assert response.status_code == 200
     assert "non-negative amount" in response.text and "nothing was imported" in response.text
+
+
+def test_import_updates_a_line_entered_without_a_creator(finance_officer, transport):
+    from tests.factories import BudgetLineFactory
+
+    BudgetLineFactory(
+        department=transport, fiscal_year=2027, budget_type="opex", name="Stops", created_by=None
+    )
+    result = budget_lines_import(
+        data=GOOD.replace(b"lighting,2027,capex,LED,250000.5,,\n", b""), actor=finance_officer
+    )
+    assert result.updated == 1
+    assert BudgetLine.objects.get(name="Stops").amount == Decimal("120000.00")
