@@ -9,7 +9,7 @@ from collections import defaultdict
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Subquery, Sum
 
 from departments.models import Department, Membership
 from finance.models import (
@@ -35,12 +35,13 @@ def to_money(value: Any) -> Decimal:
 # --- Who may see and do what ---------------------------------------------------------------------------------
 
 
-def _participating_department_ids(tender) -> set[int]:
-    ids = set(
-        Department.objects.filter(assets__tender_links__tender=tender).values_list("id", flat=True).distinct()
-    )
-    ids.add(tender.lead_department_id)
-    return ids
+def _participates(tender) -> Q:
+    """Memberships in a participating department: the lead department or one owning a bundled asset (one join,
+    no separate query for the department ids)."""
+    return Q(department_id=tender.lead_department_id) | Q(department__assets__tender_links__tender=tender)
+
+
+_CENTRAL_FINANCE = Q(department__kind=Department.Kind.CENTRAL_FINANCE, role=Membership.Role.FINANCE)
 
 
 def user_may_view_scenarios(*, user, tender) -> bool:
@@ -52,11 +53,7 @@ def user_may_view_scenarios(*, user, tender) -> bool:
         return False
     if user.is_superuser:
         return True
-    return Membership.objects.filter(
-        Q(department_id__in=_participating_department_ids(tender))
-        | Q(department__kind=Department.Kind.CENTRAL_FINANCE, role=Membership.Role.FINANCE),
-        user=user,
-    ).exists()
+    return Membership.objects.filter(_participates(tender) | _CENTRAL_FINANCE, user=user).exists()
 
 
 def user_may_run_scenarios(*, user, tender) -> bool:
@@ -65,14 +62,29 @@ def user_may_run_scenarios(*, user, tender) -> bool:
         return False
     if user.is_superuser:
         return True
-    return Membership.objects.filter(
-        Q(
-            department_id__in=_participating_department_ids(tender),
-            role__in=[Membership.Role.OFFICIAL, Membership.Role.FINANCE],
+    acting = Q(role__in=[Membership.Role.OFFICIAL, Membership.Role.FINANCE])
+    return Membership.objects.filter((_participates(tender) & acting) | _CENTRAL_FINANCE, user=user).exists()
+
+
+def financing_panel(*, tender, user) -> dict[str, Any]:
+    """The tender page's financing panel in two queries: may the user see it, and the latest run annotated with
+    the chosen scenario (a choice always belongs to a run of the tender, so no run means no choice)."""
+    if not user_may_view_scenarios(user=user, tender=tender):
+        return {"may_view": False}
+    choice = FinancingChoice.objects.filter(tender_id=tender.pk)
+    latest = (
+        ScenarioRun.objects.filter(tender_id=tender.pk)
+        .defer("inputs", "summary")
+        .annotate(
+            chosen_scenario=Subquery(choice.values("scenario")[:1]),
+            chosen_run_id=Subquery(choice.values("run_id")[:1]),
         )
-        | Q(department__kind=Department.Kind.CENTRAL_FINANCE, role=Membership.Role.FINANCE),
-        user=user,
-    ).exists()
+        .first()
+    )
+    chosen = None
+    if latest is not None and latest.chosen_scenario:
+        chosen = {"scenario_label": SCENARIO_LABELS[latest.chosen_scenario], "run_id": latest.chosen_run_id}
+    return {"may_view": True, "latest": latest, "chosen": chosen}
 
 
 # --- Runs ------------------------------------------------------------------------------------------------------

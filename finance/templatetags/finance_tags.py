@@ -44,11 +44,4 @@ def tender_financing_panel(context, tender):
     from finance.selectors import scenarios as sel
 
     user = context.get("user")
-    may_view = sel.user_may_view_scenarios(user=user, tender=tender)
-    return {
-        "tender": tender,
-        "user": user,
-        "may_view": may_view,
-        "choice": sel.financing_choice_for_tender(tender=tender) if may_view else None,
-        "latest": sel.scenario_run_list_for_tender(tender=tender).first() if may_view else None,
-    }
+    return {"tender": tender, "user": user, **sel.financing_panel(tender=tender, user=user)}

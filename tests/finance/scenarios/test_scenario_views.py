@@ -238,3 +238,19 @@ def test_with_approved_contributions_the_page_shows_budget_fit_per_year(
     body = page.content.decode()
     assert "Budget fit per year, CapEx purchase: surplus (+) or shortfall (−)" in body
     assert "no pooled budget" not in body
+
+
+def test_financing_panel_shows_latest_run_and_choice_in_two_queries(
+    transport_official, parks_official, succeeded_run, django_assert_num_queries
+):
+    from django.template import Context, Template
+
+    from finance.services.scenarios import scenario_choose
+
+    scenario_choose(run=succeeded_run, scenario="opex_service", actor=transport_official)
+    template = Template("{% load finance_tags %}{% tender_financing_panel tender %}")
+    with django_assert_num_queries(2):
+        html = template.render(Context({"tender": succeeded_run.tender, "user": transport_official}))
+    assert "Chosen: <strong>OpEx service fee</strong>" in html and "Succeeded" in html
+    hidden = template.render(Context({"tender": succeeded_run.tender, "user": parks_official}))
+    assert "OpEx service fee" not in hidden
