@@ -98,3 +98,10 @@ class LineFilterForm(forms.Form):
     def __init__(self, *args, departments, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = departments
+
+
+class BudgetLineAmountForm(forms.Form):
+    amount = forms.DecimalField(
+        **MONEY_FIELD, min_value=Decimal("0"), help_text="EUR, nominal, whole fiscal year."
+    )
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -7,6 +7,7 @@ urlpatterns = [
     path("budget-lines/new/", views.budget_line_create, name="budget-line-create"),
     path("budget-lines/import/", views.budget_line_import, name="budget-line-import"),
     path("budget-lines/<int:pk>/", views.budget_line_detail, name="budget-line-detail"),
+    path("budget-lines/<int:pk>/edit/", views.budget_line_edit, name="budget-line-edit"),
     path("budget-utilisation/", views.budget_utilisation, name="budget-utilisation"),
     path("approvals/", views.approval_queue, name="approval-queue"),
     path("contributions/<int:pk>/decide/", views.contribution_decide, name="contribution-decide"),

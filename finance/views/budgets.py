@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from departments.models import Department
 from finance.exceptions import BudgetImportInvalid, BudgetPermissionDenied, FinanceError
 from finance.forms_budgets import (
+    BudgetLineAmountForm,
     BudgetLineForm,
     BudgetLineImportForm,
     ContributionRequestForm,
@@ -94,7 +95,7 @@ def budget_line_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "usage": sel.line_usage(budget_line=line),
             "contributions": contributions,
             "events": sel.budget_events(budget_line=line)[:100],
-            "can_decide": sel.can_decide(user=request.user, budget_line=line),
+            "can_edit": sel.can_manage_lines_of(user=request.user, department_id=line.department_id),
         },
     )
 
@@ -115,6 +116,29 @@ def budget_line_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Budget line {line} saved.")
             return redirect("finance:budget-line-detail", pk=line.pk)
     return render(request, "finance/budgetline_form.html", {"form": form})
+
+
+@login_required
+def budget_line_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a line's amount or note; never below what is already requested or approved from it."""
+    line = get_object_or_404(sel.budget_line_list_for_user(user=request.user), pk=pk)
+    if not sel.can_manage_lines_of(user=request.user, department_id=line.department_id):
+        raise PermissionDenied("Only finance staff of this department or central finance change its budget.")
+    form = BudgetLineAmountForm(request.POST or None, initial={"amount": line.amount, "note": line.note})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.budget_line_set_amount(
+                budget_line=line,
+                amount=form.cleaned_data["amount"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
+        except FinanceError as exc:
+            form.add_error("amount", str(exc))
+        else:
+            messages.success(request, "Budget line updated.")
+            return redirect("finance:budget-line-detail", pk=line.pk)
+    return render(request, "finance/budgetline_edit.html", {"form": form, "line": line})
 
 
 @login_required

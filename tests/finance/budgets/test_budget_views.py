@@ -281,3 +281,27 @@ def test_queue_does_not_offer_what_four_eyes_forbids(
     request_contribution(tender, transport_line, "100.00")
     response = client_for(finance_officer).get(reverse("finance:approval-queue"))
     assert "Nothing awaits a decision." in response.text
+
+
+def test_finance_changes_a_line_but_not_below_what_is_promised(
+    client_for, transport_finance, tender, transport_line, request_contribution
+):
+    request_contribution(tender, transport_line, "20000.00")
+    client = client_for(transport_finance)
+    url = reverse("finance:budget-line-edit", args=[transport_line.pk])
+    response = client.post(url, {"amount": "19999.99", "note": ""})
+    assert response.status_code == 200 and "already requested or approved" in response.text
+    assert client.post(url, {"amount": "60000.00", "note": "Top-up"}).status_code == 302
+    transport_line.refresh_from_db()
+    assert (transport_line.amount, transport_line.note) == (Decimal("60000.00"), "Top-up")
+
+
+def test_officials_may_not_change_a_line(client_for, transport_official, transport_line):
+    url = reverse("finance:budget-line-edit", args=[transport_line.pk])
+    assert client_for(transport_official).get(url).status_code == 403
+    assert (
+        "Change amount"
+        not in client_for(transport_official)
+        .get(reverse("finance:budget-line-detail", args=[transport_line.pk]))
+        .text
+    )
