@@ -132,7 +132,9 @@ class TenderNeed(models.Model):
 class FundingOverride(models.Model):
     """A finance user's recorded, reasoned decision that a tender may be approved despite a funding shortfall."""
 
-    tender = models.ForeignKey("procurement.Tender", on_delete=models.PROTECT, related_name="funding_overrides")
+    tender = models.ForeignKey(
+        "procurement.Tender", on_delete=models.PROTECT, related_name="funding_overrides"
+    )
     reason = models.TextField()
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
