@@ -305,3 +305,14 @@ def test_officials_may_not_change_a_line(client_for, transport_official, transpo
         .get(reverse("finance:budget-line-detail", args=[transport_line.pk]))
         .text
     )
+
+
+def test_first_approval_of_a_large_contribution_via_htmx_says_a_second_is_needed(
+    client_for, finance_officer, tender, transport_line, request_contribution, settings
+):
+    settings.FINANCE_TWO_APPROVER_THRESHOLD = "50.00"
+    c = request_contribution(tender, transport_line, "100.00")
+    response = client_for(finance_officer).post(
+        reverse("finance:contribution-decide", args=[c.pk]), {"decision": "approve"}, HTTP_HX_REQUEST="true"
+    )
+    assert "awaits a second approver" in response.text and 'name="decision"' not in response.text
