@@ -249,8 +249,9 @@ def test_financing_panel_shows_latest_run_and_choice_in_two_queries(
 
     scenario_choose(run=succeeded_run, scenario="opex_service", actor=transport_official)
     template = Template("{% load finance_tags %}{% tender_financing_panel tender %}")
+    tender = succeeded_run.tender
     with django_assert_num_queries(2):
-        html = template.render(Context({"tender": succeeded_run.tender, "user": transport_official}))
+        html = template.render(Context({"tender": tender, "user": transport_official}))
     assert "Chosen: <strong>OpEx service fee</strong>" in html and "Succeeded" in html
-    hidden = template.render(Context({"tender": succeeded_run.tender, "user": parks_official}))
+    hidden = template.render(Context({"tender": tender, "user": parks_official}))
     assert "OpEx service fee" not in hidden
