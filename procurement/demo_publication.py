@@ -20,7 +20,8 @@ from procurement.publication.tokens import hash_key
 
 logger = logging.getLogger(__name__)
 
-DEMO_REFERENCE = "T-2027-PUB1"
+# A reference in the lifecycle's format (T-<year>-<number>), so that the internal tender pages resolve it too.
+DEMO_REFERENCE = "T-2027-0901"
 # A documented, not-secret key so that people can try the partner endpoints of the demo (demo mode only).
 DEMO_PARTNER_KEY = "opp_demo2027-partner-key-not-secret"
 QUESTIONS = [

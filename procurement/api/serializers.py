@@ -124,16 +124,6 @@ class QuestionSerializer(serializers.ModelSerializer):
         return item.answered_at is not None
 
 
-class PackageSerializer(serializers.Serializer):
-    """An OCDS release package or record package (see the OCDS 1.1.5 package schemas)."""
-
-    uri = serializers.URLField()
-    version = serializers.CharField()
-    published_date = serializers.CharField(source="publishedDate")
-    publisher = serializers.DictField()
-    extensions = serializers.ListField(child=serializers.URLField())
-
-
 class ScenarioSummarySerializer(serializers.Serializer):
     scenario = serializers.CharField()
     npv = serializers.DecimalField(max_digits=18, decimal_places=2)

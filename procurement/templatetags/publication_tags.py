@@ -10,7 +10,9 @@ register = template.Library()
 @register.inclusion_tag("procurement/_tender_publication_panel.html", takes_context=True)
 def tender_publication_panel(context, tender):
     user = context.get("user")
-    releases = selectors.release_list_for_tender(tender=tender)
+    # No query for a tender that cannot have been published yet (draft, submitted, approved).
+    published = tender.status in selectors.PUBLIC_STATUSES
+    releases = selectors.release_list_for_tender(tender=tender) if published else []
     questions = tender.questions.select_related("organisation").order_by("asked_at", "id") if releases else []
     return {
         "tender": tender,

@@ -68,3 +68,10 @@ def test_a_question_is_answered_once(transport_official, lighting_official, fina
         question_answer(question=asked, answer="Second", actor=finance_officer)
     asked.refresh_from_db()
     assert asked.answer == "First"
+
+
+def test_answer_never_redirects_off_site(client_for, transport_official, asked):
+    response = client_for(transport_official).post(
+        reverse("procurement:question-answer", args=[asked.pk]), {"answer": "Yes.", "next": "//evil.example/"}
+    )
+    assert response["Location"] == reverse("procurement:question-list")
