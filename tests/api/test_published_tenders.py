@@ -77,6 +77,13 @@ def test_malformed_filter_is_a_400_with_a_message(api, params, field):
     assert response.json()[field][0]
 
 
+@pytest.mark.parametrize("params", [{"since": "last week"}, {"tag": "planning"}])
+def test_malformed_feed_filter_is_a_400_with_a_message(api, params):
+    response = api.get("/api/v1/releases/", params)
+    assert response.status_code == 400
+    assert response.json()[next(iter(params))][0]
+
+
 @pytest.mark.parametrize("url", [LIST, "/api/v1/releases/"])
 def test_malformed_cursor_is_a_400_with_a_message(api, url):
     response = api.get(url, {"cursor": "not-a-cursor"})
