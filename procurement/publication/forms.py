@@ -1,0 +1,32 @@
+"""The amendment form of a published tender (officials, in the browser)."""
+
+from django import forms
+
+from procurement.models import Tender
+
+
+class TenderAmendForm(forms.ModelForm):
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), help_text="Why the tender changes (kept in its history)."
+    )
+
+    class Meta:
+        model = Tender
+        fields = ["title", "description", "tender_period_start", "tender_period_end"]
+        widgets = {
+            "tender_period_start": forms.DateInput(attrs={"type": "date"}),
+            "tender_period_end": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("tender_period_start"), data.get("tender_period_end")
+        if start and end and end < start:
+            self.add_error("tender_period_end", "The tender period cannot end before it starts.")
+        if not self.has_changed() or self.changed_data == ["comment"]:
+            raise forms.ValidationError("Change at least one field: an amendment publishes a new release.")
+        return data
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.changed_data if name in self.Meta.fields}
