@@ -27,3 +27,8 @@ def test_interactive_docs_are_served_locally_without_a_cdn(api):
     assert "swagger-ui" in html
     assert "cdn" not in html.lower() and "unpkg" not in html.lower()
     assert "/static/drf_spectacular_sidecar/" in html
+
+
+def test_docs_and_schema_work_for_a_partner_sending_a_token(partner_api):
+    assert partner_api.get("/api/docs/").status_code == 200
+    assert partner_api.get("/api/schema/").status_code == 200
