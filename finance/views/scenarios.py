@@ -77,11 +77,8 @@ def scenario_assumptions(request, reference: str):
                     messages.success(request, "Assumptions saved. Run the scenarios to see their effect.")
                     return redirect("finance:scenario-assumptions", reference=tender.reference)
         if request.htmx:
-            return render(
-                request,
-                "finance/_scenario_assumptions_form.html",
-                _assumptions_context(tender, form, may_run),
-            )
+            # Only the error summary is swapped: replacing the form under the user's pointer would eat a click.
+            return render(request, "finance/_scenario_assumptions_errors.html", {"form": form})
     page = Paginator(sel.scenario_run_list_for_tender(tender=tender), 10).get_page(request.GET.get("page"))
     context = _assumptions_context(tender, form, may_run) | {"page_obj": page, "runs": page.object_list}
     return render(request, "finance/scenario_assumptions.html", context, status=400 if form.errors else 200)
