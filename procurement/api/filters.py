@@ -52,13 +52,22 @@ class DateOrDateTimeFilter(django_filters.Filter):
 
 
 class PublishedTenderFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=STATUS_CHOICES, method="filter_status")
+    status = django_filters.ChoiceFilter(label="Status", choices=STATUS_CHOICES, method="filter_status")
     department = django_filters.CharFilter(
-        method="filter_department", help_text="Department code: the lead or a funding department."
+        label="Department (code)",
+        method="filter_department",
+        help_text="Department code: the lead or a funding department.",
     )
-    theme = django_filters.ChoiceFilter(choices=Outcome.Theme.choices, method="filter_theme")
-    category = django_filters.CharFilter(method="filter_category", help_text="Asset category code.")
-    published_since = DateOrDateTimeFilter(field_name="published_at", lookup_expr="gte")
+    theme = django_filters.ChoiceFilter(label="Theme", choices=Outcome.Theme.choices, method="filter_theme")
+    category = django_filters.CharFilter(
+        label="Asset category (code)", method="filter_category", help_text="Asset category code."
+    )
+    published_since = DateOrDateTimeFilter(
+        label="Published since",
+        field_name="published_at",
+        lookup_expr="gte",
+        help_text="ISO date or date-time.",
+    )
 
     class Meta:
         model = Tender

@@ -15,6 +15,7 @@ def test_anonymous_visitor_sees_published_tenders_only(anonymous, transport):
     html = response.content.decode()
     assert shown.reference in html and "Lit and safe stops" in html
     assert hidden.reference not in html and "Secret draft plan" not in html
+    assert "invalid name" not in html and "Published since" in html
 
 
 def test_public_list_filters_and_reports_bad_filters(anonymous, transport, lighting, parks):
