@@ -11,7 +11,10 @@ def make_bus_stop_tender(*, transport, lighting, reference="T-2027-0100"):
     lamp = AssetCategoryFactory(
         code="lamp", name="Street lamp", upgrade_unit_cost=Decimal("700"), upgrade_energy_cost=Decimal("15")
     )
-    tender = TenderFactory(reference=reference, lead_department=transport, contract_term_years=10)
+    # Submitted, so that central finance staff may see it (they do not see drafts never submitted).
+    tender = TenderFactory(
+        reference=reference, lead_department=transport, contract_term_years=10, status="submitted"
+    )
     for i in range(3):
         asset = AssetFactory(
             department=transport, category=shelter, external_ref=f"S-{i}", install_year=2005 + i
