@@ -64,8 +64,8 @@ def user_may_run_scenarios(*, user, tender) -> bool:
 
 
 def financing_panel(*, tender, user) -> dict[str, Any]:
-    """The tender page's financing panel in three queries: may the user see it (roles, tender), and the latest run annotated with
-    the chosen scenario (a choice always belongs to a run of the tender, so no run means no choice)."""
+    """The tender page's financing panel in three queries: may the user see the tender (roles, tender), and the
+    latest run annotated with the chosen scenario (a choice always belongs to a run of the tender)."""
     if not user_may_view_scenarios(user=user, tender=tender):
         return {"may_view": False}
     choice = FinancingChoice.objects.filter(tender_id=tender.pk)
