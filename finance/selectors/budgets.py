@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import DecimalField, Max, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from departments.models import Department, Membership
@@ -286,6 +286,11 @@ def pooled_budget(*, tender, contributions: list[Contribution] | None = None) ->
     }
 
 
+def budget_plan_last_year() -> int | None:
+    """The last fiscal year of the city's budget plan: the latest year any department has a budget line for."""
+    return BudgetLine.objects.aggregate(last=Max("fiscal_year"))["last"]
+
+
 def tender_need_with_source(*, tender) -> tuple[dict[tuple[int, str], Decimal], str]:
     """The tender's need by (fiscal year, budget type) and where it comes from ("scenario" or "entered").
 
@@ -295,7 +300,13 @@ def tender_need_with_source(*, tender) -> tuple[dict[tuple[int, str], Decimal], 
 
     need = chosen_scenario_need(tender=tender)
     if need is not None:
-        return {key: to_money(amount) for key, amount in need.items()}, "scenario"
+        # A scenario runs over the whole horizon (often 30 years), but money can only be pledged from budget
+        # lines that exist: the need to cover ends with the city's budget plan (its latest fiscal year with
+        # any budget line). Later years are commitments for future budgets, shown on the results page.
+        plan_end = budget_plan_last_year()
+        return {
+            key: to_money(amount) for key, amount in need.items() if plan_end is None or key[0] <= plan_end
+        }, "scenario"
     entered = {
         (n.fiscal_year, n.budget_type): to_money(n.amount) for n in TenderNeed.objects.filter(tender=tender)
     }

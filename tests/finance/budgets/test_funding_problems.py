@@ -118,15 +118,45 @@ def test_the_submitter_cannot_override(tender, finance_officer):
         tender_funding_override(tender=tender, reason="Because.", actor=finance_officer)
 
 
-def test_the_chosen_scenario_need_wins_over_the_entered_need(need, tender, monkeypatch):
-    import finance.selectors.scenarios as scenarios
+def _choose_scenario_with_costs(tender, actor, costs):
+    """A real chosen scenario: a succeeded run whose stored cash flows are `costs` {(year, type): amount}."""
+    from finance.models import FinancingChoice, ScenarioCashFlow, ScenarioRun
 
-    monkeypatch.setattr(
-        scenarios, "chosen_scenario_need", lambda *, tender: {(2029, "capex"): Decimal("5.00")}
+    run = ScenarioRun.objects.create(tender=tender, input_hash="0" * 64, inputs={}, status="succeeded")
+    ScenarioCashFlow.objects.bulk_create(
+        ScenarioCashFlow(
+            run=run,
+            scenario="capex",
+            fiscal_year=year,
+            department="transport",
+            budget_type=budget_type,
+            nominal=amount,
+            discounted=amount,
+        )
+        for (year, budget_type), amount in costs.items()
     )
+    FinancingChoice.objects.create(tender=tender, run=run, scenario="capex", chosen_by=actor)
+
+
+def test_the_chosen_scenario_need_wins_over_the_entered_need(
+    need, tender, transport_line, transport_official
+):
+    _choose_scenario_with_costs(tender, transport_official, {(2027, "capex"): Decimal("5.00")})
     problems = tender_funding_problems(tender=tender, stage="submit")
     assert problems == [
-        "Contributions requested for 2029 CapEx cover 0.00 of the 5.00 needed (short by 5.00)."
+        "Contributions requested for 2027 CapEx cover 0.00 of the 5.00 needed (short by 5.00)."
+    ]
+
+
+def test_the_scenario_need_ends_with_the_budget_plan(tender, transport_line, transport_official):
+    # The only budget line is for 2027: years after it are future budgets' commitments, not yet pledgeable.
+    _choose_scenario_with_costs(
+        tender,
+        transport_official,
+        {(2027, "opex"): Decimal("7.00"), (2028, "opex"): Decimal("9.00"), (2040, "capex"): Decimal("1.00")},
+    )
+    assert tender_funding_problems(tender=tender, stage="submit") == [
+        "Contributions requested for 2027 OpEx cover 0.00 of the 7.00 needed (short by 7.00)."
     ]
 
 
