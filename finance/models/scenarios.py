@@ -6,8 +6,18 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from finance.engine import Assumptions
+from finance.engine.presets import DEFAULT_PROJECT_TYPE
+
 MONEY = {"max_digits": 18, "decimal_places": 2}
 RATE = {"max_digits": 7, "decimal_places": 4}
+
+# One source of truth for defaults: the engine's Assumptions (documented in docs/finance.md).
+ENGINE_DEFAULTS = Assumptions()
+
+
+def _rate(name: str) -> Decimal:
+    return Decimal(str(getattr(ENGINE_DEFAULTS, name))).quantize(Decimal("0.0001"))
 
 
 class Scenario(models.TextChoices):
@@ -21,33 +31,41 @@ class ScenarioAssumptions(models.Model):
     """The assumptions of a tender's financing comparison. Rates are fractions (0.035 = 3.5 %)."""
 
     tender = models.OneToOneField("procurement.Tender", on_delete=models.CASCADE, related_name="assumptions")
-    project_type = models.CharField(max_length=32, default="equipment", help_text="Optimism-bias preset.")
+    project_type = models.CharField(
+        max_length=32, default=DEFAULT_PROJECT_TYPE, help_text="Optimism-bias preset."
+    )
     start_year = models.PositiveSmallIntegerField(help_text="First fiscal year of the horizon (t = 0).")
     horizon_years = models.PositiveSmallIntegerField(
         default=30, validators=[MinValueValidator(1), MaxValueValidator(60)], help_text="Years, at most 60."
     )
-    discount_rate = models.DecimalField(**RATE, default=Decimal("0.035"), help_text="Real, per year.")
-    inflation = models.DecimalField(**RATE, default=Decimal("0.02"), help_text="Per year.")
+    discount_rate = models.DecimalField(**RATE, default=_rate("discount_rate"), help_text="Real, per year.")
+    inflation = models.DecimalField(**RATE, default=_rate("inflation"), help_text="Per year.")
     energy_escalation = models.DecimalField(
-        **RATE, default=Decimal("0.03"), help_text="Energy price rise per year."
+        **RATE, default=_rate("energy_escalation"), help_text="Energy price rise per year."
     )
-    optimism_bias = models.DecimalField(**RATE, default=Decimal("0.10"), help_text="CapEx uplift.")
+    optimism_bias = models.DecimalField(**RATE, default=_rate("optimism_bias"), help_text="CapEx uplift.")
     partner_cost_of_capital = models.DecimalField(
-        **RATE, default=Decimal("0.06"), help_text="Nominal, per year."
+        **RATE, default=_rate("partner_cost_of_capital"), help_text="Nominal, per year."
     )
-    partner_margin = models.DecimalField(**RATE, default=Decimal("0.08"), help_text="On operation costs.")
+    partner_margin = models.DecimalField(
+        **RATE, default=_rate("partner_margin"), help_text="On operation costs."
+    )
     contract_term_years = models.PositiveSmallIntegerField(
-        default=10, help_text="Years, at most the horizon."
+        default=ENGINE_DEFAULTS.contract_term, help_text="Years, at most the horizon."
     )
     partner_savings_share = models.DecimalField(
-        **RATE, default=Decimal("0.60"), help_text="Share of savings."
+        **RATE, default=_rate("partner_savings_share"), help_text="Share of savings."
     )
     payment_at_risk_share = models.DecimalField(
-        **RATE, default=Decimal("0.20"), help_text="Paid on outcomes."
+        **RATE, default=_rate("payment_at_risk_share"), help_text="Paid on outcomes."
     )
-    outcome_achievement = models.DecimalField(**RATE, default=Decimal("0.90"), help_text="Expected, 0–1.")
-    monte_carlo_draws = models.PositiveIntegerField(default=10_000, validators=[MaxValueValidator(100_000)])
-    seed = models.PositiveIntegerField(default=20270101)
+    outcome_achievement = models.DecimalField(
+        **RATE, default=_rate("outcome_achievement"), help_text="Expected, 0–1."
+    )
+    monte_carlo_draws = models.PositiveIntegerField(
+        default=ENGINE_DEFAULTS.draws, validators=[MaxValueValidator(100_000)]
+    )
+    seed = models.PositiveIntegerField(default=ENGINE_DEFAULTS.seed)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -268,3 +268,19 @@ def test_a_failed_run_page_shows_the_engine_message(
     page = client_for(transport_official).get(reverse("finance:scenario-run-detail", kwargs={"pk": run.pk}))
     assert "The run failed" in page.content.decode()
     assert "install_year is after the start year 2027 for asset transport:S-1" in page.content.decode()
+
+
+def test_stored_assumption_defaults_are_the_engines_defaults(bus_stop_tender):
+    from decimal import Decimal
+
+    from finance.engine import Assumptions
+    from finance.models import ScenarioAssumptions
+
+    stored = ScenarioAssumptions(tender=bus_stop_tender, start_year=2027)
+    engine = Assumptions()
+    assert stored.discount_rate == Decimal(str(engine.discount_rate)).quantize(Decimal("0.0001"))
+    assert stored.partner_cost_of_capital == Decimal(str(engine.partner_cost_of_capital)).quantize(
+        Decimal("0.0001")
+    )
+    assert stored.contract_term_years == engine.contract_term
+    assert stored.seed == engine.seed
