@@ -46,9 +46,11 @@ def load(*, log) -> None:
         log(f"{tender.reference}: the scenario run failed: {run.error_message}")
         return
     source = run.reused_from_id or run.pk
+    # The cheapest way to change anything that a partner would also sign (bankable; CapEx needs no partner).
     cheapest = (
         ScenarioSummary.objects.filter(run_id=source)
         .exclude(scenario=Scenario.STATUS_QUO)
+        .exclude(bankable=False)
         .order_by("npv")
         .values_list("scenario", flat=True)
         .first()
