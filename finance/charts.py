@@ -214,3 +214,63 @@ def range_chart(title: str, rows: Sequence[tuple[str, str, float, float, float]]
         f'<text x="{W - RIGHT}" y="{height - 8}" text-anchor="end">{short_money(hi)}</text>'
     )
     return _svg(title, body, height=height)
+
+
+def histogram_panels(
+    title: str,
+    description: str,
+    edges: Sequence,
+    series: Sequence[tuple[str, str, Sequence[int], float]],
+) -> SafeString:
+    """Monte Carlo distribution: one small histogram per scenario, stacked on the SAME NPV axis and the same
+    count scale (so the shapes compare at a glance), each with its P50 marked by a dashed line.
+
+    ``edges``: n + 1 shared bin edges; ``series``: (label, scenario key for the colour, n counts, P50).
+    """
+    lo, hi = float(edges[0]), float(edges[-1])
+    if hi == lo:
+        hi = lo + 1
+    left, panel, gap = 130, 56, 10
+    height = TOP + len(series) * (panel + gap) + BOTTOM
+    x = lambda v: left + (float(v) - lo) / (hi - lo) * (W - left - RIGHT)  # noqa: E731
+    peak = max((c for _, _, counts, _ in series for c in counts), default=0) or 1
+    body = [f"<desc>{escape(description)}</desc>"]
+    for i, (label, key, counts, p50) in enumerate(series):
+        top = TOP + i * (panel + gap)
+        base = top + panel
+        colour = SCENARIO_COLOURS.get(key, "#333")
+        body.append(
+            f'<g data-scenario="{escape(key)}">'
+            f'<line x1="{left}" x2="{W - RIGHT}" y1="{base}" y2="{base}" stroke="#c9d1da"/>'
+            f'<text x="{left - 6}" y="{top + panel / 2 + 4:.1f}" text-anchor="end">{escape(label)}</text>'
+        )
+        for j, count in enumerate(counts):
+            if not count:
+                continue
+            x0, x1 = x(edges[j]), x(edges[j + 1])
+            h = count / peak * panel
+            body.append(
+                f'<rect x="{x0:.1f}" y="{base - h:.1f}" width="{max(x1 - x0 - 0.5, 0.5):.1f}" '
+                f'height="{h:.1f}" fill="{colour}" fill-opacity="0.7"><title>{escape(label)}: {count} draws '
+                f"with NPV {float(edges[j]):,.2f} – {float(edges[j + 1]):,.2f}</title></rect>"
+            )
+        xp = x(min(max(float(p50), lo), hi))
+        body.append(
+            f'<line x1="{xp:.1f}" x2="{xp:.1f}" y1="{top - 2}" y2="{base + 2}" stroke="#111" stroke-width="2" '
+            f'stroke-dasharray="4 2"><title>{escape(label)} P50 {float(p50):,.2f}</title></line></g>'
+        )
+    axis_y = height - BOTTOM + 14
+    for k in range(5):
+        v = lo + (hi - lo) * k / 4
+        anchor = "start" if k == 0 else "end" if k == 4 else "middle"
+        body.append(f'<text x="{x(v):.1f}" y="{axis_y}" text-anchor="{anchor}">{short_money(v)}</text>')
+    body.append(
+        f'<text x="{(left + W - RIGHT) / 2:.1f}" y="{height - 2}" text-anchor="middle">'
+        f"NPV of cost (dashed line: P50)</text>"
+    )
+    t = escape(title)
+    return mark_safe(
+        f'<svg class="chart" viewBox="0 0 {W} {height}" width="{W}" height="{height}" role="img" '
+        f'aria-label="{t}" data-chart="montecarlo-histogram" xmlns="http://www.w3.org/2000/svg">'
+        f"<title>{t}</title>{''.join(body)}</svg>"
+    )

@@ -31,8 +31,12 @@ Bad input raises :class:`EngineError` once, with ``.problems`` listing every pro
 - ``montecarlo``: per scenario p10, p50, p90, mean, probability_cheapest; ``probabilities``: a dict with
   probability_<scenario>_cheapest, probability_opex_service_beats_capex,
   probability_shared_savings_beats_capex, draws.
+- ``montecarlo_histogram``: scenario, bin_start, bin_end, count — the distribution of the drawn NPVs, 30 bins
+  per scenario on edges shared by all scenarios (lowest to highest draw of any scenario); each scenario's
+  counts add up to the number of draws (empty with 0 draws).
 
-``EngineResult.to_dict()`` is JSON-serialisable (money rounded to cents). Command line:
+``EngineResult.to_dict()`` is JSON-serialisable (money rounded to cents); the Monte Carlo part is
+``{"percentiles": [...], "probabilities": {...}, "histogram": [...]}``. Command line:
 ``python -m finance.engine assets.csv assumptions.json`` (see ``__main__``).
 """
 

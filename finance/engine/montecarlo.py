@@ -25,6 +25,8 @@ import pandas as pd
 from .inputs import Assumptions
 from .scenarios import SCENARIOS, Aggregates, parameters_from, scenario_flows, scenario_npvs
 
+HISTOGRAM_BINS = 30
+HISTOGRAM_COLUMNS = ["scenario", "bin_start", "bin_end", "count"]
 CHUNK = 10_000  # draws evaluated together: bounds memory at ~(CHUNK × H × 8 bytes) per array
 
 
@@ -100,3 +102,23 @@ def summarise(npv: np.ndarray) -> tuple[pd.DataFrame, dict[str, float]]:
         ),
     }
     return table, probabilities
+
+
+def histogram(npv: np.ndarray, bins: int = HISTOGRAM_BINS) -> pd.DataFrame:
+    """Counts of draws per NPV bin and scenario, on bin edges SHARED by all scenarios (so their distributions
+    can be overlaid and compared bin by bin): ``bins`` equal bins from the lowest to the highest draw of any
+    scenario. The last bin includes its upper edge, so each scenario's counts add up to the number of draws."""
+    n, k = npv.shape
+    if n == 0:
+        return pd.DataFrame(columns=HISTOGRAM_COLUMNS)
+    edges = np.histogram_bin_edges(npv, bins=bins, range=(float(npv.min()), float(npv.max())))
+    counts = np.stack([np.histogram(npv[:, j], bins=edges)[0] for j in range(k)])  # (scenarios, bins)
+    return pd.DataFrame(
+        {
+            "scenario": np.repeat(np.asarray(SCENARIOS, dtype=object), bins),
+            "bin_start": np.tile(edges[:-1], k),
+            "bin_end": np.tile(edges[1:], k),
+            "count": counts.ravel().astype(np.int64),
+        },
+        columns=HISTOGRAM_COLUMNS,
+    )

@@ -49,6 +49,9 @@ class EngineResult:
     tornado: pd.DataFrame
     montecarlo: pd.DataFrame
     probabilities: dict[str, float] = field(default_factory=dict)
+    montecarlo_histogram: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=montecarlo.HISTOGRAM_COLUMNS)
+    )
 
     def to_dict(self, *, include_cashflows: bool = True) -> dict[str, Any]:
         """JSON-serialisable: money rounded to cents, rates and probabilities to 6 decimals, NaN → None."""
@@ -61,6 +64,7 @@ class EngineResult:
             "montecarlo": {
                 "percentiles": _records(self.montecarlo),
                 "probabilities": {k: _clean(k, v) for k, v in self.probabilities.items()},
+                "histogram": _records(self.montecarlo_histogram),
             },
         }
         if include_cashflows:
@@ -275,6 +279,7 @@ def run_all(
     report(60)
     npv = montecarlo.simulate(totals, assumptions, progress=lambda share: report(60 + 39 * share))
     percentiles, probabilities = montecarlo.summarise(npv)
+    distribution = montecarlo.histogram(npv)
     report(100)
     return EngineResult(
         assumptions=assumptions,
@@ -285,4 +290,5 @@ def run_all(
         tornado=sensitivity,
         montecarlo=percentiles,
         probabilities=probabilities,
+        montecarlo_histogram=distribution,
     )

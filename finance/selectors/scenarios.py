@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Q, QuerySet, Subquery, Sum
 
 from departments.models import Department, Membership
+from finance import charts
 from finance.models import (
     FinancingChoice,
     MonteCarloResult,
@@ -171,8 +172,48 @@ def scenario_run_results(*, run: ScenarioRun) -> dict[str, Any]:
         "departments": department_rows,
         "tornado": dict(tornado),
         "monte_carlo": monte_carlo,
+        "monte_carlo_histogram": monte_carlo_histogram(monte_carlo),
         "budget_fit": budget_fit,
         "has_budget": any(budget_fit.values()),
+    }
+
+
+def monte_carlo_histogram(results: list[MonteCarloResult]) -> dict[str, Any] | None:
+    """The stored Monte Carlo histograms (shared edges) as a chart plus its table: one row per bin with the
+    count of draws of every scenario. None when there is nothing to draw (no draws, or a run stored before
+    histograms were kept: the page then falls back to the P10–P90 chart). No query: works on loaded rows."""
+    usable = [m for m in results if m.histogram.get("edges") and m.histogram.get("counts")]
+    if not usable or len(usable) != len(results):
+        return None
+    edges = usable[0].histogram["edges"]
+    if any(m.histogram["edges"] != edges for m in usable):
+        return None  # the engine always shares edges; anything else is not comparable, so not drawn
+    edges_money = [to_money(e) for e in edges]
+    draws = sum(usable[0].histogram["counts"])
+    series = [(SCENARIO_LABELS[m.scenario], m.scenario, m.histogram["counts"], m.p50) for m in usable]
+    # drawn here so that the results dict carries the finished chart to the page and the export alike
+    svg = charts.histogram_panels(
+        "Monte Carlo: distribution of the NPV of cost per scenario",
+        f"Histograms of {draws:,} simulated NPVs of cost per scenario, on {len(edges) - 1} shared bins from "
+        f"{edges_money[0]:,} to {edges_money[-1]:,}; the dashed line marks each scenario's median (P50). "
+        "The same numbers are in the table below the chart.",
+        edges,
+        series,
+    )
+    rows = [
+        {
+            "start": edges_money[j],
+            "end": edges_money[j + 1],
+            "counts": [m.histogram["counts"][j] for m in usable],
+        }
+        for j in range(len(edges) - 1)
+    ]
+    return {
+        "svg": svg,
+        "scenarios": [m.scenario for m in usable],
+        "labels": [SCENARIO_LABELS[m.scenario] for m in usable],
+        "rows": rows,
+        "draws": draws,
     }
 
 

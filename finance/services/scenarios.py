@@ -455,6 +455,17 @@ def _num(value: Any) -> float | None:
     return None if f != f else f  # NaN -> None
 
 
+def _histograms_by_scenario(rows: list[dict[str, Any]]) -> dict[str, dict[str, list]]:
+    """Engine histogram rows (already in cents) -> {scenario: {"edges": [n + 1 edges], "counts": [n]}}; the
+    edges are the same for every scenario (the engine bins all of them alike)."""
+    out: dict[str, dict[str, list]] = {}
+    for row in rows:
+        h = out.setdefault(row["scenario"], {"edges": [row["bin_start"]], "counts": []})
+        h["edges"].append(row["bin_end"])
+        h["counts"].append(int(row["count"]))
+    return out
+
+
 def _store_results(*, run_id: int, result: EngineResult) -> ScenarioRun:
     """Write every result table and the final status in ONE transaction: a run is never half-stored."""
     flows = (
@@ -472,6 +483,7 @@ def _store_results(*, run_id: int, result: EngineResult) -> ScenarioRun:
         fit_by_scenario.setdefault(row["scenario"], []).append(
             {k: v for k, v in row.items() if k != "scenario"}
         )
+    histograms = _histograms_by_scenario(data["montecarlo"].get("histogram", []))
     with transaction.atomic():
         # Lock the run: if another delivery stored results meanwhile, do not store them twice.
         run = ScenarioRun.objects.select_for_update().get(pk=run_id)
@@ -553,7 +565,7 @@ def _store_results(*, run_id: int, result: EngineResult) -> ScenarioRun:
                     p50=to_money(row["p50"]),
                     p90=to_money(row["p90"]),
                     probability_cheapest=row["probability_cheapest"],
-                    histogram={"mean": row["mean"]},
+                    histogram=histograms.get(row["scenario"], {}) | {"mean": row["mean"]},
                 )
                 for row in data["montecarlo"]["percentiles"]
             ]
