@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.charts import Bar, horizontal_bars
+
 from . import exports, imports, selectors, services
-from .charts import Bar, horizontal_bars
 from .exceptions import DepartmentsError, NotAnOfficial
 from .filters import AssetFilter
 from .forms import AssetForm, AssetImportForm

@@ -8,8 +8,8 @@ register = template.Library()
 @register.inclusion_tag("finance/_tender_budget_panel.html", takes_context=True)
 def tender_budget_panel(context, tender):
     """Pooled budget and contributions of a tender: table + SVG chart, funding gaps, contributions, events."""
+    from finance.charts import pooled_budget_chart
     from finance.selectors import budgets as sel
-    from finance.svg_budgets import pooled_budget_chart
 
     # Few queries (the tender page has a budget of 20): the tender's contributions are read once and give
     # the pooled budget, the coverage of the need and the list; the override is read from the audit events.

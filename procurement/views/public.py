@@ -4,11 +4,11 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
+from config.charts import Bar, horizontal_bars
 from departments.models import Department
 from procurement.api.filters import PublishedTenderFilter
 from procurement.models import Release
 from procurement.publication import selectors
-from procurement.publication.charts import bar_chart
 
 PAGE_SIZE = 20
 
@@ -53,10 +53,10 @@ def public_tender_detail(request, reference: str):
     releases = selectors.release_list_for_tender(tender=tender)
     latest = releases[-1].data
     budget = selectors.pooled_budget_by_department(release=latest)
-    chart = bar_chart(
-        [(entry["name"], entry["total"]) for entry in budget],
+    currency = latest["tender"].get("value", {}).get("currency", "")
+    chart = horizontal_bars(
+        [Bar(entry["name"], entry["total"], f"{entry['total']:,.2f} {currency}") for entry in budget],
         title="Pooled budget by department",
-        currency=latest["tender"].get("value", {}).get("currency", ""),
     )
     return render(
         request,

@@ -1,4 +1,9 @@
-"""Tiny server-rendered SVG bar charts (no JavaScript, no third-party files). Each chart has a table beside it."""
+"""Server-rendered SVG charts shared by every app (no JavaScript, no third-party files).
+
+Every page that shows a chart puts the same figures in a table beside it, for accessibility.
+Charts specific to one area (a tender's pooled budget, scenario results, indicator trajectories) live in
+that app's charts module.
+"""
 
 from __future__ import annotations
 
