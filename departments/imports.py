@@ -2,7 +2,9 @@
 
 Validation never stops at the first problem: every bad cell is reported as {row, column, message}, where
 `row` is the line of the file as a spreadsheet shows it (the header is row 1, the first asset row 2). If any
-cell is bad nothing is written. Rows upsert by (department, external_ref).
+cell is bad nothing is written. Rows upsert by (department, external_ref). Reading, limits, the header check,
+error collection and number parsing are the shared rules of config/tabular.py; what a valid asset is, and how
+assets are written, is here.
 
 Writing: on PostgreSQL the clean rows are COPYed into a temporary staging table and merged into the asset
 table with one INSERT … ON CONFLICT … DO UPDATE (one transaction); elsewhere (SQLite, the embedded default)
@@ -23,6 +25,22 @@ import pandas as pd
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+
+from config import tabular
+from config.tabular import (
+    CellError,
+    ErrorCollector,
+    ImportRejected,
+    Limits,
+    add_missing_columns,
+    check_columns,
+    check_rows,
+    integer_column,
+    money_column,
+)
+from config.tabular import (
+    human_size as human_size,  # re-exported: the import page states the limit
+)
 
 from .models import Asset, AssetCategory, Department
 
@@ -63,40 +81,28 @@ DB_COLUMNS = [
     "condition",
     "status",
 ]
-# A non-negative amount with at most 16 digits before and 2 after the decimal point (numeric(18, 2)).
-_MONEY_RE = r"\d{1,16}(?:\.\d{0,2})?|\.\d{1,2}"
-_INT_RE = r"[+]?\d{1,6}(?:\.0*)?"
 
 
 def max_bytes() -> int:
     return int(getattr(settings, "ASSET_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
-def human_size(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / 1024 / 1024:.1f} MB"
-    return f"{size / 1024:.1f} KB"
-
-
-def too_large_message(size: int) -> str:
-    return (
-        f"The file is {human_size(size)}; the limit is {human_size(max_bytes())}. "
-        "Split it into smaller files."
-    )
-
-
 def max_rows() -> int:
     return int(getattr(settings, "ASSET_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS))
 
 
-@dataclass
-class CellError:
-    row: int
-    column: str
-    message: str
+def limits() -> Limits:
+    """Read at call time: settings may change them (tests override them)."""
+    return Limits(
+        max_bytes=max_bytes(),
+        max_rows=max_rows(),
+        empty="The file is empty: expected a header row and assets.",
+        no_rows="The file has a header row but no assets.",
+    )
 
-    def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "message": self.message}
+
+def too_large_message(size: int) -> str:
+    return limits().too_large_message(size)
 
 
 @dataclass
@@ -113,14 +119,6 @@ class ImportResult:
         return self.error_count == 0
 
 
-class ImportRejected(Exception):
-    """The file as a whole cannot be read (too big, too many rows, not CSV/XLSX, no header…)."""
-
-    def __init__(self, errors: list[CellError]):
-        self.errors = errors
-        super().__init__("; ".join(e.message for e in errors))
-
-
 Progress = Callable[[int], None]
 
 
@@ -128,74 +126,12 @@ def _noop(_: int) -> None:
     return None
 
 
-# --- Reading -------------------------------------------------------------------------------------------------
-
-
 def read_table(source: IO[bytes] | str | Path, *, name: str, size: int | None = None) -> pd.DataFrame:
     """Read CSV/XLSX as text cells (no type guessing: validation decides, and reports, every cell)."""
-    if size is not None and size > max_bytes():
-        raise ImportRejected([CellError(0, "", too_large_message(size))])
-    suffix = Path(name).suffix.lower()
-    try:
-        if suffix in {".xlsx", ".xlsm"}:
-            frame = pd.read_excel(source, dtype=str, engine="openpyxl", keep_default_na=False)
-        elif suffix in {".csv", ".txt", ""}:
-            frame = pd.read_csv(
-                source,
-                dtype=str,
-                keep_default_na=False,
-                skipinitialspace=True,
-                encoding="utf-8-sig",  # Excel writes a byte-order mark in "CSV UTF-8"
-                engine="c",
-            )
-        else:
-            raise ImportRejected([CellError(0, "", f"'{name}' is not a CSV or XLSX file.")])
-    except pd.errors.EmptyDataError:
-        raise ImportRejected(
-            [CellError(1, "", "The file is empty: expected a header row and assets.")]
-        ) from None
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError) as exc:
-        raise ImportRejected(
-            [CellError(0, "", f"The file could not be read as {suffix or 'CSV'}: {exc}")]
-        ) from None
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
-    return frame
+    return tabular.read_table(source, name=name, size=size, limits=limits())
 
 
 # --- Validation ----------------------------------------------------------------------------------------------
-
-
-class _Collector:
-    def __init__(self) -> None:
-        self.errors: list[CellError] = []
-        self.count = 0
-
-    def add_mask(self, mask: pd.Series, column: str, message: str | Callable[[int], str]) -> None:
-        """Report `message` at every row where `mask` is true (mask is aligned to the frame's index)."""
-        bad = np.flatnonzero(mask.to_numpy())
-        self.count += len(bad)
-        room = MAX_ERRORS_KEPT - len(self.errors)
-        for position in bad[: max(room, 0)]:
-            text = message(int(position)) if callable(message) else message
-            self.errors.append(CellError(int(position) + 2, column, text))
-
-    def add(self, error: CellError) -> None:
-        self.count += 1
-        if len(self.errors) < MAX_ERRORS_KEPT:
-            self.errors.append(error)
-
-
-def _integers(
-    values: pd.Series, column: str, errors: _Collector, *, minimum: int, maximum: int, what: str
-) -> pd.Series:
-    text = values.str.strip()
-    well_formed = text.str.fullmatch(_INT_RE)
-    numbers = pd.to_numeric(text.where(well_formed), errors="coerce")
-    errors.add_mask(text == "", column, f"{what} is missing.")
-    errors.add_mask((text != "") & ~well_formed, column, f"{what} must be a whole number.")
-    errors.add_mask(well_formed & (numbers < minimum), column, f"{what} must be at least {minimum}.")
-    errors.add_mask(well_formed & (numbers > maximum), column, f"{what} must be at most {maximum}.")
-    return numbers
 
 
 def validate(
@@ -203,43 +139,19 @@ def validate(
     *,
     allowed_department_ids: set[int] | None,
     current_year: int | None = None,
-) -> tuple[pd.DataFrame | None, _Collector]:
+) -> tuple[pd.DataFrame | None, ErrorCollector]:
     """Check every cell; return (rows ready for the database, errors). Rows are None if any error."""
-    errors = _Collector()
+    errors = ErrorCollector(max_kept=MAX_ERRORS_KEPT)
     current_year = current_year or timezone.localdate().year
 
-    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
-    unknown = [c for c in frame.columns if c not in ALL_COLUMNS]
-    for column in missing:
-        errors.add(CellError(1, column, f"Required column '{column}' is missing from the header row."))
-    for column in unknown:
-        errors.add(
-            CellError(
-                1,
-                column,
-                f"Unknown column '{column}'. Expected columns: {', '.join(ALL_COLUMNS)}.",
-            )
-        )
-    if errors.count:
+    errors.extend(check_columns(list(frame.columns), required=REQUIRED_COLUMNS, allowed=ALL_COLUMNS))
+    if errors:
         return None, errors
-    if len(frame) == 0:
-        errors.add(CellError(2, "", "The file has a header row but no assets."))
-        return None, errors
-    if len(frame) > max_rows():
-        errors.add(
-            CellError(
-                0,
-                "",
-                f"The file has {len(frame):,} rows; the limit is {max_rows():,} per import. "
-                "Split it into smaller files.",
-            )
-        )
+    errors.extend(check_rows(frame, limits=limits()))
+    if errors:
         return None, errors
 
-    frame = frame.reset_index(drop=True)
-    for column in OPTIONAL_COLUMNS:
-        if column not in frame.columns:
-            frame[column] = ""
+    frame = add_missing_columns(frame.reset_index(drop=True), OPTIONAL_COLUMNS)
     text = {c: frame[c].astype(str).str.strip() for c in ALL_COLUMNS}
 
     # Department and category by code (case-insensitive), looked up once for the whole file.
@@ -286,37 +198,25 @@ def validate(
             ),
         )
 
-    install_year = _integers(
-        text["install_year"], "install_year", errors, minimum=1800, maximum=32767, what="Install year"
+    install_year = integer_column(
+        text["install_year"], "install_year", errors, minimum=1800, maximum=32767, label="Install year"
     )
     errors.add_mask(
         install_year > current_year,
         "install_year",
         lambda i: f"Install year {int(install_year.iat[i])} is in the future (this year is {current_year}).",
     )
-    life_years = _integers(
-        text["life_years"], "life_years", errors, minimum=1, maximum=200, what="Expected life (years)"
+    life_years = integer_column(
+        text["life_years"], "life_years", errors, minimum=1, maximum=200, label="Expected life (years)"
     )
 
     for column in MONEY_COLUMNS:
-        value = text[column].str.replace(",", "", regex=False)  # thousands separators: "1,250.00"
+        # Thousands separators ("1,250.00") are dropped; the text goes to the database as it is.
         label = column.replace("_", " ").capitalize()
-        well_formed = value.str.fullmatch(_MONEY_RE)
-        negative = value.str.fullmatch(r"-\s*(?:" + _MONEY_RE + ")")
-        errors.add_mask(value == "", column, f"{label} is missing.")
-        errors.add_mask(negative, column, f"{label} must not be negative.")
-        errors.add_mask(
-            (value != "") & ~well_formed & ~negative,
-            column,
-            lambda i, column=column, label=label: (
-                f"{label} '{text[column].iat[i]}' is not an amount "
-                "(digits with at most two decimals, e.g. 1250.00)."
-            ),
-        )
-        text[column] = value
+        text[column] = money_column(text[column], column, errors, label=label)
 
     condition_text = text["condition"].where(text["condition"] != "", "3")
-    condition = _integers(condition_text, "condition", errors, minimum=1, maximum=5, what="Condition")
+    condition = integer_column(condition_text, "condition", errors, minimum=1, maximum=5, label="Condition")
 
     status_text = text["status"].str.lower().str.replace(" ", "_", regex=False)
     status_text = status_text.where(status_text != "", Asset.Status.IN_SERVICE)
@@ -336,10 +236,8 @@ def validate(
         )
         coordinates[column] = number.round(6)
 
-    if errors.count:
-        # Read like the file: by row, then in the order of the columns.
-        order = {c: i for i, c in enumerate(ALL_COLUMNS)}
-        errors.errors.sort(key=lambda e: (e.row, order.get(e.column, -1)))
+    if errors:
+        errors.sort(ALL_COLUMNS)  # read like the file: by row, then in the order of the columns
         return None, errors
 
     rows = pd.DataFrame(

@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import datetime
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import pandas as pd
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from config.tabular import (
+    CellError,
+    ErrorCollector,
+    ImportRejected,
+    Limits,
+    add_missing_columns,
+    check_columns,
+    check_rows,
+    decimal_column,
+    read_table,
+)
 from departments.models import AssetCategory, Department
 
 from . import selectors
@@ -318,23 +328,23 @@ class ImportResult:
     updated: int
 
 
-def _cell_error(row: int, column: str, message: str) -> dict:
-    return {"row": row, "column": column, "message": message}
-
-
-def _read_table(content: bytes) -> pd.DataFrame:
-    # Every cell as text: numbers are parsed below with Decimal, never through float.
-    return pd.read_csv(
-        io.BytesIO(content), dtype=str, keep_default_na=False, skipinitialspace=True, encoding="utf-8-sig"
-    )
-
-
-def _parse_decimal(text: str) -> Decimal | None:
-    try:
-        value = Decimal(text.replace(" ", ""))
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() else None
+IMPORT_LIMITS = Limits(
+    max_bytes=IMPORT_MAX_BYTES,
+    max_rows=IMPORT_MAX_ROWS,
+    too_large=f"The file is larger than {IMPORT_MAX_BYTES // 1024 // 1024} MB.",
+    too_many_rows="The file has {rows} rows; at most {limit} are allowed.",
+    unreadable="The file is not a readable UTF-8 CSV table ({error_class}).",
+    empty="The file is not a readable UTF-8 CSV table ({error_class}).",
+    no_rows="The file has no data rows.",
+)
+# Model fields as the file's columns, for the model's own validation messages.
+_FIELD_COLUMNS = {
+    "indicator": "indicator",
+    "period": "period",
+    "value": "value",
+    "source": "source",
+    "note": "note",
+}
 
 
 @transaction.atomic
@@ -344,108 +354,90 @@ def measurement_import(*, outcome: Outcome, actor, content: bytes) -> ImportResu
     Columns: indicator (its id or exact name), period (YYYY-MM-DD), value, and optionally source, note.
     Rows are numbered as in a spreadsheet (the header is row 1). A row for a period that already has a
     measurement corrects its value (counted as updated). Raises MeasurementImportInvalid with every bad cell.
+    Reading, limits, the header check and error collection are the shared rules of config/tabular.py.
     """
     if not selectors.can_record_measurements(user=actor, outcome=outcome):
         raise NotAllowed("Only officials of the owner or a contributing department may record measurements.")
-    if len(content) > IMPORT_MAX_BYTES:
-        raise MeasurementImportInvalid(
-            [_cell_error(0, "", f"The file is larger than {IMPORT_MAX_BYTES // 1024 // 1024} MB.")]
-        )
     try:
-        table = _read_table(content)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise MeasurementImportInvalid(
-            [_cell_error(0, "", f"The file is not a readable UTF-8 CSV table ({exc.__class__.__name__}).")]
-        ) from exc
-    table.columns = [str(c).strip().lower() for c in table.columns]
-    missing = [c for c in IMPORT_REQUIRED_COLUMNS if c not in table.columns]
-    if missing:
-        raise MeasurementImportInvalid([_cell_error(1, c, "This column is missing.") for c in missing])
-    if table.empty:
-        raise MeasurementImportInvalid([_cell_error(2, "", "The file has no data rows.")])
-    if len(table) > IMPORT_MAX_ROWS:
-        raise MeasurementImportInvalid(
-            [_cell_error(0, "", f"The file has {len(table)} rows; at most {IMPORT_MAX_ROWS} are allowed.")]
-        )
-    for column in IMPORT_OPTIONAL_COLUMNS:
-        if column not in table.columns:
-            table[column] = ""
+        table = read_table(content, limits=IMPORT_LIMITS)
+    except ImportRejected as rejected:
+        raise MeasurementImportInvalid(rejected.as_dicts()) from None
+    problems = check_columns(
+        list(table.columns), required=IMPORT_REQUIRED_COLUMNS, missing="This column is missing."
+    )
+    problems = problems or check_rows(table, limits=IMPORT_LIMITS)
+    if problems:
+        raise MeasurementImportInvalid([e.as_dict() for e in problems])
+    table = add_missing_columns(table.reset_index(drop=True), IMPORT_OPTIONAL_COLUMNS)
     table = table.apply(lambda col: col.str.strip())
 
     indicators = list(outcome.indicators.select_related("outcome"))
     by_id = {str(i.pk): i for i in indicators}
     by_name = {i.name.casefold(): i for i in indicators}
     existing = {(m.indicator_id, m.period): m for m in Measurement.objects.filter(indicator__outcome=outcome)}
-    # Vectorised date parsing; a cell that is not an ISO date becomes NaT and is reported below.
-    periods = pd.to_datetime(table["period"], format="%Y-%m-%d", errors="coerce")
 
-    errors: list[dict] = []
+    errors = ErrorCollector()
+    names = table["indicator"]
+    indicator_of = names.map(lambda text: by_id.get(text) or by_name.get(text.casefold()))
+    errors.add_mask(names == "", "indicator", "The indicator is missing.")
+    errors.add_mask(
+        (names != "") & indicator_of.isna(),
+        "indicator",
+        lambda i: f"“{names.iat[i]}” is not an indicator of this outcome.",
+    )
+    # A cell that is not an ISO date becomes NaT and is reported.
+    period_text = table["period"]
+    periods = pd.to_datetime(period_text, format="%Y-%m-%d", errors="coerce")
+    errors.add_mask(period_text == "", "period", "The period is missing.")
+    errors.add_mask(
+        (period_text != "") & periods.isna(),
+        "period",
+        lambda i: f"“{period_text.iat[i]}” is not a date; write it as YYYY-MM-DD.",
+    )
+    values = decimal_column(
+        table["value"],
+        "value",
+        errors,
+        label="Value",
+        missing="The value is missing.",
+        invalid="“{value}” is not a number.",
+    )
+
+    # Row by row what needs the rows before it (duplicates) or the model's rules (full_clean).
     seen: dict[tuple[int, datetime.date], int] = {}
     to_save: list[Measurement] = []
-    field_columns = {
-        "indicator": "indicator",
-        "period": "period",
-        "value": "value",
-        "source": "source",
-        "note": "note",
-    }
-    for position, record in enumerate(table.itertuples(index=False)):
+    for position in range(len(table)):
         row = position + 2
-        row_errors: list[dict] = []
-        indicator = by_id.get(record.indicator) or by_name.get(record.indicator.casefold())
-        if not record.indicator:
-            row_errors.append(_cell_error(row, "indicator", "The indicator is missing."))
-        elif indicator is None:
-            row_errors.append(
-                _cell_error(row, "indicator", f"“{record.indicator}” is not an indicator of this outcome.")
-            )
-        period = None
-        if not record.period:
-            row_errors.append(_cell_error(row, "period", "The period is missing."))
-        elif pd.isna(periods.iloc[position]):
-            row_errors.append(
-                _cell_error(row, "period", f"“{record.period}” is not a date; write it as YYYY-MM-DD.")
-            )
-        else:
-            period = periods.iloc[position].date()
-        value = None
-        if not record.value:
-            row_errors.append(_cell_error(row, "value", "The value is missing."))
-        else:
-            value = _parse_decimal(record.value)
-            if value is None:
-                row_errors.append(_cell_error(row, "value", f"“{record.value}” is not a number."))
+        indicator = indicator_of.iat[position]
+        period = None if pd.isna(periods.iat[position]) else periods.iat[position].date()
         if indicator is not None and period is not None:
             key = (indicator.pk, period)
             if key in seen:
-                row_errors.append(
-                    _cell_error(row, "period", f"Row {seen[key]} already gives this indicator and period.")
+                errors.add(
+                    CellError(row, "period", f"Row {seen[key]} already gives this indicator and period.")
                 )
             else:
                 seen[key] = row
-        if indicator is not None and period is not None and value is not None and not row_errors:
-            measurement = existing.get((indicator.pk, period)) or Measurement(
-                indicator=indicator, period=period
-            )
-            measurement.value = value
-            measurement.source = record.source
-            measurement.note = record.note
-            measurement.recorded_by = actor
-            try:
-                # The model's rules (retired indicator, period before the baseline, future, digits); uniqueness
-                # is handled by the upsert above and the FK is known to exist.
-                measurement.full_clean(
-                    exclude=["indicator"], validate_unique=False, validate_constraints=False
-                )
-            except ValidationError as exc:
-                for field, messages in exc.message_dict.items():
-                    column = field_columns.get(field, "indicator" if field == "__all__" else field)
-                    row_errors.extend(_cell_error(row, column, m) for m in messages)
-            else:
-                to_save.append(measurement)
-        errors.extend(row_errors)
+        if errors.has_errors_at(position):
+            continue
+        measurement = existing.get((indicator.pk, period)) or Measurement(indicator=indicator, period=period)
+        measurement.value = values.iat[position]
+        measurement.source = table["source"].iat[position]
+        measurement.note = table["note"].iat[position]
+        measurement.recorded_by = actor
+        try:
+            # The model's rules (retired indicator, period before the baseline, future, digits); uniqueness
+            # is handled by the upsert above and the FK is known to exist.
+            measurement.full_clean(exclude=["indicator"], validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                column = _FIELD_COLUMNS.get(field, "indicator" if field == "__all__" else field)
+                errors.extend([CellError(row, column, m) for m in messages])
+        else:
+            to_save.append(measurement)
     if errors:
-        raise MeasurementImportInvalid(errors)
+        errors.sort()  # by row; within a row in the order the checks ran
+        raise MeasurementImportInvalid([e.as_dict() for e in errors.errors])
 
     created = [m for m in to_save if m.pk is None]
     updated = [m for m in to_save if m.pk is not None]

@@ -2,18 +2,29 @@
 
 Columns: department (code), fiscal_year, budget_type (capex/opex), amount; optional name, currency, note.
 Rows upsert by (department, fiscal year, type, name). `row` in an error is the spreadsheet row (header = 1).
+Reading, limits, the header check and error collection are the shared rules of config/tabular.py.
 """
 
 from __future__ import annotations
 
-import io
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pandas as pd
 from django.db import transaction
 
+from config.tabular import (
+    CellError,
+    ErrorCollector,
+    ImportRejected,
+    Limits,
+    add_missing_columns,
+    check_columns,
+    check_rows,
+    integer_column,
+    money_column,
+    read_table,
+)
 from departments.models import Department
 from finance.exceptions import BudgetImportInvalid
 from finance.models import BudgetEvent, BudgetLine, BudgetType
@@ -23,8 +34,17 @@ REQUIRED = ["department", "fiscal_year", "budget_type", "amount"]
 OPTIONAL = ["name", "currency", "note"]
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 10_000
-# A non-negative amount, at most 16 digits before and 2 after the decimal point (numeric(18, 2)).
-_MONEY = re.compile(r"^(\d{1,16}(\.\d{0,2})?|\.\d{1,2})$")
+LIMITS = Limits(
+    max_bytes=MAX_BYTES,
+    max_rows=MAX_ROWS,
+    too_large=f"The file is larger than {MAX_BYTES // 1024 // 1024} MB.",
+    too_many_rows=f"More than {MAX_ROWS} rows.",
+    unreadable="Not a readable CSV file.",
+    empty="The file is empty.",
+    no_rows="The file has no rows.",
+)
+_YEAR = "Enter a year between 2000 and 2100."
+_AMOUNT = "Enter a non-negative amount with at most two decimals, e.g. 250000.00."
 
 
 @dataclass
@@ -33,84 +53,110 @@ class ImportResult:
     updated: int
 
 
-def budget_lines_import(*, data: bytes, actor) -> ImportResult:
-    """Validate the whole file, then write it in one transaction. Raises BudgetImportInvalid with every error."""
-    if len(data) > MAX_BYTES:
-        raise BudgetImportInvalid([{"row": None, "column": None, "message": "The file is larger than 2 MB."}])
-    try:
-        frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, skipinitialspace=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        message = (
-            "The file is empty." if isinstance(exc, pd.errors.EmptyDataError) else "Not a readable CSV file."
-        )
-        raise BudgetImportInvalid([{"row": None, "column": None, "message": message}]) from None
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
-    missing = [c for c in REQUIRED if c not in frame.columns]
-    if missing:
-        raise BudgetImportInvalid(
-            [{"row": 1, "column": c, "message": f"Column '{c}' is missing."} for c in missing]
-        )
-    if len(frame) > MAX_ROWS:
-        raise BudgetImportInvalid([{"row": None, "column": None, "message": f"More than {MAX_ROWS} rows."}])
-    if frame.empty:
-        raise BudgetImportInvalid([{"row": None, "column": None, "message": "The file has no rows."}])
-    for column in OPTIONAL:
-        if column not in frame.columns:
-            frame[column] = ""
-    frame = frame.apply(lambda s: s.str.strip())
-    departments = {d.code: d for d in Department.objects.filter(code__in=set(frame["department"]))}
-    errors: list[dict] = []
+def _rejected(errors: list[CellError]) -> BudgetImportInvalid:
+    return BudgetImportInvalid([e.as_dict() for e in errors])
+
+
+def _validate(frame: pd.DataFrame, *, actor) -> tuple[list[dict], ErrorCollector]:
+    """Check every cell of the file (pandas, column by column); return the clean rows and every error."""
+    frame = add_missing_columns(frame.reset_index(drop=True), OPTIONAL).apply(lambda s: s.str.strip())
+    errors = ErrorCollector()
+    code = frame["department"]
+    departments = {d.code: d for d in Department.objects.filter(code__in=set(code))}
+    department = code.map(departments)
+    # Asked once per department named in the file, not once per row.
+    refused = {c for c, d in departments.items() if not can_manage_lines_of(user=actor, department_id=d.pk)}
+    errors.add_mask(code == "", "department", "Enter the department code.")
+    errors.add_mask(
+        (code != "") & department.isna(),
+        "department",
+        lambda i: f"No department with code '{code.iat[i]}'.",
+    )
+    errors.add_mask(
+        code.isin(refused),
+        "department",
+        lambda i: f"You may not enter the budget of {department.iat[i].name}.",
+    )
+    year = integer_column(
+        frame["fiscal_year"],
+        "fiscal_year",
+        errors,
+        label="Fiscal year",
+        minimum=2000,
+        maximum=2100,
+        pattern=r"\d{4}",
+        missing=_YEAR,
+        not_whole=_YEAR,
+        too_small=_YEAR,
+        too_large=_YEAR,
+    )
+    budget_type = frame["budget_type"].str.lower()
+    errors.add_mask(~budget_type.isin(BudgetType.values), "budget_type", "Enter capex or opex.")
+    amount = money_column(
+        frame["amount"],
+        "amount",
+        errors,
+        label="Amount",
+        thousands=False,
+        missing=_AMOUNT,
+        negative=_AMOUNT,
+        invalid=_AMOUNT,
+    )
+    currency = frame["currency"].where(frame["currency"] != "", "EUR").str.upper()
+    errors.add_mask(
+        ~currency.str.fullmatch(r"[A-Z]{3}"), "currency", "Enter a three-letter ISO 4217 code, e.g. EUR."
+    )
+    name = frame["name"].where(frame["name"] != "", "General")
+    errors.add_mask(name.str.len() > 200, "name", "At most 200 characters.")
+
+    # Two rows for the same line would overwrite each other: the second (of rows otherwise good) is refused.
     rows: list[dict] = []
     seen: dict[tuple, int] = {}
-    for index, record in enumerate(frame.to_dict("records")):
-        row = index + 2
-        bad = len(errors)
-
-        def error(column: str, message: str, row=row) -> None:
-            errors.append({"row": row, "column": column, "message": message})
-
-        department = departments.get(record["department"])
-        if not record["department"]:
-            error("department", "Enter the department code.")
-        elif department is None:
-            error("department", f"No department with code '{record['department']}'.")
-        elif not can_manage_lines_of(user=actor, department_id=department.pk):
-            error("department", f"You may not enter the budget of {department.name}.")
-        year = record["fiscal_year"]
-        if not re.fullmatch(r"\d{4}", year) or not 2000 <= int(year) <= 2100:
-            error("fiscal_year", "Enter a year between 2000 and 2100.")
-        if record["budget_type"].lower() not in BudgetType.values:
-            error("budget_type", "Enter capex or opex.")
-        if not _MONEY.match(record["amount"]):
-            error("amount", "Enter a non-negative amount with at most two decimals, e.g. 250000.00.")
-        currency = (record["currency"] or "EUR").upper()
-        if not re.fullmatch(r"[A-Z]{3}", currency):
-            error("currency", "Enter a three-letter ISO 4217 code, e.g. EUR.")
-        name = record["name"] or "General"
-        if len(name) > 200:
-            error("name", "At most 200 characters.")
-        if len(errors) > bad:
+    for position in range(len(frame)):
+        if errors.has_errors_at(position):
             continue
-        key = (department.pk, int(year), record["budget_type"].lower(), name)
+        row = position + 2
+        key = (
+            department.iat[position].pk,
+            int(year.iat[position]),
+            budget_type.iat[position],
+            name.iat[position],
+        )
         if key in seen:
-            error("name", f"Same department, year, type and name as row {seen[key]}.")
+            errors.add(CellError(row, "name", f"Same department, year, type and name as row {seen[key]}."))
             continue
         seen[key] = row
         rows.append(
             {
                 "row": row,
-                "department": department,
-                "fiscal_year": int(year),
-                "budget_type": record["budget_type"].lower(),
-                "name": name,
-                "amount": to_money(Decimal(record["amount"])),
-                "currency": currency,
-                "note": record["note"],
+                "department": department.iat[position],
+                "fiscal_year": int(year.iat[position]),
+                "budget_type": budget_type.iat[position],
+                "name": name.iat[position],
+                "amount": to_money(Decimal(amount.iat[position])),
+                "currency": currency.iat[position],
+                "note": frame["note"].iat[position],
             }
         )
+    errors.sort()  # by row; within a row in the order the checks ran (the column order of the file format)
+    return rows, errors
+
+
+def budget_lines_import(*, data: bytes, actor) -> ImportResult:
+    """Validate the whole file, then write it in one transaction. Raises BudgetImportInvalid with every error."""
+    try:
+        frame = read_table(data, limits=LIMITS)
+    except ImportRejected as rejected:
+        raise _rejected(rejected.errors) from None
+    problems = check_columns(list(frame.columns), required=REQUIRED, missing="Column '{column}' is missing.")
+    problems = problems or check_rows(frame, limits=LIMITS)
+    if problems:
+        raise _rejected(problems)
+    rows, errors = _validate(frame, actor=actor)
     if errors:
-        raise BudgetImportInvalid(errors)
+        raise _rejected(errors.errors)
     created = updated = 0
+    late: list[CellError] = []  # what only the stored lines can tell (money already promised from them)
     with transaction.atomic():
         for r in rows:
             line = (
@@ -135,20 +181,20 @@ def budget_lines_import(*, data: bytes, actor) -> ImportResult:
             else:
                 before, action = line_usage(budget_line=line), BudgetEvent.Action.LINE_UPDATED
                 if line.currency != r["currency"] and before.committed > 0:
-                    errors.append(
-                        {
-                            "row": r["row"],
-                            "column": "currency",
-                            "message": "Money is already promised from this line in " + line.currency + ".",
-                        }
+                    late.append(
+                        CellError(
+                            r["row"],
+                            "currency",
+                            "Money is already promised from this line in " + line.currency + ".",
+                        )
                     )
                 if r["amount"] < before.committed:
-                    errors.append(
-                        {
-                            "row": r["row"],
-                            "column": "amount",
-                            "message": f"{before.committed:,.2f} is already requested or approved from this line.",
-                        }
+                    late.append(
+                        CellError(
+                            r["row"],
+                            "amount",
+                            f"{before.committed:,.2f} is already requested or approved from this line.",
+                        )
                     )
                 line.amount, line.currency, line.note = r["amount"], r["currency"], r["note"]
                 line.full_clean(exclude=["created_by"])  # lines loaded without a creator stay editable
@@ -163,7 +209,7 @@ def budget_lines_import(*, data: bytes, actor) -> ImportResult:
                 available_after=line_usage(budget_line=line).available,
                 comment="CSV import",
             )
-        if errors:
+        if late:
             # Rolls back every row written above: nothing half-saved.
-            raise BudgetImportInvalid(errors)
+            raise _rejected(late)
     return ImportResult(created=created, updated=updated)
