@@ -335,6 +335,19 @@ def _export_tables(run: ScenarioRun) -> dict[str, tuple[list[str], list[list]]]:
         ["scenario", "p10", "p50", "p90", "probability_cheapest"],
         [[labels[m.scenario], m.p10, m.p50, m.p90, m.probability_cheapest] for m in r["monte_carlo"]],
     )
+    tables["monte_carlo_histogram"] = (
+        ["scenario", "npv_from", "npv_to", "draws"],
+        [
+            [labels[m.scenario], start, end, count]
+            for m in r["monte_carlo"]
+            for start, end, count in zip(
+                m.histogram.get("edges", [])[:-1],
+                m.histogram.get("edges", [])[1:],
+                m.histogram.get("counts", []),
+                strict=False,
+            )
+        ],
+    )
     ledger = sel.savings_ledger(tender=run.tender, run=run)
     if ledger:
         tables["savings_ledger"] = (

@@ -269,3 +269,21 @@ def test_htmx_validation_on_change_returns_every_error_and_saves_nothing(
     assert response.status_code == 200 and "<form" not in body  # only the error summary is swapped
     assert "partner_savings_share (partner share of savings) must be between 0 and 1 (got 1.5)" in body
     assert not ScenarioAssumptions.objects.exists()
+
+
+def test_the_monte_carlo_histogram_is_exported_with_every_draw_counted(
+    client_for, transport_official, succeeded_run
+):
+    from openpyxl import load_workbook
+
+    from finance.models import MonteCarloResult
+
+    xlsx = client_for(transport_official).get(
+        reverse("finance:scenario-run-export-xlsx", kwargs={"pk": succeeded_run.pk})
+    )
+    sheet = load_workbook(io.BytesIO(xlsx.content))["monte_carlo_histogram"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    draws_per_scenario = {r.scenario: sum(r.histogram["counts"]) for r in MonteCarloResult.objects.all()}
+    assert len(draws_per_scenario) == 4
+    assert sum(row[3] for row in rows) == sum(draws_per_scenario.values())
+    assert all(row[1] < row[2] for row in rows)
