@@ -241,4 +241,11 @@ class ReleaseFeedView(generics.ListAPIView):
         responses={200: s.ReleaseFeedSerializer(many=True), 400: OpenApiResponse(description="Bad filter")},
     )
     def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+        # The feed only changes when a release is appended: its ETag is the latest release id and the page.
+        page_id = hashlib.sha256(f"{request.get_host()} {request.get_full_path()}".encode()).hexdigest()
+        etag = _etag(f"{selectors.published_version()}-{page_id[:20]}")
+        if _not_modified(request, etag):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+        response = super().get(request, *args, **kwargs)
+        response["ETag"] = etag
+        return response

@@ -204,3 +204,19 @@ def test_list_supports_conditional_get(api, transport, django_assert_max_num_que
     assert response.status_code == 304
     published_tender(lead=transport)
     assert api.get(LIST, HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_change_feed_supports_conditional_get_until_a_release_is_appended(
+    api, transport, django_assert_max_num_queries
+):
+    published_tender(lead=transport)
+    feed = "/api/v1/releases/"
+    etag = api.get(feed)["ETag"]
+    with django_assert_max_num_queries(1):
+        response = api.get(feed, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+    assert response.content == b""
+    published_tender(lead=transport)
+    fresh = api.get(feed, HTTP_IF_NONE_MATCH=etag)
+    assert fresh.status_code == 200
+    assert len(fresh.json()["results"]) == 2
