@@ -143,9 +143,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
-# The OCDS 1.1.5 schema, codelists and extensions used to validate every release offline. CI and developers
-# have shared/ beside the repository; a deployment sets OCDS_SCHEMA_DIR to where it keeps the files.
-OCDS_SCHEMA_DIR = Path(env("OCDS_SCHEMA_DIR", default=str(BASE_DIR.parent / "shared" / "ocds" / "1.1.5")))
+# The OCDS 1.1.5 schema, codelists and extensions used to validate every release offline. The product ships its
+# own copy as package data (procurement/publication/schema/ocds-1.1.5, with licences and provenance), so a clone
+# on its own runs and tests; OCDS_SCHEMA_DIR only overrides it (e.g. to try a newer patch release).
+OCDS_SCHEMA_DIR = Path(
+    env("OCDS_SCHEMA_DIR", default=str(BASE_DIR / "procurement" / "publication" / "schema" / "ocds-1.1.5"))
+)
 # Validate each release against that schema before it is stored (publishing fails on an invalid release).
 OCDS_VALIDATE_ON_PUBLISH = env.bool("OCDS_VALIDATE_ON_PUBLISH", default=True)
 

@@ -23,7 +23,7 @@ from referencing.jsonschema import DRAFT4
 
 EXTENSIONS = ("budget_breakdown", "metrics")
 
-# The URLs a package lists in its `extensions` array (pinned to the commits kept in shared/ocds).
+# The URLs a package lists in its `extensions` array (pinned to the commits of the shipped copy, see schema/README.md).
 EXTENSION_URLS = [
     "https://raw.githubusercontent.com/open-contracting-extensions/ocds_budget_breakdown_extension/"
     "345db699d4915049638a701bf2cb91a7439cff29/extension.json",
@@ -45,7 +45,8 @@ def schema_dir() -> Path:
     if not (path / "release-schema.json").is_file():
         raise ImproperlyConfigured(
             f"OCDS schema not found in {path} (OCDS_SCHEMA_DIR). Expected the OCDS 1.1.5 release schema, "
-            "codelists and extensions there (shared/ocds/1.1.5 beside the repository by default)."
+            "codelists and extensions there (by default the copy shipped in "
+            "procurement/publication/schema/ocds-1.1.5)."
         )
     return path
 

@@ -1,6 +1,8 @@
 import copy
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from procurement.publication import validation
@@ -9,8 +11,8 @@ from tests.procurement.publication.factories import approved_tender, publish
 pytestmark = pytest.mark.django_db
 
 
-def test_schema_is_found_beside_the_repository():
-    assert validation.schema_dir().name == "1.1.5"
+def test_schema_is_the_copy_shipped_inside_the_repository():
+    assert validation.schema_dir() == Path(settings.BASE_DIR) / "procurement/publication/schema/ocds-1.1.5"
     schema = validation.release_schema()
     # Both extensions are merged into the core schema.
     assert "budgetBreakdown" in schema["definitions"]["Budget"]["properties"]
