@@ -1,14 +1,16 @@
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
-# The main navigation. An entry whose page does not exist (yet) is left out rather than breaking every page.
+# The main navigation: (label, URL name, who sees it). A menu item is shown only to users who may use the page
+# behind it (the page itself still checks on the server); an entry whose page does not exist is left out.
+#   "member": anyone with a membership (or a superuser); "finance": finance staff; "official": officials.
 NAVIGATION = [
-    ("Departments", "departments:department-list"),
-    ("Assets", "departments:asset-list"),
-    ("Outcomes", "outcomes:outcome-list"),
-    ("Tenders", "procurement:tender-list"),
-    ("Budgets", "finance:budget-line-list"),
-    ("Approvals", "finance:approval-queue"),
+    ("Departments", "departments:department-list", "member"),
+    ("Assets", "departments:asset-list", "member"),
+    ("Outcomes", "outcomes:outcome-list", "member"),
+    ("Tenders", "procurement:tender-list", "member"),
+    ("Budgets", "finance:budget-line-list", "member"),
+    ("Approvals", "finance:approval-queue", "finance"),
 ]
 PUBLIC_NAVIGATION = [("Published tenders", "procurement:public-tender-list"), ("API", "api-docs")]
 
@@ -23,18 +25,34 @@ def _resolve(entries):
     return items
 
 
+def navigation_for(*, user, roles: set[str]) -> list[dict]:
+    """The menu items a user holding these membership roles may use."""
+    from departments.models import Membership
+
+    if user is None or not user.is_authenticated:
+        return []
+    allowed = {"member"} if roles or user.is_superuser else set()
+    if Membership.Role.FINANCE in roles or user.is_superuser:
+        allowed.add("finance")
+    if Membership.Role.OFFICIAL in roles:
+        allowed.add("official")
+    return _resolve([(label, name) for label, name, audience in NAVIGATION if audience in allowed])
+
+
 def site(request):
     """City name, navigation and the signed-in user's roles for the layout of every page."""
-    roles = []
+    labels, roles = [], set()
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        from departments.selectors import role_labels_for_user
+        from departments.selectors import memberships_for_layout
 
-        roles = role_labels_for_user(user=user)
+        memberships = memberships_for_layout(user=user)
+        labels = [f"{m.get_role_display()} · {m.department.name}" for m in memberships]
+        roles = {m.role for m in memberships}
     return {
         "city_name": settings.CITY_NAME,
         "demo_mode": settings.DEMO_MODE,
-        "user_roles": roles,
-        "navigation": _resolve(NAVIGATION),
+        "user_roles": labels,
+        "navigation": navigation_for(user=user, roles=roles),
         "public_navigation": _resolve(PUBLIC_NAVIGATION),
     }

@@ -9,10 +9,9 @@ from django.db.models import Count, ExpressionWrapper, F, IntegerField, QuerySet
 from .models import Asset, AssetCategory, AssetImport, Department, Membership
 
 
-def role_labels_for_user(*, user) -> list[str]:
-    """'Finance · Central finance', 'Official · Transport' … for the page header."""
-    memberships = Membership.objects.filter(user=user).select_related("department")
-    return [f"{m.get_role_display()} · {m.department.name}" for m in memberships]
+def memberships_for_layout(*, user) -> list[Membership]:
+    """The user's memberships with their departments, read once per page for the header and the menu."""
+    return list(Membership.objects.filter(user=user).select_related("department"))
 
 
 # The one definition of "end-of-life year": install year + expected life, computed by the database

@@ -11,6 +11,7 @@ router = SimpleRouter()
 router.register("tenders", views.PublishedTenderViewSet, basename="tender")
 
 urlpatterns = [
+    path("", views.ApiRootView.as_view(), name="root"),
     path("releases/", views.ReleaseFeedView.as_view(), name="release-feed"),
     path("", include(router.urls)),
 ]

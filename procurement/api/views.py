@@ -249,3 +249,27 @@ class ReleaseFeedView(generics.ListAPIView):
         response = super().get(request, *args, **kwargs)
         response["ETag"] = etag
         return response
+
+
+class ApiRootView(generics.GenericAPIView):
+    """What this API offers: its endpoints, the OpenAPI schema and the interactive documentation."""
+
+    filter_backends: list = []
+
+    @extend_schema(responses={200: OpenApiResponse(description="The list of endpoints")})
+    def get(self, request):
+        def url(name: str, *args) -> str:
+            return reverse(name, args=args, request=request)
+
+        return Response(
+            {
+                "version": "v1",
+                "description": "Published integrated tenders as OCDS 1.1.5 releases, for partners and the public.",
+                "endpoints": {
+                    "tenders": url("api:tender-list"),
+                    "releases": url("api:release-feed"),
+                },
+                "schema": url("api-schema"),
+                "docs": url("api-docs"),
+            }
+        )
