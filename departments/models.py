@@ -102,8 +102,22 @@ class Asset(models.Model):
     name = models.CharField(max_length=200, blank=True)
     # Not indexed: the asset filters match areas case-insensitively, which a plain b-tree cannot serve.
     area = models.CharField(max_length=100, blank=True, help_text="e.g. 'Centre', 'Route 12'.")
-    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text="Degrees, −90 to 90 (WGS 84).",
+    )
+    longitude = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        help_text="Degrees, −180 to 180 (WGS 84).",
+    )
     install_year = models.PositiveSmallIntegerField()
     life_years = models.PositiveSmallIntegerField(
         help_text="Expected life, years.", validators=[MinValueValidator(1)]
@@ -135,6 +149,12 @@ class Asset(models.Model):
             models.CheckConstraint(condition=Q(life_years__gt=0), name="asset_life_positive"),
             models.CheckConstraint(
                 condition=Q(condition__gte=1, condition__lte=5), name="asset_condition_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=(Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90))
+                & (Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180)),
+                name="asset_coordinates_on_earth",
+                violation_error_message="Latitude lies between −90 and 90, longitude between −180 and 180.",
             ),
         ]
         indexes = [

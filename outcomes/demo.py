@@ -15,7 +15,7 @@ from django.db import transaction
 
 from departments.models import AssetCategory, Department
 
-from .models import Indicator, Measurement, Outcome, OutcomeEvent
+from .models import Indicator, Measurement, Outcome, OutcomeEvent, scale_for_unit
 from .selectors import asset_baseline
 
 D = Decimal
@@ -233,6 +233,7 @@ def load(*, log) -> None:
                     name=name,
                     unit=unit,
                     direction=direction,
+                    scale=scale_for_unit(unit),
                     baseline_value=baseline,
                     baseline_period=BASELINE,
                     target_value=_value(target_spec, baseline),

@@ -1,6 +1,7 @@
 """Outcomes the city wants to be true, the indicators (KPIs) that track them, and measurements."""
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -49,6 +50,28 @@ class Outcome(models.Model):
         return self.title
 
 
+def scale_for_unit(unit: str) -> str:
+    """The scale a unit written in words most likely means (demo data and existing rows; a form asks)."""
+    words = unit.lower()
+    if "%" in words or "percent" in words:
+        return "percent"
+    if "eur" in words or "cost" in words or "€" in words:
+        return "money"
+    return "count"
+
+
+def _within_scale(field: str) -> Q:
+    """A database check that `field` lies in the valid range of the indicator's scale (see Indicator.Scale)."""
+    return (
+        Q(scale__in=["count", "money"], **{f"{field}__gte": 0})
+        | Q(scale="percent", **{f"{field}__gte": 0, f"{field}__lte": 100})
+        | Q(
+            scale="bounded",
+            **{f"{field}__gte": models.F("valid_min"), f"{field}__lte": models.F("valid_max")},
+        )
+    )
+
+
 class Indicator(models.Model):
     """A KPI of an outcome. Values are in `unit`; the baseline may be computed from asset data."""
 
@@ -65,6 +88,14 @@ class Indicator(models.Model):
         ENTERED = "entered", "Entered"
         ASSETS = "assets", "Computed from asset data"
 
+    class Scale(models.TextChoices):
+        """Which values the indicator can take at all: a value outside is a typing error, never a target."""
+
+        COUNT = "count", "A count or rate of things (0 or more)"
+        PERCENT = "percent", "A percentage (0 to 100)"
+        MONEY = "money", "An amount of money (0 or more)"
+        BOUNDED = "bounded", "Another measure, with the valid range entered below"
+
     class AssetMeasure(models.TextChoices):
         ENERGY_COST = "energy_cost", "Yearly energy cost"
         MAINTENANCE_COST = "maintenance_cost", "Yearly maintenance cost"
@@ -76,6 +107,18 @@ class Indicator(models.Model):
     definition = models.TextField(blank=True)
     unit = models.CharField(max_length=50, help_text="e.g. 'incidents per month', 'EUR per year', '%'.")
     direction = models.CharField(max_length=8, choices=Direction.choices)
+    scale = models.CharField(
+        max_length=8,
+        choices=Scale.choices,
+        default=Scale.COUNT,
+        help_text="Which values are possible: baseline, target, measurements and tender targets must lie in it.",
+    )
+    valid_min = models.DecimalField(
+        max_digits=18, decimal_places=4, null=True, blank=True, help_text="Only for “another measure”."
+    )
+    valid_max = models.DecimalField(
+        max_digits=18, decimal_places=4, null=True, blank=True, help_text="Only for “another measure”."
+    )
     baseline_value = models.DecimalField(max_digits=18, decimal_places=4)
     baseline_period = models.DateField(help_text="The date (period start) the baseline describes.")
     baseline_source = models.CharField(
@@ -109,15 +152,78 @@ class Indicator(models.Model):
                 name="indicator_target_after_baseline",
                 violation_error_message="The target date must be after the baseline period.",
             ),
+            models.CheckConstraint(
+                condition=(
+                    Q(scale="bounded", valid_min__isnull=False, valid_max__isnull=False)
+                    & Q(valid_min__lt=models.F("valid_max"))
+                )
+                | (~Q(scale="bounded") & Q(valid_min__isnull=True, valid_max__isnull=True)),
+                name="indicator_valid_range_matches_scale",
+                violation_error_message="Enter a valid minimum below the valid maximum for “another measure” "
+                "(and none for the other scales).",
+            ),
+            models.CheckConstraint(
+                condition=_within_scale("baseline_value"),
+                name="indicator_baseline_in_valid_range",
+                violation_error_message="The baseline is outside the indicator's valid range.",
+            ),
+            models.CheckConstraint(
+                condition=_within_scale("target_value"),
+                name="indicator_target_in_valid_range",
+                violation_error_message="The target is outside the indicator's valid range.",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.unit})"
 
+    def valid_range(self) -> tuple[Decimal | None, Decimal | None]:
+        """(lowest, highest) possible value; None = unbounded on that side."""
+        if self.scale == self.Scale.PERCENT:
+            return Decimal(0), Decimal(100)
+        if self.scale == self.Scale.BOUNDED:
+            return self.valid_min, self.valid_max
+        return Decimal(0), None
+
+    def range_error(self, value: Decimal | None, *, what: str = "The value") -> str | None:
+        """A plain message when `value` cannot be a value of this indicator, else None."""
+        if value is None:
+            return None
+        low, high = self.valid_range()
+        if (low is not None and value < low) or (high is not None and value > high):
+            return f"{what} {value.normalize():f} is impossible for “{self.name}”: {self.range_words()}."
+        return None
+
+    def range_words(self) -> str:
+        low, high = self.valid_range()
+        if low is not None and high is not None:
+            return f"it lies between {low.normalize():f} and {high.normalize():f} {self.unit}".rstrip()
+        if low is not None:
+            return f"it is {low.normalize():f} or more {self.unit}".rstrip()
+        return "any value"
+
     def clean(self) -> None:
         """The rules a form, the CSV import and the services share (progress.check_rule is the source)."""
         errors: dict[str, list[str]] = {}
         baseline, target = self.baseline_value, self.target_value
+        if self.scale == self.Scale.BOUNDED:
+            if self.valid_min is None:
+                errors.setdefault("valid_min", []).append("Enter the lowest possible value of this measure.")
+            if self.valid_max is None:
+                errors.setdefault("valid_max", []).append("Enter the highest possible value of this measure.")
+            if self.valid_min is not None and self.valid_max is not None and self.valid_min >= self.valid_max:
+                errors.setdefault("valid_max", []).append("The highest value must be above the lowest.")
+        else:
+            # Only "another measure" has an entered range; the others' ranges are fixed by their scale.
+            self.valid_min = self.valid_max = None
+        if "valid_min" not in errors and "valid_max" not in errors:
+            for field, value, what in (
+                ("baseline_value", baseline, "The baseline"),
+                ("target_value", target, "The target"),
+            ):
+                message = self.range_error(value, what=what)
+                if message:
+                    errors.setdefault(field, []).append(message)
         if baseline is not None and target is not None and self.direction:
             if target == baseline:
                 errors.setdefault("target_value", []).append("The target must differ from the baseline.")
@@ -198,6 +304,9 @@ class Measurement(models.Model):
                     f"The period is before the baseline period ({indicator.baseline_period:%Y-%m-%d}): "
                     "progress is measured from the baseline."
                 )
+            message = indicator.range_error(self.value)
+            if message:
+                errors.setdefault("value", []).append(message)
         if self.period and self.period > datetime.date.today():
             errors.setdefault("period", []).append("The period is in the future: it cannot be measured yet.")
         if errors:

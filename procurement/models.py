@@ -1,6 +1,7 @@
 """Integrated tenders: what is bundled, which outcomes it is paid on, its lifecycle and its publication."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -133,6 +134,13 @@ class TenderOutcome(models.Model):
                 name="tenderoutcome_weight_0_100",
             ),
         ]
+
+    def clean(self) -> None:
+        # A tender target must be a possible value of its indicator (no −10 incidents, no 250 %).
+        if self.indicator_id and self.target_value is not None:
+            message = self.indicator.range_error(self.target_value, what="The target")
+            if message:
+                raise ValidationError({"target_value": message})
 
 
 class TenderDocument(models.Model):
