@@ -7,6 +7,7 @@ from django import forms
 from departments.models import Department
 from outcomes.models import Indicator
 from procurement.models import Tender, TenderAsset, TenderDocument
+from procurement.publication.validation import currency_choices
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -46,6 +47,8 @@ class TenderBasicsForm(forms.ModelForm):
             if lead_departments is not None and len(lead_departments) == 1:
                 self.fields["lead_department"].initial = lead_departments[0]
         self.fields["title"].error_messages["required"] = "Give the tender a title."
+        # A choice, not a text box: an unknown code would only fail at publication.
+        self.fields["currency"].widget = forms.Select(choices=currency_choices())
 
     def clean_title(self):
         title = self.cleaned_data["title"].strip()
@@ -61,8 +64,8 @@ class TenderBasicsForm(forms.ModelForm):
 
     def clean_currency(self):
         currency = (self.cleaned_data.get("currency") or "").strip().upper()
-        if len(currency) != 3 or not currency.isalpha():
-            raise forms.ValidationError("Give a three-letter ISO 4217 currency code, e.g. EUR.")
+        if currency not in dict(currency_choices()):
+            raise forms.ValidationError("Choose a currency from the list (ISO 4217, e.g. EUR).")
         return currency
 
     def clean(self):

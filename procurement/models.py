@@ -9,6 +9,14 @@ from django.db.models import Q
 MONEY = {"max_digits": 18, "decimal_places": 2}
 
 
+def validate_currency(value: str) -> None:
+    """An ISO 4217 code in use (the OCDS codelist we ship): an unknown code would only fail at publication."""
+    from procurement.publication.validation import currency_choices
+
+    if value not in dict(currency_choices()):
+        raise ValidationError(f"“{value}” is not an ISO 4217 currency code in use (e.g. EUR).")
+
+
 class Tender(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -49,7 +57,9 @@ class Tender(models.Model):
     )
     tender_period_start = models.DateField(null=True, blank=True)
     tender_period_end = models.DateField(null=True, blank=True)
-    currency = models.CharField(max_length=3, default="EUR", help_text="ISO 4217 code.")
+    currency = models.CharField(
+        max_length=3, default="EUR", help_text="ISO 4217 code.", validators=[validate_currency]
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -106,6 +106,21 @@ def codelists() -> dict[str, frozenset[str]]:
     return _cached_codelists(str(schema_dir()))
 
 
+@cache
+def _cached_currencies(directory: str) -> tuple[tuple[str, str], ...]:
+    with (Path(directory) / "codelists" / "currency.csv").open(encoding="utf-8") as handle:
+        return tuple(
+            (row["Code"], f"{row['Code']} — {row['Title']}")
+            for row in csv.DictReader(handle)
+            if not row.get("Valid Until")
+        )
+
+
+def currency_choices() -> tuple[tuple[str, str], ...]:
+    """ISO 4217 currencies in use, from the OCDS currency codelist we ship (withdrawn codes left out)."""
+    return _cached_currencies(str(schema_dir()))
+
+
 def _codelist_keyword(validator, codelist, instance, schema):
     """Closed codelists: every code must be in the CSV. Open codelists accept any code (but see strict)."""
     if schema.get("openCodelist", True) and not getattr(validator, "strict_codelists", False):

@@ -432,11 +432,27 @@ def test_unrelated_official_cannot_comment_on_a_draft(client_for, parks_official
     assert not TenderComment.objects.exists()
 
 
-def test_currency_must_be_an_iso_code(client_for, transport_official, transport):
+@pytest.mark.parametrize("code", ["E1R", "XYZ"])
+def test_currency_is_chosen_from_the_iso_4217_list(client_for, transport_official, transport, code):
+    # "XYZ" looks like a code but is none: it used to be accepted and only failed at publication with a 500.
     response = client_for(transport_official).post(
-        reverse("procurement:tender-create"), {**BASICS, "lead_department": transport.pk, "currency": "E1R"}
+        reverse("procurement:tender-create"), {**BASICS, "lead_department": transport.pk, "currency": code}
     )
     assert "ISO 4217" in str(response.context["form"].errors["currency"])
+    assert not Tender.objects.exists()
+    html = client_for(transport_official).get(reverse("procurement:tender-create")).content.decode()
+    assert '<select name="currency"' in html and '<option value="EUR"' in html
+
+
+def test_a_service_caller_cannot_store_an_unknown_currency(transport):
+    from django.core.exceptions import ValidationError
+
+    from tests.factories import TenderFactory
+
+    tender = TenderFactory(lead_department=transport, currency="XYZ")
+    with pytest.raises(ValidationError) as caught:
+        tender.full_clean()
+    assert "currency" in caught.value.message_dict
 
 
 def test_approved_tender_awaits_publishing_by_another_lead_official_not_its_drafter(
