@@ -124,6 +124,27 @@ def tender_snapshot(*, tender: Tender, include_released: bool = False) -> ocds.T
     }
 
 
+def release_preflight_problems(*, tender: Tender) -> list[str]:
+    """Why the tender, as it stands, could not be published: its `tender` release is built and validated
+    without being stored. Submission and approval call this so that a value a user typed is refused on the
+    page, early, rather than failing the publication later."""
+    from procurement.publication.validation import release_errors
+
+    ocid = ocid_for(tender)
+    try:
+        data = ocds.build_release(
+            snapshot=tender_snapshot(tender=tender, include_released=False),
+            ocid=ocid,
+            release_id=f"{ocid}-preflight",
+            date=timezone.now(),
+            action="publish",
+            city_name=settings.CITY_NAME,
+        )
+    except (KeyError, ValueError, TypeError, ArithmeticError) as error:
+        return [f"The publication could not be prepared from the tender's data ({error.__class__.__name__})."]
+    return [f"The publication would be refused: {message}" for message in release_errors(data)[:5]]
+
+
 def release_create(*, tender: Tender, action: str) -> Release:
     """Append the release of `action` to the tender's releases. Call inside the caller's transaction."""
     if action not in ocds.TAG_FOR_ACTION:

@@ -470,7 +470,7 @@ def tender_transition(
     """
     from finance.selectors import tender_funding_problems
     from finance.services.budgets import contributions_release_for_cancelled_tender
-    from procurement.publication.services import release_on_transition
+    from procurement.publication.services import release_on_transition, release_preflight_problems
 
     with transaction.atomic():
         # Lock the tender row: two people acting at once (e.g. finance approving while the lead official
@@ -486,6 +486,10 @@ def tender_transition(
             problems += tender_readiness_problems(tender=locked)
         if action in {"submit", "approve"}:
             problems += list(tender_funding_problems(tender=locked, stage=action))
+            if not problems:
+                # Pre-flight: what would be published is built and validated now, so a bad value is a
+                # message on this page rather than a failed publication later.
+                problems += release_preflight_problems(tender=locked)
         if action == "award":
             if not award_supplier_name.strip():
                 problems.append("Give the supplier's name.")

@@ -18,6 +18,8 @@ from departments.selectors import asset_queryset_with_end_of_life
 from procurement import forms
 from procurement.exceptions import TenderError, TenderNotEditable, TransitionNotPermitted
 from procurement.models import Tender, TenderAsset
+from procurement.publication.exceptions import PublicationError
+from procurement.publication.validation import OcdsInvalid
 from procurement.selectors import tenders as selectors
 from procurement.services import tenders as services
 
@@ -349,6 +351,10 @@ def tender_transition(request, reference):
         _show_error(request, error)
         if data["action"] == "submit":
             return redirect("procurement:tender-review", tender.reference)
+    except (ValidationError, PublicationError, OcdsInvalid) as error:
+        # Anything the data itself refuses is a message, never a server error; nothing was changed.
+        detail = error.errors if isinstance(error, OcdsInvalid) else getattr(error, "messages", [str(error)])
+        messages.error(request, f"{tender.reference} was not changed: " + " ".join(detail[:5]))
     else:
         messages.success(request, f"{tender.reference} is now {tender.get_status_display().lower()}.")
     return redirect("procurement:tender-detail", tender.reference)
