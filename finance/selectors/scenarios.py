@@ -9,7 +9,7 @@ from collections import defaultdict
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Q, QuerySet, Subquery, Sum
 
 from departments.models import Department, Membership
 from finance import charts
@@ -97,6 +97,76 @@ def result_run_id(run: ScenarioRun) -> int:
     return run.reused_from_id or run.pk
 
 
+def _money_words(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
+def scenario_recommendation(*, summaries: list[ScenarioSummary], has_budget: bool) -> dict[str, Any] | None:
+    """The answer of a comparison, in plain words: the cheapest scenario (lowest NPV of cost to the city) that a
+    partner would sign (bankable; the status quo and CapEx need no partner) and that fits the pooled budget in
+    every year (when a pooled budget exists), and why each other scenario was not recommended."""
+    if not summaries:
+        return None
+
+    def label(summary: ScenarioSummary) -> str:
+        return SCENARIO_LABELS[summary.scenario]
+
+    reasons: dict[str, str] = {}
+    eligible = []
+    for summary in summaries:
+        if summary.bankable is False:
+            irr = f" (return {summary.partner_irr * 100:.1f} %)" if summary.partner_irr is not None else ""
+            reasons[summary.scenario] = (
+                f"{label(summary)} would cost the city {_money_words(summary.npv)}, but a partner would lose "
+                f"money on it{irr}, so no partner is expected to sign it."
+            )
+        elif has_budget and summary.scenario != Scenario.STATUS_QUO and summary.budget_shortfall > 0:
+            reasons[summary.scenario] = (
+                f"{label(summary)} does not fit the pooled budget: it is short by "
+                f"{_money_words(summary.budget_shortfall)} over the budget years."
+            )
+        else:
+            eligible.append(summary)
+    if not eligible:
+        return {
+            "scenario": None,
+            "label": "",
+            "headline": "No scenario can be recommended: none is both signable by a partner and affordable.",
+            "reasons": [reasons[s.scenario] for s in summaries if s.scenario in reasons],
+        }
+    best = min(eligible, key=lambda s: (s.npv, SCENARIO_ORDER.index(s.scenario)))
+    for summary in eligible:
+        if summary is not best:
+            reasons[summary.scenario] = (
+                f"{label(summary)} costs the city {_money_words(summary.npv - best.npv)} more "
+                f"(NPV {_money_words(summary.npv)})."
+            )
+    if best.scenario == Scenario.STATUS_QUO:
+        headline = (
+            f"Keep the status quo: none of the other ways of financing that a partner would sign and the "
+            f"budget can carry is cheaper (NPV of cost {_money_words(best.npv)})."
+        )
+    else:
+        fits = " and fits the pooled budget in every year" if has_budget else ""
+        headline = (
+            f"{label(best)} is the cheapest way that a partner would sign{fits}: it costs the city "
+            f"{_money_words(best.npv)} in today's money (NPV), {_money_words(best.savings_vs_status_quo)} "
+            f"less than the status quo."
+        )
+        if best.savings_vs_status_quo < 0:
+            headline = (
+                f"{label(best)} is the cheapest way that a partner would sign{fits}, but it costs the city "
+                f"{_money_words(-best.savings_vs_status_quo)} more than the status quo (NPV "
+                f"{_money_words(best.npv)})."
+            )
+    return {
+        "scenario": best.scenario,
+        "label": label(best),
+        "headline": headline,
+        "reasons": [reasons[s.scenario] for s in summaries if s.scenario in reasons],
+    }
+
+
 def scenario_run_results(*, run: ScenarioRun) -> dict[str, Any]:
     """Everything the results page and the exports show, in a constant number of queries (6)."""
     source = result_run_id(run)
@@ -164,7 +234,9 @@ def scenario_run_results(*, run: ScenarioRun) -> dict[str, Any]:
         MonteCarloResult.objects.filter(run_id=source), key=lambda m: order.get(m.scenario, 99)
     )
     budget_fit = {s.scenario: s.data.get("budget_fit", []) for s in summaries}
+    has_budget = any(budget_fit.values())
     return {
+        "recommendation": scenario_recommendation(summaries=summaries, has_budget=has_budget),
         "source_run_id": source,
         "summaries": summaries,
         "cash": cash,
@@ -174,7 +246,7 @@ def scenario_run_results(*, run: ScenarioRun) -> dict[str, Any]:
         "monte_carlo": monte_carlo,
         "monte_carlo_histogram": monte_carlo_histogram(monte_carlo),
         "budget_fit": budget_fit,
-        "has_budget": any(budget_fit.values()),
+        "has_budget": has_budget,
     }
 
 
@@ -293,8 +365,12 @@ def _allocate_cents(total: Decimal, weights: dict[str, Decimal]) -> dict[str, De
 
 def savings_ledger(*, tender, run: ScenarioRun | None = None) -> dict[str, Any] | None:
     """The city's share of the chosen scenario's projected savings against the status quo, per department and
-    year: savings of year t = status-quo budget cost − chosen-scenario budget cost (nominal; for shared savings
-    the partner's share is already a cost of the chosen scenario, so what remains is the city's).
+    year: savings of year t = status-quo budget cost − chosen-scenario budget cost (for shared savings the
+    partner's share is already a cost of the chosen scenario, so what remains is the city's).
+
+    One definition of savings everywhere: each year is shown nominal (what the budgets see) and discounted; the
+    discounted years plus the difference in residual value add up to the comparison's "savings vs status quo
+    (NPV)" — `reconciliation` says so with the figures (and the cents that per-row rounding moves).
 
     Allocated back pro rata to each department's approved contributions to the tender; with none, pro rata to
     the replacement value of the bundled assets each department owns. None if no scenario is chosen (or the
@@ -305,17 +381,24 @@ def savings_ledger(*, tender, run: ScenarioRun | None = None) -> dict[str, Any] 
         return None
     if choice.scenario == Scenario.STATUS_QUO:
         return None
-    totals = defaultdict(lambda: defaultdict(Decimal))
+    source = result_run_id(choice.run)
+    nominal = defaultdict(lambda: defaultdict(Decimal))
+    discounted = defaultdict(lambda: defaultdict(Decimal))
+    residual = defaultdict(Decimal)
+    row_count = 0
     for r in (
-        ScenarioCashFlow.objects.filter(
-            run_id=result_run_id(choice.run), scenario__in=[Scenario.STATUS_QUO, choice.scenario]
-        )
-        .exclude(budget_type="none")
-        .values("scenario", "fiscal_year")
-        .annotate(total=Sum("nominal"))
+        ScenarioCashFlow.objects.filter(run_id=source, scenario__in=[Scenario.STATUS_QUO, choice.scenario])
+        .values("scenario", "fiscal_year", "budget_type")
+        .annotate(nominal=Sum("nominal"), discounted=Sum("discounted"), rows=Count("id"))
         .order_by()
     ):
-        totals[r["fiscal_year"]][r["scenario"]] = r["total"]
+        row_count += r["rows"]
+        if r["budget_type"] == "none":
+            # The residual value: a credit in NPV, never a budget flow.
+            residual[r["scenario"]] += r["discounted"]
+            continue
+        nominal[r["fiscal_year"]][r["scenario"]] += r["nominal"]
+        discounted[r["fiscal_year"]][r["scenario"]] += r["discounted"]
 
     from finance.models import Contribution
 
@@ -336,13 +419,22 @@ def savings_ledger(*, tender, run: ScenarioRun | None = None) -> dict[str, Any] 
     names = dict(Department.objects.filter(code__in=list(weights)).values_list("code", "name"))
     rows = []
     per_department: dict[str, Decimal] = defaultdict(Decimal)
-    for year in sorted(totals):
-        saving = totals[year][Scenario.STATUS_QUO] - totals[year][choice.scenario]
+    for year in sorted(nominal):
+        saving = nominal[year][Scenario.STATUS_QUO] - nominal[year][choice.scenario]
+        saving_today = discounted[year][Scenario.STATUS_QUO] - discounted[year][choice.scenario]
         shares = _allocate_cents(saving, weights)
         for code, amount in shares.items():
             per_department[code] += amount
-        rows.append({"year": year, "saving": saving, "shares": shares})
+        rows.append({"year": year, "saving": saving, "discounted": saving_today, "shares": shares})
     departments = sorted(weights, key=lambda c: names.get(c, c))
+    discounted_total = sum((r["discounted"] for r in rows), Decimal(0))
+    residual_difference = residual[Scenario.STATUS_QUO] - residual[choice.scenario]
+    comparison = (
+        ScenarioSummary.objects.filter(run_id=source, scenario=choice.scenario)
+        .values_list("savings_vs_status_quo", flat=True)
+        .first()
+    )
+    reconciled = discounted_total + residual_difference
     return {
         "scenario": choice.scenario,
         "scenario_label": SCENARIO_LABELS[choice.scenario],
@@ -351,4 +443,14 @@ def savings_ledger(*, tender, run: ScenarioRun | None = None) -> dict[str, Any] 
         "rows": [{**r, "cells": [r["shares"].get(c, Decimal(0)) for c in departments]} for r in rows],
         "totals": [per_department[c] for c in departments],
         "total": sum((r["saving"] for r in rows), Decimal(0)),
+        "discounted_total": discounted_total,
+        "residual_difference": residual_difference,
+        "reconciliation": {
+            "ledger_npv": reconciled,
+            "comparison": comparison,
+            # Each stored cash flow is rounded to the cent once; the comparison is rounded once from the
+            # unrounded engine figure. The two can differ by at most half a cent per stored row.
+            "rounding": (comparison - reconciled) if comparison is not None else None,
+            "rounding_limit": Decimal(row_count) * Decimal("0.005"),
+        },
     }
