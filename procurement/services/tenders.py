@@ -490,6 +490,8 @@ def tender_transition(
                 # Pre-flight: what would be published is built and validated now, so a bad value is a
                 # message on this page rather than a failed publication later.
                 problems += release_preflight_problems(tender=locked)
+        if action == "cancel" and not comment.strip():
+            problems.append("Give the reason for cancelling: it is kept in the history and told to partners.")
         if action == "award":
             if not award_supplier_name.strip():
                 problems.append("Give the supplier's name.")

@@ -177,3 +177,12 @@ def test_return_to_draft_keeps_the_last_submitter(ready_draft, transport_officia
     )
     assert tender.status == S.DRAFT and tender.submitted_by == transport_official
     assert tender.events.last().comment == "add cameras"
+
+
+def test_cancelling_needs_a_reason_and_changes_nothing_without_one(ready_draft, transport_official, no_seams):
+    with pytest.raises(TransitionBlocked) as caught:
+        tender_transition(tender=ready_draft, action="cancel", actor=transport_official, comment="  ")
+    assert any("reason for cancelling" in p for p in caught.value.problems)
+    ready_draft.refresh_from_db()
+    assert ready_draft.status == S.DRAFT
+    assert not TenderEvent.objects.filter(tender=ready_draft, action="cancel").exists()

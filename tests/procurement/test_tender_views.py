@@ -203,7 +203,7 @@ def test_asset_of_a_cancelled_tender_can_be_bundled_again(
     other = tender_create(actor=transport_official, lead_department=transport, title="Old plan")
     assets = Asset.objects.filter(pk=transport_assets[0].pk)
     tender_assets_add(tender=other, assets=assets, actor=transport_official)
-    tender_transition(tender=other, action="cancel", actor=transport_official)
+    tender_transition(tender=other, action="cancel", actor=transport_official, comment="Merged into another.")
     assert tender_assets_add(tender=draft, assets=assets, actor=transport_official) == 1
 
 
@@ -464,3 +464,12 @@ def test_approved_tender_awaits_publishing_by_another_lead_official_not_its_draf
     drafter_panels = client_for(transport_official).get(reverse("home")).context["panels"]
     awaiting = next(p for p in drafter_panels if p["template"].endswith("_dashboard_awaiting.html"))
     assert awaiting["tenders"] == []
+
+
+def test_cancel_return_and_publish_ask_for_confirmation_and_cancel_asks_for_a_reason(
+    client_for, transport_official, ready_draft
+):
+    html = client_for(transport_official).get(url("tender-detail", ready_draft)).content.decode()
+    cancel_form = html.split('value="cancel"')[1].split("</form>")[0]
+    assert "Reason for cancelling (required)" in cancel_form and "required" in cancel_form
+    assert "data-confirm=" in cancel_form and "cannot be undone" in cancel_form
