@@ -54,9 +54,9 @@ class DateOrDateTimeFilter(django_filters.Filter):
 class PublishedTenderFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label="Status", choices=STATUS_CHOICES, method="filter_status")
     department = django_filters.CharFilter(
-        label="Department (code)",
+        label="Department",
         method="filter_department",
-        help_text="Department code: the lead or a funding department.",
+        help_text="Department code or name, any case: the lead or a funding department.",
     )
     theme = django_filters.ChoiceFilter(label="Theme", choices=Outcome.Theme.choices, method="filter_theme")
     category = django_filters.CharFilter(
@@ -77,14 +77,18 @@ class PublishedTenderFilter(django_filters.FilterSet):
         return queryset.filter(status=TENDER_STATUS_FOR_OCDS[value])
 
     def filter_department(self, queryset, name, value):
+        from departments.models import Department
         from finance.models import Contribution
 
+        # A person types a name ("street lighting"); a machine sends a code ("lighting"): both, any case.
+        value = value.strip()
+        departments = Department.objects.filter(Q(code__iexact=value) | Q(name__iexact=value))
         funding = Contribution.objects.filter(
             tender=OuterRef("pk"),
-            budget_line__department__code=value,
+            budget_line__department__in=departments,
             status__in=[Contribution.Status.APPROVED, Contribution.Status.RELEASED],
         )
-        return queryset.filter(Q(lead_department__code=value) | Exists(funding))
+        return queryset.filter(Q(lead_department__in=departments) | Exists(funding))
 
     def filter_theme(self, queryset, name, value):
         return queryset.filter(

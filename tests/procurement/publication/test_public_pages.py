@@ -31,6 +31,16 @@ def test_public_list_filters_and_reports_bad_filters(anonymous, transport, light
     assert both.reference not in response.content.decode()
 
 
+@pytest.mark.parametrize("typed", ["Street lighting", "street LIGHTING", "LIGHTING", " lighting "])
+def test_the_department_filter_matches_names_and_codes_in_any_case(
+    anonymous, transport, lighting, parks, typed
+):
+    both = published_tender(lead=transport, partners=[lighting])
+    other = published_tender(lead=parks)
+    html = anonymous.get(reverse("procurement:public-tender-list"), {"department": typed}).content.decode()
+    assert both.reference in html and other.reference not in html
+
+
 def test_public_list_empty_state(anonymous, db):
     response = anonymous.get(reverse("procurement:public-tender-list"))
     assert "No published tender matches" in response.content.decode()
