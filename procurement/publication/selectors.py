@@ -206,6 +206,57 @@ def pooled_budget_by_department(*, release: dict) -> list[dict]:
     return sorted(by_department.values(), key=lambda d: (-d["total"], d["name"]))
 
 
+def _number_words(value) -> str:
+    """1234.5 → "1,234.50"; 240 → "240"; 0.5 → "0.5" (measures keep their own precision)."""
+    number = Decimal(str(value))
+    if number == number.to_integral_value():
+        return f"{number:,.0f}"
+    return f"{number.normalize():,f}"
+
+
+def plain_summary(*, release: dict) -> dict:
+    """What a taxpayer asks of a published tender, answered in sentences from the published release alone:
+    what the city buys, why (the outcomes promised), what it costs per year, and who pays."""
+    ocds_tender = release.get("tender", {})
+    currency = ocds_tender.get("value", {}).get("currency", "")
+    buys = [item.get("description", "") for item in ocds_tender.get("items", [])]
+    promises = []
+    for metric in ocds_tender.get("targets", []):
+        observations = {o.get("id"): o for o in metric.get("observations", [])}
+        baseline, target = observations.get("baseline"), observations.get("target")
+        if not baseline or not target:
+            continue
+        unit = target.get("unit", {}).get("name", "")
+        by = (target.get("period", {}).get("endDate") or "")[:10]
+        direction = "down" if Decimal(str(target["measure"])) < Decimal(str(baseline["measure"])) else "up"
+        promises.append(
+            f"{metric.get('title', '')}: {direction} from {_number_words(baseline['measure'])} to "
+            f"{_number_words(target['measure'])} {unit}" + (f" by {by}" if by else "") + "."
+        )
+    per_year: dict[int, Decimal] = {}
+    per_department: dict[str, Decimal] = {}
+    for line in release.get("planning", {}).get("budget", {}).get("budgetBreakdown", []):
+        amount = Decimal(str(line["amount"]["amount"]))
+        year = int((line.get("period", {}).get("startDate") or "0")[:4] or 0)
+        per_year[year] = per_year.get(year, Decimal(0)) + amount
+        name = line.get("sourceParty", {}).get("name", "")
+        per_department[name] = per_department.get(name, Decimal(0)) + amount
+    total = sum(per_department.values(), Decimal(0))
+    payers = [
+        {"name": name, "amount": amount, "share": (amount / total * 100) if total else Decimal(0)}
+        for name, amount in sorted(per_department.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    return {
+        "currency": currency,
+        "buys": buys,
+        "why": ocds_tender.get("description", ""),
+        "promises": promises,
+        "per_year": [{"year": year, "amount": amount} for year, amount in sorted(per_year.items())],
+        "payers": payers,
+        "total": total,
+    }
+
+
 def questions_published(*, tender: Tender) -> QuerySet[ClarificationQuestion]:
     """Answered questions: published to everyone (the asking organisation is not shown)."""
     return tender.questions.filter(answered_at__isnull=False).order_by("asked_at", "id")

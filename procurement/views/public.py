@@ -68,6 +68,7 @@ def public_tender_detail(request, reference: str):
             "budget": budget,
             "budget_total": latest["planning"]["budget"]["amount"],
             "chart": chart,
+            "plain": selectors.plain_summary(release=latest),
             "releases": releases,
             "scenario": selectors.chosen_scenario(tender=tender),
             "questions": selectors.questions_published(tender=tender),

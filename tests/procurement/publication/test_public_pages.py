@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -88,3 +90,68 @@ def test_public_page_shows_the_chosen_scenario_summary(anonymous, transport):
         reverse("procurement:public-tender-detail", args=[tender.reference])
     ).content.decode()
     assert "CapEx purchase" in html and "777,777.00" in html
+
+
+def test_the_public_page_answers_what_why_cost_per_year_and_who_pays_in_plain_words(
+    anonymous, transport, lighting
+):
+    tender = published_tender(lead=transport, partners=[lighting])
+    html = anonymous.get(
+        reverse("procurement:public-tender-detail", args=[tender.reference])
+    ).content.decode()
+    summary = html.split('data-testid="plain-summary"')[1].split("</section>")[0]
+    assert "What the city buys" in summary and "Bus shelter of Transport" in summary
+    assert "What it costs per year" in summary
+    assert "2027: " in summary and "2028: " in summary
+    assert "Who pays" in summary and "Street lighting: " in summary and "%)" in summary
+    assert "Net present value" in summary and "OpEx" in summary
+
+
+def test_the_plain_summary_reads_only_the_published_release():
+    from procurement.publication.selectors import plain_summary
+
+    release = {
+        "tender": {
+            "value": {"currency": "EUR"},
+            "items": [{"description": "Replace: Street light of Street lighting"}],
+            "targets": [
+                {
+                    "title": "Night-time incidents",
+                    "observations": [
+                        {"id": "baseline", "measure": 240, "unit": {"name": "incidents per year"}},
+                        {
+                            "id": "target",
+                            "measure": 150,
+                            "unit": {"name": "incidents per year"},
+                            "period": {"endDate": "2028-12-31T23:59:59Z"},
+                        },
+                    ],
+                }
+            ],
+        },
+        "planning": {
+            "budget": {
+                "budgetBreakdown": [
+                    {
+                        "amount": {"amount": 750.5},
+                        "period": {"startDate": "2027-01-01T00:00:00Z"},
+                        "sourceParty": {"name": "Transport"},
+                    },
+                    {
+                        "amount": {"amount": 250},
+                        "period": {"startDate": "2027-01-01T00:00:00Z"},
+                        "sourceParty": {"name": "Street lighting"},
+                    },
+                ]
+            }
+        },
+    }
+    summary = plain_summary(release=release)
+    assert summary["promises"] == [
+        "Night-time incidents: down from 240 to 150 incidents per year by 2028-12-31."
+    ]
+    assert summary["per_year"] == [{"year": 2027, "amount": Decimal("1000.5")}]
+    assert [(p["name"], round(p["share"])) for p in summary["payers"]] == [
+        ("Transport", 75),
+        ("Street lighting", 25),
+    ]
