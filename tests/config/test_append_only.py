@@ -4,6 +4,8 @@ On PostgreSQL the tables themselves refuse UPDATE, DELETE (one row or a bulk que
 (config/append_only.py). On every database, deleting what history points at is refused (PROTECT).
 """
 
+import contextlib
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -202,3 +204,89 @@ def test_protect_is_declared_on_every_foreign_key_of_a_history_table():
         if field.is_relation and field.remote_field.on_delete is not models.PROTECT
     ]
     assert not_protected == []
+
+
+# --- The application's role (README, production notes): it appends history but can neither rewrite it nor
+# lift the triggers, because it owns no table and is no superuser.
+
+
+@contextlib.contextmanager
+def _as_application_role():
+    """Run the block as a fresh role with the application's grants (DML on every table), then switch back.
+
+    The role is created inside the test's transaction, so it disappears with its rollback; the random name keeps
+    concurrent test runs on one PostgreSQL server apart. TRUNCATE is granted too, so that only the trigger can
+    be what refuses it.
+    """
+    role = f"opp_app_test_{uuid.uuid4().hex[:12]}"
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE ROLE {role} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS")
+        cursor.execute(f"GRANT USAGE ON SCHEMA public TO {role}")
+        cursor.execute(
+            f"GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA public TO {role}"
+        )
+        cursor.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}")
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # see _truncate
+        cursor.execute(f"SET ROLE {role}")
+        cursor.execute("SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user")
+        assert cursor.fetchone() == (role, False)
+    try:
+        yield role
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET ROLE")
+
+
+def _attacks(table: str, trigger: str) -> dict:
+    """What a compromised application might try on one history table, each as one SQL script."""
+    return {
+        "UPDATE": f"UPDATE {table} SET id = id",
+        "DELETE": f"DELETE FROM {table}",
+        "TRUNCATE": f"TRUNCATE {table}",
+        "DISABLE TRIGGER USER": f"ALTER TABLE {table} DISABLE TRIGGER USER",
+        "DISABLE TRIGGER by name": f"ALTER TABLE {table} DISABLE TRIGGER {trigger}",
+        "DROP TRIGGER": f"DROP TRIGGER {trigger} ON {table}",
+        "replica session": f"SET LOCAL session_replication_role = replica; DELETE FROM {table}",
+        # pgtrigger's own triggers obey this variable, which every role may set; ours do not read it.
+        "pgtrigger.ignore": f"SET LOCAL pgtrigger.ignore = '{{{trigger}}}'; DELETE FROM {table}",
+    }
+
+
+def _expected_refusal(table: str, attack: str) -> str:
+    return {
+        "UPDATE": f"{table} is append-only: UPDATE refused",
+        "DELETE": f"{table} is append-only: DELETE refused",
+        "TRUNCATE": f"{table} is append-only: TRUNCATE refused",
+        "pgtrigger.ignore": f"{table} is append-only: DELETE refused",
+        "replica session": 'permission denied to set parameter "session_replication_role"',
+        "DROP TRIGGER": f"must be owner of relation {table}",
+    }.get(attack, f"must be owner of table {table}")
+
+
+def _run_script(sql: str):
+    def run():
+        with connection.cursor() as cursor:
+            for statement in sql.split("; "):
+                cursor.execute(statement)
+
+    return run
+
+
+@pytest.mark.postgres
+def test_the_application_role_appends_history_but_cannot_rewrite_it_nor_lift_the_triggers(transport_official):
+    rows = {param.values[0]: param.values[1](transport_official) for param in HISTORY_TABLES}
+
+    refusals = {}
+    with _as_application_role():
+        for model in rows:
+            table = model._meta.db_table
+            rows_trigger = model._meta.triggers[0].get_pgid(model)
+            for name, sql in _attacks(connection.ops.quote_name(table), rows_trigger).items():
+                refusals[table, name] = _refused(_run_script(sql))
+        appended = AuditEvent.objects.create(action="asset_create", entity="asset", entity_id="2")
+
+    assert [key for key, refusal in refusals.items() if refusal is None] == []
+    for (table, name), refusal in refusals.items():
+        assert _expected_refusal(table, name) in refusal, (table, name)
+    assert AuditEvent.objects.filter(pk=appended.pk).exists()
+    assert all(model.objects.filter(pk=row.pk).exists() for model, row in rows.items())
