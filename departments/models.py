@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from config.append_only import append_only_triggers
+
 MONEY = {"max_digits": 18, "decimal_places": 2}
 
 
@@ -183,11 +185,13 @@ class Asset(models.Model):
 
 
 class AuditEvent(models.Model):
-    """Append-only record of a change to departments, assets or imports (who, when, what)."""
+    """Append-only record of a change to departments, assets or imports (who, when, what).
 
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    PostgreSQL refuses UPDATE, DELETE and TRUNCATE on this table (config/append_only.py). A user who acted
+    is never deleted (PROTECT: deactivate the account instead): deleting would erase who did it.
+    """
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     action = models.CharField(max_length=64)
     entity = models.CharField(max_length=64)
     entity_id = models.CharField(max_length=64)
@@ -198,6 +202,7 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["entity", "entity_id"])]
+        triggers = append_only_triggers()
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.entity}:{self.entity_id}"

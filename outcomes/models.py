@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from config.append_only import append_only_triggers
+
 from . import progress
 
 
@@ -314,12 +316,14 @@ class Measurement(models.Model):
 
 
 class OutcomeEvent(models.Model):
-    """Append-only history of changes to an outcome, its indicators and measurements."""
+    """Append-only history of changes to an outcome, its indicators and measurements.
 
-    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    PostgreSQL refuses UPDATE, DELETE and TRUNCATE on this table (config/append_only.py). Its foreign keys
+    are PROTECT: an outcome with history is retired, never deleted, and a user who acted is deactivated.
+    """
+
+    outcome = models.ForeignKey(Outcome, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     action = models.CharField(max_length=64)
     summary = models.CharField(max_length=500, blank=True)
     data = models.JSONField(default=dict, blank=True)
@@ -327,3 +331,4 @@ class OutcomeEvent(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        triggers = append_only_triggers()

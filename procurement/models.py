@@ -6,6 +6,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from config.append_only import append_only_triggers
+
 MONEY = {"max_digits": 18, "decimal_places": 2}
 
 
@@ -176,12 +178,14 @@ class TenderDocument(models.Model):
 
 
 class TenderEvent(models.Model):
-    """Append-only history of a tender: transitions (from → to) and other recorded actions."""
+    """Append-only history of a tender: transitions (from → to) and other recorded actions.
 
-    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    PostgreSQL refuses UPDATE, DELETE and TRUNCATE on this table (config/append_only.py). Its foreign keys
+    are PROTECT: a tender with history is never deleted, and a user who acted is deactivated, not deleted.
+    """
+
+    tender = models.ForeignKey(Tender, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     action = models.CharField(max_length=32)
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16, blank=True)
@@ -190,6 +194,7 @@ class TenderEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        triggers = append_only_triggers()
 
 
 class TenderComment(models.Model):
@@ -208,7 +213,11 @@ class TenderComment(models.Model):
 
 
 class Release(models.Model):
-    """An immutable OCDS release, stored as JSON at publish time. Never edited: changes append a new one."""
+    """An immutable OCDS release, stored as JSON at publish time. Never edited: changes append a new one.
+
+    `save()`/`delete()` refuse with a domain error; PostgreSQL itself refuses UPDATE, DELETE and TRUNCATE on the
+    table (config/append_only.py), so bulk queryset calls and raw SQL cannot change it either.
+    """
 
     tender = models.ForeignKey(Tender, on_delete=models.PROTECT, related_name="releases")
     ocid = models.CharField(max_length=100, db_index=True)
@@ -222,6 +231,7 @@ class Release(models.Model):
 
     class Meta:
         ordering = ["date", "id"]
+        triggers = append_only_triggers()
 
     def __str__(self) -> str:
         return self.release_id

@@ -148,6 +148,42 @@ def client_for(client):
     return _login
 
 
+# --- Append-only history: emptying the database between transactional tests ---------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def flush_lifts_append_only_truncate_triggers():
+    """pytest-django empties the database after each transactional test with one TRUNCATE, which the history
+    tables refuse (config/append_only.py). The test database's owner lifts their TRUNCATE triggers for that
+    statement only, inside the flush's transaction: exactly what the application's role cannot do.
+    """
+    import pgtrigger
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    from config.append_only import AppendOnly
+
+    original = DatabaseOperations.sql_flush
+    truncate_triggers = {
+        model._meta.db_table: trigger.get_pgid(model)
+        for model, trigger in pgtrigger.registered()
+        if isinstance(trigger, AppendOnly) and trigger.level == pgtrigger.Statement
+    }
+
+    def sql_flush(self, style, tables, **kwargs):
+        statements = original(self, style, tables, **kwargs)
+        lifted = [(table, truncate_triggers[table]) for table in tables if table in truncate_triggers]
+        if not statements or not lifted:
+            return statements
+        alter = "ALTER TABLE {} {} TRIGGER {};"
+        disable = [alter.format(self.quote_name(t), "DISABLE", self.quote_name(p)) for t, p in lifted]
+        enable = [alter.format(self.quote_name(t), "ENABLE", self.quote_name(p)) for t, p in lifted]
+        return [*disable, *statements, *enable]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DatabaseOperations, "sql_flush", sql_flush)
+        yield
+
+
 # --- Celery: a real worker on Redis ----------------------------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ register = template.Library()
 
 @register.filter
 def person(user) -> str:
-    """Full name, else username; an em dash when there is no user (e.g. a deleted account in a history row)."""
+    """Full name, else username; an em dash when there is no user (e.g. a step taken by the system, not by a person)."""
     if user is None:
         return "—"
     return user.get_full_name() or user.username

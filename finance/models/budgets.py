@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from config.append_only import append_only_triggers
+
 MONEY = {"max_digits": 18, "decimal_places": 2}
 
 
@@ -130,7 +132,10 @@ class TenderNeed(models.Model):
 
 
 class FundingOverride(models.Model):
-    """A finance user's recorded, reasoned decision that a tender may be approved despite a funding shortfall."""
+    """A finance user's recorded, reasoned decision that a tender may be approved despite a funding shortfall.
+
+    A recorded decision is history: PostgreSQL refuses UPDATE, DELETE and TRUNCATE (config/append_only.py).
+    """
 
     tender = models.ForeignKey(
         "procurement.Tender", on_delete=models.PROTECT, related_name="funding_overrides"
@@ -142,6 +147,7 @@ class FundingOverride(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [models.CheckConstraint(condition=~Q(reason=""), name="fundingoverride_reason_given")]
+        triggers = append_only_triggers()
 
     def __str__(self) -> str:
         return f"Override on tender {self.tender_id} by {self.decided_by}"
@@ -150,8 +156,8 @@ class FundingOverride(models.Model):
 class BudgetEvent(models.Model):
     """Append-only audit of budgets: every request, decision, release and override (who, when, amounts).
 
-    On PostgreSQL a trigger (migration) refuses UPDATE and DELETE on this table; foreign keys are PROTECT so
-    that nothing cascades into it.
+    PostgreSQL refuses UPDATE, DELETE and TRUNCATE on this table (config/append_only.py); foreign keys are
+    PROTECT so that nothing cascades into it.
     """
 
     class Action(models.TextChoices):
@@ -187,6 +193,7 @@ class BudgetEvent(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        triggers = append_only_triggers()
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
