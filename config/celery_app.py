@@ -35,4 +35,9 @@ app.conf.imports = ["config.tasks"]
 app.conf.beat_schedule = {
     **(app.conf.beat_schedule or {}),
     "requeue-stuck-scenario-runs": {"task": "finance.tasks.requeue_stuck_scenario_runs", "schedule": 300.0},
+    # Mails whose on-commit enqueue failed (broker down) go out on the next sweep.
+    "send-pending-notification-emails": {
+        "task": "notifications.tasks.send_pending_notification_emails",
+        "schedule": 300.0,
+    },
 }

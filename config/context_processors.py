@@ -41,11 +41,13 @@ def navigation_for(*, user, roles: set[str]) -> list[dict]:
 
 def site(request):
     """City name, navigation and the signed-in user's roles for the layout of every page."""
-    labels, roles = [], set()
+    labels, roles, unread = [], set(), 0
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         from departments.selectors import memberships_for_layout
+        from notifications.selectors import unread_count
 
+        unread = unread_count(user=user)
         memberships = memberships_for_layout(user=user)
         labels = [f"{m.get_role_display()} · {m.department.name}" for m in memberships]
         roles = {m.role for m in memberships}
@@ -53,6 +55,7 @@ def site(request):
         "city_name": settings.CITY_NAME,
         "demo_mode": settings.DEMO_MODE,
         "user_roles": labels,
+        "unread_notifications": unread,
         "navigation": navigation_for(user=user, roles=roles),
         "public_navigation": _resolve(PUBLIC_NAVIGATION),
     }

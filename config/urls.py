@@ -15,6 +15,7 @@ urlpatterns = [
     path("outcomes/", include("outcomes.urls")),
     path("tenders/", include("procurement.urls")),
     path("finance/", include("finance.urls")),
+    path("inbox/", include("notifications.urls")),
     path("api/", include("procurement.api.root_urls")),
     path("", site_views.home, name="home"),
 ]

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "outcomes",
     "procurement",
     "finance",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -102,6 +103,19 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
 
 # --- The city ---------------------------------------------------------------------------------------------
 CITY_NAME = env("CITY_NAME", default="Demo City")
+# Where the site is reached, for links in emails (pages use relative links).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Notification emails: Django's email backend from EMAIL_URL (smtp://user:password@host:587, with +tls, or
+# consolemail:// which prints them, the default so that `make run` needs no mail server).
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = _email.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="procurement@example.org")
 CITY_CURRENCY = env("CITY_CURRENCY", default="EUR")
 # OCDS: a registered prefix (ocds-xxxxxx) plus our tender id makes the ocid.
 OCDS_OCID_PREFIX = env("OCDS_OCID_PREFIX", default="ocds-demo01")

@@ -19,3 +19,5 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Mails stay in memory (django.core.mail.outbox) in the test process.
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

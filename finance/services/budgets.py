@@ -213,6 +213,9 @@ def contribution_request(
             status_after=Status.REQUESTED,
             comment=comment,
         )
+        from notifications.rules import on_contribution_requested
+
+        on_contribution_requested(contribution=contribution, actor=actor)
     return contribution
 
 

@@ -265,6 +265,9 @@ def question_ask(
         item.save()
         # No TenderEvent: the question row itself (organisation, asked_at) is the record; partners are not
         # users, and history rows carry a user as actor.
+        from notifications.rules import on_question_asked
+
+        on_question_asked(question=item)
     return item
 
 
@@ -290,4 +293,7 @@ def question_answer(*, question: ClarificationQuestion, answer: str, actor) -> C
         TenderEvent.objects.create(
             tender=locked.tender, actor=actor, action="answer", comment=f"Answered question {locked.pk}"
         )
+        from notifications.rules import on_question_answered
+
+        on_question_answered(question=locked, actor=actor)
     return locked

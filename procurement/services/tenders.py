@@ -530,4 +530,7 @@ def tender_transition(
         )
         if action in {"publish", "award", "cancel"}:
             release_on_transition(tender=locked, action=action, actor=actor)
+        from notifications.rules import on_tender_transition
+
+        on_tender_transition(tender=locked, action=action, actor=actor, comment=comment)
     return locked

@@ -1,0 +1,1 @@
+from tests.procurement.fixtures import *  # noqa: F403 — the tender drafting fixtures
