@@ -115,6 +115,23 @@ CELERY_TASK_EAGER_PROPAGATES = True
 # The broker redelivers an unacknowledged message after this many seconds; every task time limit must stay
 # below it, otherwise a long task would be delivered twice while still running.
 CELERY_BROKER_VISIBILITY_TIMEOUT = env.int("CELERY_BROKER_VISIBILITY_TIMEOUT", default=3600)
+# Scenario runs that lose their job are sent again by the reaper (finance.services.scenarios, celery beat), in
+# seconds: a computing worker writes a heartbeat every HEARTBEAT_SECONDS; a running run silent for
+# HEARTBEAT_TIMEOUT is re-queued. The reaper runs every SCENARIO_REAPER_PERIOD, so a whole worker killed
+# mid-run is computed again within TIMEOUT + PERIOD (75 s) plus the queue's delay.
+SCENARIO_RUN_HEARTBEAT_SECONDS = 5
+SCENARIO_RUN_HEARTBEAT_TIMEOUT = 45
+SCENARIO_REAPER_PERIOD = 30
+# A queued run never handed to the broker (it was unreachable) is sent after this grace (covers the moment
+# between commit and sending); one handed over is sent again if still queued after QUEUED_DEADLINE.
+SCENARIO_RUN_ENQUEUE_GRACE = 30
+SCENARIO_RUN_QUEUED_DEADLINE = 600
+CELERY_BEAT_SCHEDULE = {
+    "requeue-stuck-scenario-runs": {
+        "task": "finance.tasks.requeue_stuck_scenario_runs",
+        "schedule": float(SCENARIO_REAPER_PERIOD),
+    },
+}
 
 # --- REST framework ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -19,3 +19,6 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Short heartbeats, so that a test can kill a worker and see its run recovered within seconds.
+SCENARIO_RUN_HEARTBEAT_SECONDS = 0.5
+SCENARIO_RUN_HEARTBEAT_TIMEOUT = 3
