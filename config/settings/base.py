@@ -133,6 +133,21 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Cache ------------------------------------------------------------------------------------------------
+# Throttle counters and the API's cached list pages: shared by every web process (Redis) when REDIS_URL is
+# set, otherwise this process's memory (the embedded default runs one process). See config/cache.py.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if REDIS_URL:
+    CACHES["default"] = {
+        # Django's Redis backend, tolerating a Redis that cannot be reached (config/cache.py).
+        "BACKEND": "config.cache.ResilientRedisCache",
+        "LOCATION": REDIS_URL,
+        # The broker shares the database: our keys keep to their own prefix.
+        "KEY_PREFIX": "opp-cache",
+        # A Redis that does not answer must not hold a request for long.
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+
 # --- REST framework ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -149,6 +164,9 @@ REST_FRAMEWORK = {
         "partner": env("API_THROTTLE_PARTNER", default="600/min"),
     },
     "COERCE_DECIMAL_TO_STRING": True,
+    # How many reverse proxies in front of the application append to X-Forwarded-For. Throttles count per
+    # client address; with 0 the header is ignored (anyone can write it) and the peer address is used.
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Outcome Procurement Planner API",
