@@ -304,6 +304,9 @@ def scenario_run_request(*, tender, actor, enqueue: bool = True) -> ScenarioRun:
             status__in=[ScenarioRun.Status.QUEUED, ScenarioRun.Status.RUNNING],
         ).first()
         if in_flight is not None:
+            if enqueue and in_flight.status == ScenarioRun.Status.QUEUED and in_flight.heartbeat_at is None:
+                # Never reached the broker (it was down): asking again sends it now rather than at the reaper.
+                transaction.on_commit(lambda: _enqueue_requested(in_flight))
             return in_flight
         computed = (
             ScenarioRun.objects.filter(

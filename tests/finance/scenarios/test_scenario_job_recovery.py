@@ -95,6 +95,20 @@ def test_the_reaper_leaves_a_run_queued_while_the_broker_is_still_down(
     assert run.status == ScenarioRun.Status.QUEUED and run.heartbeat_at is None  # tried again next time
 
 
+@pytest.mark.django_db(transaction=True)
+def test_asking_again_once_the_broker_is_back_sends_the_waiting_run_at_once(
+    bus_stop_tender, small_assumptions, transport_official
+):
+    with broker_unreachable():
+        waiting = scenario_run_request(tender=bus_stop_tender, actor=transport_official)
+        again = scenario_run_request(tender=bus_stop_tender, actor=transport_official)
+    assert again.pk == waiting.pk and again.queue_unreachable  # one run, still not sent
+    again = scenario_run_request(tender=bus_stop_tender, actor=transport_official)  # the broker is back
+    assert again.pk == waiting.pk and not again.queue_unreachable
+    again.refresh_from_db()
+    assert again.status == ScenarioRun.Status.SUCCEEDED  # computed (inline here)
+
+
 def test_a_run_handed_to_the_broker_is_not_sent_again_before_the_queued_deadline(
     bus_stop_tender, small_assumptions, transport_official, settings
 ):
