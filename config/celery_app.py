@@ -31,13 +31,4 @@ app.conf.update(
 app.autodiscover_tasks()
 # Site-level tasks live outside the apps.
 app.conf.imports = ["config.tasks"]
-# Periodic: re-queue scenario runs stuck in queued/running past their deadline (finance/services/scenarios.py).
-app.conf.beat_schedule = {
-    **(app.conf.beat_schedule or {}),
-    "requeue-stuck-scenario-runs": {"task": "finance.tasks.requeue_stuck_scenario_runs", "schedule": 300.0},
-    # Mails whose on-commit enqueue failed (broker down) go out on the next sweep.
-    "send-pending-notification-emails": {
-        "task": "notifications.tasks.send_pending_notification_emails",
-        "schedule": 300.0,
-    },
-}
+# The periodic tasks (celery beat) are in the settings: CELERY_BEAT_SCHEDULE (config/settings/base.py).

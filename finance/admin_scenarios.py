@@ -23,6 +23,7 @@ class ScenarioRunAdmin(admin.ModelAdmin):
         "reused_from",
         "created_at",
         "finished_at",
+        "heartbeat_at",
     ]
     list_filter = ["status"]
     search_fields = ["tender__reference", "input_hash"]
@@ -38,9 +39,13 @@ class ScenarioRunAdmin(admin.ModelAdmin):
         from finance.services.scenarios import scenario_run_enqueue
 
         ids = list(queryset.filter(status__in=["queued", "running"]).values_list("pk", flat=True))
-        for run_id in ids:
-            scenario_run_enqueue(run_id=run_id)
-        messages.info(request, f"Re-queued {len(ids)} run(s); finished runs are never recomputed.")
+        sent = sum(scenario_run_enqueue(run_id=run_id) for run_id in ids)
+        messages.info(request, f"Re-queued {sent} run(s); finished runs are never recomputed.")
+        if sent < len(ids):
+            messages.warning(
+                request,
+                f"{len(ids) - sent} run(s) not sent: the job queue is not reachable (the reaper retries).",
+            )
 
 
 @admin.register(FinancingChoice)

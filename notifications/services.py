@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
 
 from .models import Notification
-
-logger = logging.getLogger(__name__)
 
 
 def notify(
@@ -41,12 +38,12 @@ def notify(
 
 
 def _enqueue_emails(event_key: str) -> None:
+    from config.jobs import send_job
+
     from .tasks import send_notification_emails
 
-    try:
-        send_notification_emails.delay(event_key)
-    except Exception:  # noqa: BLE001 — broker down: the inbox row is there; the beat task mails it later
-        logger.exception("Could not queue the emails of %s; the periodic sweep will send them", event_key)
+    # Broker down: the inbox rows are there and the periodic sweep mails them once it is back.
+    send_job(send_notification_emails, event_key)
 
 
 def notification_emails_send(*, event_key: str | None = None) -> int:

@@ -11,8 +11,10 @@ The cast (DESIGN §10) — permission tests read like sentences with them:
 - anonymous: a visitor who is not signed in (an unauthenticated test client)
 """
 
+import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -197,22 +199,11 @@ def _database_url_for_worker() -> str:
     return f"postgres://{auth}{s.get('HOST') or '127.0.0.1'}:{s.get('PORT') or 5432}/{s['NAME']}"
 
 
-@pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker):
-    """A real `celery worker` process (prefork, concurrency 1) consuming from Redis against the test database.
+def _start_worker(*, name: str, database_url: str, log_path: Path) -> subprocess.Popen:
+    """Start a real `celery worker` (prefork, concurrency 1) in its own process group and wait for its pong.
 
-    Tests using it must use `transactional_db` so that the worker sees committed rows.
+    `name` is the node name without host; the worker consumes the `default` and `scenarios` queues.
     """
-    if not (services.has_redis()):
-        services.require(False, "needs Redis: set REDIS_URL=redis://…")
-    with django_db_blocker.unblock():
-        from django.db import connection
-
-        services.require(
-            connection.vendor == "postgresql", "the worker needs a shared PostgreSQL test database"
-        )
-        database_url = _database_url_for_worker()
-
     from config.celery_app import app
 
     env = {
@@ -221,8 +212,7 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         "DATABASE_URL": database_url,
         "CELERY_TASK_ALWAYS_EAGER": "false",
     }
-    app.control.purge()
-    log = open(ROOT / "var" / "test-worker.log", "w")  # noqa: SIM115 — closed at teardown
+    log = open(log_path, "w")  # noqa: SIM115 — the worker writes it; closed by _stop_worker
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -242,7 +232,7 @@ def celery_worker_process(django_db_setup, django_db_blocker):
             "--without-gossip",
             "--without-mingle",
             "-n",
-            f"test-worker-{os.getpid()}@%h",
+            f"{name}@%h",
         ],
         cwd=ROOT,
         env=env,
@@ -250,23 +240,107 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    proc.log = log
+    proc.node_name = f"{name}@{socket.gethostname()}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"celery worker exited with {proc.returncode}; see var/test-worker.log")
-        if app.control.ping(timeout=0.5):
+            raise RuntimeError(f"celery worker exited with {proc.returncode}; see {log_path}")
+        if app.control.ping(destination=[proc.node_name], timeout=0.5):
             break
     else:
-        proc.kill()
-        raise RuntimeError("celery worker did not answer a ping within 60 s; see var/test-worker.log")
+        _stop_worker(proc)
+        raise RuntimeError(f"celery worker did not answer a ping within 60 s; see {log_path}")
+    return proc
+
+
+def _stop_worker(proc: subprocess.Popen) -> None:
+    """Stop a worker's whole process group (warm shutdown, then SIGKILL after 20 s); a dead one is reaped."""
+    if proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    proc.log.close()
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A real `celery worker` process (prefork, concurrency 1) consuming from Redis against the test database.
+
+    Tests using it must use `transactional_db` so that the worker sees committed rows.
+    """
+    if not (services.has_redis()):
+        services.require(False, "needs Redis: set REDIS_URL=redis://…")
+    with django_db_blocker.unblock():
+        from django.db import connection
+
+        services.require(
+            connection.vendor == "postgresql", "the worker needs a shared PostgreSQL test database"
+        )
+        database_url = _database_url_for_worker()
+
+    from config.celery_app import app
+
+    app.control.purge()
+    proc = _start_worker(
+        name=f"test-worker-{os.getpid()}",
+        database_url=database_url,
+        log_path=ROOT / "var" / "test-worker.log",
+    )
     yield proc
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-    log.close()
+    _stop_worker(proc)
+
+
+@pytest.fixture
+def start_separate_worker(transactional_db):
+    """Start workers of this test's own (each in a new process group, so a test may kill one whole), sending
+    tasks to them instead of running them inline.
+
+    The session's worker, if one is running, stops consuming the `scenarios` queue meanwhile, so that a
+    scenario run goes to a worker of this test. At the end every worker started here is stopped and the
+    messages a killed worker left unacknowledged in Redis are dropped: they would be redelivered to a later
+    session an hour later (the visibility timeout), for rows that no longer exist.
+    """
+    from django.db import connection
+
+    from config.celery_app import app
+
+    services.require(connection.vendor == "postgresql", "the worker needs a shared PostgreSQL test database")
+    database_url = _database_url_for_worker()
+    prefix = f"separate-worker-{os.getpid()}"
+    others = [n for reply in app.control.ping(timeout=0.5) for n in reply if not n.startswith(prefix)]
+    if others:
+        app.control.cancel_consumer("scenarios", destination=others, reply=True)
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    started: list[subprocess.Popen] = []
+
+    def start() -> subprocess.Popen:
+        number = len(started) + 1
+        log_path = ROOT / "var" / f"test-separate-worker-{number}.log"
+        started.append(_start_worker(name=f"{prefix}-{number}", database_url=database_url, log_path=log_path))
+        return started[-1]
+
+    yield start
+    app.conf.task_always_eager = previous
+    for proc in started:
+        _stop_worker(proc)
+    _drop_unacknowledged_messages()
+    if others:
+        app.control.add_consumer("scenarios", destination=others, reply=True)
+
+
+def _drop_unacknowledged_messages() -> None:
+    """Forget the messages that killed workers held (kombu's Redis transport keeps them in `unacked`)."""
+    import redis
+
+    from config.celery_app import app
+
+    redis.Redis.from_url(app.conf.broker_url).delete("unacked", "unacked_index")
 
 
 @pytest.fixture

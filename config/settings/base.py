@@ -130,6 +130,43 @@ CELERY_TASK_EAGER_PROPAGATES = True
 # The broker redelivers an unacknowledged message after this many seconds; every task time limit must stay
 # below it, otherwise a long task would be delivered twice while still running.
 CELERY_BROKER_VISIBILITY_TIMEOUT = env.int("CELERY_BROKER_VISIBILITY_TIMEOUT", default=3600)
+# Scenario runs that lose their job are sent again by the reaper (finance.services.scenarios, celery beat), in
+# seconds: a computing worker writes a heartbeat every HEARTBEAT_SECONDS; a running run silent for
+# HEARTBEAT_TIMEOUT is re-queued. The reaper runs every SCENARIO_REAPER_PERIOD, so a whole worker killed
+# mid-run is computed again within TIMEOUT + PERIOD (75 s) plus the queue's delay.
+SCENARIO_RUN_HEARTBEAT_SECONDS = 5
+SCENARIO_RUN_HEARTBEAT_TIMEOUT = 45
+SCENARIO_REAPER_PERIOD = 30
+# A queued run never handed to the broker (it was unreachable) is sent after this grace (covers the moment
+# between commit and sending); one handed over is sent again if still queued after QUEUED_DEADLINE.
+SCENARIO_RUN_ENQUEUE_GRACE = 30
+SCENARIO_RUN_QUEUED_DEADLINE = 600
+CELERY_BEAT_SCHEDULE = {
+    "requeue-stuck-scenario-runs": {
+        "task": "finance.tasks.requeue_stuck_scenario_runs",
+        "schedule": float(SCENARIO_REAPER_PERIOD),
+    },
+    # Mails whose on-commit enqueue failed (broker down) go out on the next sweep (notifications/).
+    "send-pending-notification-emails": {
+        "task": "notifications.tasks.send_pending_notification_emails",
+        "schedule": 300.0,
+    },
+}
+
+# --- Cache ------------------------------------------------------------------------------------------------
+# Throttle counters and the API's cached list pages: shared by every web process (Redis) when REDIS_URL is
+# set, otherwise this process's memory (the embedded default runs one process). See config/cache.py.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if REDIS_URL:
+    CACHES["default"] = {
+        # Django's Redis backend, tolerating a Redis that cannot be reached (config/cache.py).
+        "BACKEND": "config.cache.ResilientRedisCache",
+        "LOCATION": REDIS_URL,
+        # The broker shares the database: our keys keep to their own prefix.
+        "KEY_PREFIX": "opp-cache",
+        # A Redis that does not answer must not hold a request for long.
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
 
 # --- REST framework ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -147,6 +184,9 @@ REST_FRAMEWORK = {
         "partner": env("API_THROTTLE_PARTNER", default="600/min"),
     },
     "COERCE_DECIMAL_TO_STRING": True,
+    # How many reverse proxies in front of the application append to X-Forwarded-For. Throttles count per
+    # client address; with 0 the header is ignored (anyone can write it) and the peer address is used.
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Outcome Procurement Planner API",

@@ -30,3 +30,6 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)  # noqa: F405
+# A persistent connection may have died meanwhile (database restarted, pg_terminate_backend, a proxy's idle
+# timeout): check it before each request reuses it, instead of answering that request with a 500.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405

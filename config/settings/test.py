@@ -21,3 +21,9 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Mails stay in memory (django.core.mail.outbox) in the test process.
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Short heartbeats, so that a test can kill a worker and see its run recovered within seconds.
+SCENARIO_RUN_HEARTBEAT_SECONDS = 0.5
+SCENARIO_RUN_HEARTBEAT_TIMEOUT = 5
+# Each test process keeps its own memory cache, whatever REDIS_URL says: tests clear the cache, which on Redis
+# would flush the broker's database too. The Redis cache itself is tested explicitly (tests/config).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -105,6 +105,11 @@ class ScenarioRun(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     summary = models.JSONField(default=dict, blank=True, help_text="Small JSON summary for quick display.")
+    # Last sign of life of the job: set when its message reached the broker (empty while queued = it never
+    # did), then every few seconds by the computing worker. The reaper acts on its age (see the services).
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the job was last handed to the queue or last reported running."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

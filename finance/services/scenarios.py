@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import threading
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -19,10 +20,11 @@ from typing import Any
 
 import pandas as pd
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 
+from config.jobs import send_job
 from departments.models import Asset, AssetCategory
 from finance.engine import Assumptions, EngineError, EngineResult, run_all
 from finance.engine.presets import DEFAULT_PROJECT_TYPE, OPTIMISM_BIAS_PRESETS
@@ -282,7 +284,9 @@ def scenario_run_request(*, tender, actor, enqueue: bool = True) -> ScenarioRun:
 
     - same inputs as a run still queued or running for this tender: that run (one computation);
     - same inputs as a stored succeeded run: a new run that points to it (reused_from), succeeded at once;
-    - otherwise a queued run, sent to the `scenarios` queue once this transaction commits.
+    - otherwise a queued run, sent to the `scenarios` queue once this transaction commits. If the broker cannot
+      be reached the run stays queued, `run.queue_unreachable` is True (for the caller to say so) and the reaper
+      sends it once the broker is back.
     """
     from procurement.models import Tender
 
@@ -300,6 +304,9 @@ def scenario_run_request(*, tender, actor, enqueue: bool = True) -> ScenarioRun:
             status__in=[ScenarioRun.Status.QUEUED, ScenarioRun.Status.RUNNING],
         ).first()
         if in_flight is not None:
+            if enqueue and in_flight.status == ScenarioRun.Status.QUEUED and in_flight.heartbeat_at is None:
+                # Never reached the broker (it was down): asking again sends it now rather than at the reaper.
+                transaction.on_commit(lambda: _enqueue_requested(in_flight))
             return in_flight
         computed = (
             ScenarioRun.objects.filter(
@@ -325,15 +332,30 @@ def scenario_run_request(*, tender, actor, enqueue: bool = True) -> ScenarioRun:
             comment=f"run {run.pk}" + (f" reuses run {computed.pk}" if computed else " queued"),
         )
         if computed is None and enqueue:
-            run_id = run.pk
-            transaction.on_commit(lambda: scenario_run_enqueue(run_id=run_id))
+            transaction.on_commit(lambda: _enqueue_requested(run))
     return run
 
 
-def scenario_run_enqueue(*, run_id: int) -> None:
+def _enqueue_requested(run: ScenarioRun) -> None:
+    # After commit, so the worker finds the row; the outcome is noted on the instance the caller holds.
+    run.queue_unreachable = not scenario_run_enqueue(run_id=run.pk)
+
+
+def scenario_run_enqueue(*, run_id: int) -> bool:
+    """Send a run to the `scenarios` queue. False if the broker cannot be reached (nothing else changes).
+
+    A queued run's heartbeat_at records when its message reached the broker: a queued run without one was never
+    sent, and the reaper sends it (scenario_runs_requeue_stuck).
+    """
     from finance.tasks import run_scenarios
 
-    run_scenarios.delay(run_id)
+    if not send_job(run_scenarios, run_id):
+        return False
+    # Only while still queued: a worker may already have claimed it (or, inline, finished it).
+    ScenarioRun.objects.filter(pk=run_id, status=ScenarioRun.Status.QUEUED).update(
+        heartbeat_at=timezone.now()
+    )
+    return True
 
 
 # --- Executing a run (called by the task) ----------------------------------------------------------------------
@@ -380,6 +402,47 @@ def run_is_being_computed(run_id: int) -> bool:
     return False
 
 
+@contextlib.contextmanager
+def _heartbeat(run_id: int) -> Iterator[None]:
+    """Write the run's heartbeat_at every SCENARIO_RUN_HEARTBEAT_SECONDS while the body runs.
+
+    Why a thread: the engine reports progress unevenly (one Monte Carlo chunk may take long) and a call into it
+    can last minutes; the thread beats whatever the computation does (numpy releases the GIL and Python
+    switches threads every few milliseconds anyway). A whole worker killed stops beating, so the reaper knows
+    within SCENARIO_RUN_HEARTBEAT_TIMEOUT. The thread has its own database connection (Django's are per
+    thread) and closes it when it stops. PostgreSQL only, like the lock: on SQLite tasks run inline in the
+    request, nothing reaps them, and a second connection would contend for the database's single write lock.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    interval = float(settings.SCENARIO_RUN_HEARTBEAT_SECONDS)
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(interval):
+                try:
+                    ScenarioRun.objects.filter(pk=run_id, status=ScenarioRun.Status.RUNNING).update(
+                        heartbeat_at=timezone.now()
+                    )
+                except DatabaseError:
+                    # A lost connection: drop it, the next beat reconnects. Missing beats is the very signal
+                    # the reaper looks for, so nothing else is needed.
+                    logger.warning("heartbeat of scenario run %s not written", run_id, exc_info=True)
+                    connection.close()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=beat, name=f"scenario-run-{run_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=interval + 5)
+
+
 def _progress_writer(run_id: int, delay: float = 0.0):
     """A throttled progress callback: one UPDATE at most every PROGRESS_THROTTLE seconds.
 
@@ -416,6 +479,7 @@ def scenario_run_execute(run_id: int, *, progress_delay: float = 0.0) -> Scenari
         ).update(
             status=ScenarioRun.Status.RUNNING,
             started_at=timezone.now(),
+            heartbeat_at=timezone.now(),
             progress=0,
             attempts=F("attempts") + 1,
         )
@@ -427,11 +491,14 @@ def scenario_run_execute(run_id: int, *, progress_delay: float = 0.0) -> Scenari
                 run_id=run_id,
                 message=f"Gave up after {MAX_ATTEMPTS} attempts: the worker stopped each time it ran this job.",
             )
-        try:
-            result = run_all(**engine_frames(run.inputs), progress=_progress_writer(run_id, progress_delay))
-        except EngineError as exc:
-            return scenario_run_mark_failed(run_id=run_id, message="\n".join(exc.problems))
-        return _store_results(run_id=run_id, result=result)
+        with _heartbeat(run_id):
+            try:
+                result = run_all(
+                    **engine_frames(run.inputs), progress=_progress_writer(run_id, progress_delay)
+                )
+            except EngineError as exc:
+                return scenario_run_mark_failed(run_id=run_id, message="\n".join(exc.problems))
+            return _store_results(run_id=run_id, result=result)
 
 
 def scenario_run_mark_failed(*, run_id: int, message: str) -> ScenarioRun:
@@ -620,25 +687,66 @@ def scenario_choose(*, run: ScenarioRun, scenario: str, actor) -> FinancingChoic
 
 
 def scenario_runs_requeue_stuck(*, now=None) -> list[int]:
-    """Re-queue runs stuck in queued or running past their deadline (a lost message, a vanished worker).
+    """Send again every run whose job is lost; called by celery beat every SCENARIO_REAPER_PERIOD seconds.
 
-    Deadlines come from settings (seconds): SCENARIO_RUN_QUEUED_DEADLINE (default 600) and
-    SCENARIO_RUN_RUNNING_DEADLINE (default 960, past the task's hard time limit of 900 s, so no live task can
-    still hold it). A run whose lock is held by a live process is left alone. Re-queuing twice is harmless:
-    the job is idempotent.
+    Lost means (thresholds are settings, in seconds):
+    - running, and no heartbeat for SCENARIO_RUN_HEARTBEAT_TIMEOUT: its worker died or was killed whole (a
+      killed pool child alone is redelivered by the broker at once). It goes back to queued, with a tender
+      event, and is sent again;
+    - queued, and never handed to the broker (no heartbeat_at) for SCENARIO_RUN_ENQUEUE_GRACE: the broker was
+      unreachable when it was requested (the grace covers the moment between commit and sending);
+    - queued, and handed to the broker more than SCENARIO_RUN_QUEUED_DEADLINE ago: its message was lost (a
+      flushed broker). Sending it again stamps heartbeat_at, so a long queue gets one extra message per run and
+      deadline at most, and the job ignores messages of runs already finished.
+    A run whose advisory lock a live process holds is never touched (a worker whose database connection
+    still lives is computing it), so a run is never computed twice at once.
     """
     now = now or timezone.now()
-    queued_after = timedelta(seconds=getattr(settings, "SCENARIO_RUN_QUEUED_DEADLINE", 600))
-    running_after = timedelta(seconds=getattr(settings, "SCENARIO_RUN_RUNNING_DEADLINE", 960))
-    stuck = ScenarioRun.objects.filter(
-        Q(status=ScenarioRun.Status.QUEUED, created_at__lt=now - queued_after)
-        | Q(status=ScenarioRun.Status.RUNNING, started_at__lt=now - running_after)
-    ).values_list("pk", flat=True)
+    silent = now - timedelta(seconds=settings.SCENARIO_RUN_HEARTBEAT_TIMEOUT)
+    never_sent = now - timedelta(seconds=settings.SCENARIO_RUN_ENQUEUE_GRACE)
+    lost_in_queue = now - timedelta(seconds=settings.SCENARIO_RUN_QUEUED_DEADLINE)
+    silent_running = Q(status=ScenarioRun.Status.RUNNING) & (
+        Q(heartbeat_at__lt=silent) | Q(heartbeat_at__isnull=True, started_at__lt=silent)
+    )
+    stuck = (
+        ScenarioRun.objects.filter(
+            silent_running
+            | Q(status=ScenarioRun.Status.QUEUED, heartbeat_at__isnull=True, created_at__lt=never_sent)
+            | Q(status=ScenarioRun.Status.QUEUED, heartbeat_at__lt=lost_in_queue)
+        )
+        .order_by("created_at", "id")
+        .values_list("pk", "status")
+    )
     requeued = []
-    for run_id in stuck:
+    for run_id, status in stuck:
         if run_is_being_computed(run_id):
             continue
-        logger.warning("re-queuing stuck scenario run %s", run_id)
-        scenario_run_enqueue(run_id=run_id)
-        requeued.append(run_id)
+        if status == ScenarioRun.Status.RUNNING and not _requeue_silent_run(run_id, silent_running):
+            continue  # it beat again meanwhile
+        logger.warning("re-queuing stuck scenario run %s (was %s)", run_id, status)
+        if scenario_run_enqueue(run_id=run_id):
+            requeued.append(run_id)
     return requeued
+
+
+def _requeue_silent_run(run_id: int, silent_running: Q) -> bool:
+    """running -> queued for a run whose worker went silent; conditional, so a beat in between wins."""
+    with transaction.atomic():
+        run = (
+            ScenarioRun.objects.select_for_update()
+            .filter(silent_running, pk=run_id)
+            .only("pk", "tender", "heartbeat_at", "started_at", "attempts")
+            .first()
+        )
+        if run is None:
+            return False
+        last = timezone.localtime(run.heartbeat_at or run.started_at)
+        ScenarioRun.objects.filter(pk=run_id).update(status=ScenarioRun.Status.QUEUED, heartbeat_at=None)
+        _tender_event(
+            tender=run.tender,
+            actor=None,
+            action="scenario_run_requeued",
+            comment=f"run {run_id} queued again after attempt {run.attempts}: its worker stopped reporting "
+            f"(last sign of life {last:%Y-%m-%d %H:%M:%S})",
+        )
+    return True

@@ -17,6 +17,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.jobs import QUEUE_UNREACHABLE
 from finance import charts
 from finance.engine import EngineError
 from finance.exceptions_scenarios import ScenarioError
@@ -105,6 +106,8 @@ def scenario_run_create(request, reference: str):
         return redirect("finance:scenario-assumptions", reference=tender.reference)
     if run.reused_from_id:
         messages.info(request, "Nothing changed since an earlier run: its stored result is shown.")
+    elif getattr(run, "queue_unreachable", False):
+        messages.warning(request, QUEUE_UNREACHABLE)
     return redirect("finance:scenario-run-detail", pk=run.pk)
 
 

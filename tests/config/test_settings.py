@@ -92,3 +92,17 @@ def test_celery_has_reliability_defaults():
     assert (
         app.conf.broker_transport_options["visibility_timeout"] == settings.CELERY_BROKER_VISIBILITY_TIMEOUT
     )
+
+
+def test_production_reuses_database_connections_only_after_a_health_check():
+    result = run_django(
+        "config.settings.production",
+        "shell",
+        "-c",
+        "from django.conf import settings as s; d = s.DATABASES['default']; "
+        "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])",
+        DJANGO_SECRET_KEY="a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
+        DATABASE_URL="postgres://opp@127.0.0.1:5432/opp",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == ["60", "True"]
