@@ -233,10 +233,22 @@ def contribution_decide(request: HttpRequest, pk: int) -> HttpResponse:
             error = str(exc)
     contribution.refresh_from_db()
     if request.htmx:
+        # The row offers Approve only to someone four-eyes allows (the same rule the service applies).
+        conflict = (
+            sel.approval_conflict(user=request.user, tender=contribution.tender, contribution=contribution)
+            if contribution.status == contribution.Status.REQUESTED
+            else None
+        )
         return render(
             request,
             "finance/_contribution_row.html",
-            {"c": contribution, "error": error, "done": not error, "next": request.POST.get("next", "")},
+            {
+                "c": contribution,
+                "error": error,
+                "done": not error,
+                "conflict": conflict,
+                "next": request.POST.get("next", ""),
+            },
             status=200,
         )
     if error:

@@ -376,6 +376,8 @@ class Transition:
     # Four-eyes: people who may never make this move on a tender they drafted (created) or submitted.
     not_creator: bool = False
     not_submitter: bool = False
+    # Four-eyes of approvals: finance's one rule (drafter, submitter, requesters of contributions never approve).
+    approval: bool = False
 
 
 # The allowed moves and who may make each. Everything not listed here is refused.
@@ -388,8 +390,7 @@ TRANSITIONS: dict[str, Transition] = {
         S.APPROVED,
         frozenset({FINANCE}),
         "Approve",
-        not_creator=True,
-        not_submitter=True,
+        approval=True,
     ),
     "return": Transition(frozenset({S.SUBMITTED}), S.DRAFT, frozenset({FINANCE}), "Return to draft"),
     "publish": Transition(
@@ -437,6 +438,12 @@ def transition_refusal(
         return TransitionNotPermitted(
             f"Four-eyes: the person who submitted {tender.reference} cannot {action} it."
         )
+    if move.approval:
+        from finance.selectors.budgets import approval_conflict
+
+        conflict = approval_conflict(user=actor, tender=tender)
+        if conflict:
+            return TransitionNotPermitted(conflict)
     return None
 
 
