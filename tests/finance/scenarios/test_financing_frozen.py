@@ -176,3 +176,15 @@ def test_after_publication_the_partner_api_shows_the_published_choice_unchanged(
     cache.clear()  # the API may cache pages: read what is stored now
     assert api.get(url).json() == before
     assert Release.objects.filter(tender=tender).count() == releases
+
+
+def test_the_admin_shows_frozen_assumptions_read_only(client, chosen_run, admin_user):
+    assumptions = ScenarioAssumptions.objects.get(tender=chosen_run.tender)
+    url = reverse("admin:finance_scenarioassumptions_change", args=[assumptions.pk])
+    client.force_login(admin_user)
+    assert 'name="_save"' in client.get(url).text
+    _move_to(chosen_run.tender, "published")
+    assert 'name="_save"' not in client.get(url).text
+    assert client.post(url, {"discount_rate": "0.05"}).status_code == 403
+    assumptions.refresh_from_db()
+    assert str(assumptions.discount_rate) == "0.0350"
