@@ -100,8 +100,9 @@ def can_request_for(*, user, tender) -> bool:
 
 
 def can_override(*, user, tender) -> bool:
-    """Central finance staff (not the submitter) may record a funding override."""
-    return is_central_finance(user=user) and tender.submitted_by_id != user.pk
+    """Central finance staff who did not prepare the tender may record a funding override: it lets the tender
+    be approved despite a shortfall, so the four-eyes rule of approvals (`approval_conflict`) applies."""
+    return is_central_finance(user=user) and approval_conflict(user=user, tender=tender) is None
 
 
 def can_set_need(*, user, tender) -> bool:

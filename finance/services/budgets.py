@@ -415,7 +415,8 @@ def tender_funding_override(*, tender, reason: str, actor) -> FundingOverride:
     """A central finance user records why the tender may be approved despite a funding shortfall."""
     if not can_override(user=actor, tender=tender):
         raise BudgetPermissionDenied(
-            "Only central finance staff who did not submit the tender may record a funding override."
+            "Only central finance staff who did not prepare the tender (draft, submit, request money) may "
+            "record a funding override."
         )
     reason = (reason or "").strip()
     if not reason:

@@ -340,7 +340,7 @@ def tender_need(request: HttpRequest, reference: str) -> HttpResponse:
 def tender_override(request: HttpRequest, reference: str) -> HttpResponse:
     tender = _tender_for(request, reference)
     if not sel.can_override(user=request.user, tender=tender):
-        raise PermissionDenied("Only central finance staff who did not submit the tender may override.")
+        raise PermissionDenied("Only central finance staff who did not prepare the tender may override.")
     form = FundingOverrideForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Give the reason for the override.")

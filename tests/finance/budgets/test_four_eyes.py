@@ -217,3 +217,19 @@ def test_the_contribution_amounts_are_unchanged_by_refused_approvals(
         contribution_approve(contribution=contribution, actor=official_and_lighting_finance)
     usage = line_usage(budget_line=lighting_line)
     assert (usage.requested, usage.approved) == (Decimal("300.00"), Decimal("0.00"))
+
+
+def test_a_requester_with_central_finance_cannot_record_a_funding_override(
+    tender, transport_line, finance_officer, official_and_central_finance, request_contribution
+):
+    from finance.exceptions import BudgetPermissionDenied
+    from finance.models import FundingOverride
+    from finance.selectors.budgets import can_override
+    from finance.services.budgets import tender_funding_override
+
+    request_contribution(tender, transport_line, "10.00", actor=official_and_central_finance)
+    assert can_override(user=finance_officer, tender=tender)
+    assert not can_override(user=official_and_central_finance, tender=tender)
+    with pytest.raises(BudgetPermissionDenied, match="did not prepare"):
+        tender_funding_override(tender=tender, reason="Fits next year.", actor=official_and_central_finance)
+    assert not FundingOverride.objects.exists()
