@@ -10,7 +10,19 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import DecimalField, Exists, Max, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import (
+    BooleanField,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from departments.models import Department, Membership
@@ -506,6 +518,26 @@ def approval_queue(
         qs = qs.filter(budget_line__fiscal_year=fiscal_year)
     if tender_id:
         qs = qs.filter(tender_id=tender_id)
+    # What the tender draws from the line's department, in the same query: the row tells the first approver
+    # that a second one will be needed (`needs_two_approvers`, the rule the service applies).
+    draw = (
+        Contribution.objects.filter(
+            tender_id=OuterRef("tender_id"),
+            budget_line__department_id=OuterRef("budget_line__department_id"),
+            status__in=HOLDING,
+        )
+        .order_by()
+        .values("tender_id")
+        .annotate(total=Sum("amount"))
+        .values("total")[:1]
+    )
+    qs = qs.annotate(
+        department_draw=Subquery(draw, output_field=DecimalField(max_digits=18, decimal_places=2))
+    ).annotate(
+        needs_two=ExpressionWrapper(
+            Q(department_draw__gt=two_approver_threshold()), output_field=BooleanField()
+        )
+    )
     return qs.order_by("requested_at", "id")
 
 

@@ -234,11 +234,15 @@ def contribution_decide(request: HttpRequest, pk: int) -> HttpResponse:
     contribution.refresh_from_db()
     if request.htmx:
         # The row offers Approve only to someone four-eyes allows (the same rule the service applies).
-        conflict = (
-            sel.approval_conflict(user=request.user, tender=contribution.tender, contribution=contribution)
-            if contribution.status == contribution.Status.REQUESTED
-            else None
-        )
+        conflict = None
+        if contribution.status == contribution.Status.REQUESTED:
+            conflict = sel.approval_conflict(
+                user=request.user, tender=contribution.tender, contribution=contribution
+            )
+            contribution.department_draw = sel.tender_draw_from_department(
+                tender=contribution.tender, department_id=contribution.budget_line.department_id
+            )
+            contribution.needs_two = contribution.department_draw > sel.two_approver_threshold()
         return render(
             request,
             "finance/_contribution_row.html",

@@ -118,3 +118,21 @@ def test_another_tender_drawing_from_the_same_line_does_not_count(
     request_contribution(other, big_transport_line, "90000.00")
     mine = request_contribution(tender, big_transport_line, "60000.00")
     assert contribution_approve(contribution=mine, actor=finance_officer).status == S.APPROVED
+
+
+def test_the_queue_tells_the_approver_when_the_draw_needs_two_approvers(
+    client_for, tender, big_transport_line, big_lighting_line, request_contribution, finance_officer
+):
+    from django.urls import reverse
+
+    split = [request_contribution(tender, big_transport_line, "60000.00") for _ in range(2)]
+    alone = request_contribution(tender, big_lighting_line, "60000.00")
+    page = client_for(finance_officer).get(reverse("finance:approval-queue")).text
+
+    def row(contribution):
+        start = page.index(f'id="contribution-{contribution.pk}"')
+        return page[start : page.index("</tr>", start)]
+
+    for contribution in split:
+        assert "two approvers: the tender draws 120,000.00 from Transport" in row(contribution)
+    assert 'data-testid="needs-two-approvers"' not in row(alone)
