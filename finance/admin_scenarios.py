@@ -11,6 +11,14 @@ class ScenarioAssumptionsAdmin(admin.ModelAdmin):
     search_fields = ["tender__reference", "tender__title"]
     raw_id_fields = ["tender", "updated_by"]
 
+    def has_change_permission(self, request, obj=None):
+        # From approval on the financing is frozen for everyone, the admin included (docs/decisions.md).
+        from finance.selectors.scenarios import financing_frozen_reason
+
+        if obj is not None and financing_frozen_reason(tender=obj.tender):
+            return False
+        return super().has_change_permission(request, obj)
+
 
 @admin.register(ScenarioRun)
 class ScenarioRunAdmin(admin.ModelAdmin):

@@ -9,6 +9,7 @@ def load(*, log) -> None:
     from departments.models import Membership
     from finance.models import FinancingChoice, ScenarioRun, ScenarioSummary
     from finance.models.scenarios import Scenario
+    from finance.selectors.scenarios import FINANCING_OPEN_STATUSES
     from finance.services.scenarios import (
         scenario_assumptions_defaults,
         scenario_assumptions_save,
@@ -19,8 +20,8 @@ def load(*, log) -> None:
     from procurement.models import Tender
 
     tender = (
-        Tender.objects.filter(bundled_assets__isnull=False)
-        .exclude(status=Tender.Status.CANCELLED)
+        # Only a tender whose financing may still change (draft, submitted): from approval on it is frozen.
+        Tender.objects.filter(bundled_assets__isnull=False, status__in=FINANCING_OPEN_STATUSES)
         .distinct()
         .order_by("reference")
         .first()

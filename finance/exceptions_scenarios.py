@@ -11,3 +11,7 @@ class NothingToRun(ScenarioError):
 
 class RunNotChoosable(ScenarioError):
     """Only a succeeded run's scenario can be chosen."""
+
+
+class FinancingFrozen(ScenarioError):
+    """The tender is approved or later: its financing can no longer change in place."""

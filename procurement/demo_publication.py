@@ -190,7 +190,7 @@ def _fund(*, tender: Tender, tina, approvers: list, departments: dict[str, Depar
     """Ask the funders' lines for the chosen scenario's need within the budget plan, split evenly and filled up
     from whoever still has money; then central finance approves each request (four-eyes)."""
     from finance.models import BudgetLine
-    from finance.selectors.budgets import HOLDING, funding_gaps, line_usage, two_approver_threshold
+    from finance.selectors.budgets import HOLDING, funding_gaps, line_usage
     from finance.services.budgets import contribution_approve, contribution_request
 
     funders = [departments[code] for code in FUNDERS if code in departments]
@@ -222,13 +222,15 @@ def _fund(*, tender: Tender, tina, approvers: list, departments: dict[str, Depar
                         )
                     )
                     left -= amount
-    threshold = two_approver_threshold()
     for contribution in contributions:
-        signers = approvers if contribution.amount > threshold else approvers[:1]
-        for approver in signers:
+        # Whether a second signature is needed is finance's rule (the tender's draw from the department):
+        # the next approver signs while the contribution still awaits one.
+        for approver in approvers:
             contribution = contribution_approve(
                 contribution=contribution, actor=approver, comment="Demo approval"
             )
+            if contribution.status != contribution.Status.REQUESTED:
+                break
     log(f"{len(contributions)} contribution(s) requested by tina and approved by central finance")
 
 

@@ -36,7 +36,8 @@ class AssetsInAnotherTender(TenderError):
 
     def __init__(self, message: str, *, conflicts: list[tuple[str, str]]):
         super().__init__(message)
-        # (asset reference, tender reference) pairs, for the message and for tests.
+        # (asset reference, tender reference) pairs, for the message and for tests; the tender reference is ""
+        # when the user may not see that tender.
         self.conflicts = conflicts
 
 

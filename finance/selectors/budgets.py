@@ -10,7 +10,19 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import DecimalField, Max, Q, QuerySet, Sum, Value
+from django.db.models import (
+    BooleanField,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from departments.models import Department, Membership
@@ -33,6 +45,23 @@ def to_money(value) -> Decimal:
 def two_approver_threshold() -> Decimal:
     """Contributions strictly above this amount need two different finance approvers (setting, EUR)."""
     return to_money(str(getattr(settings, "FINANCE_TWO_APPROVER_THRESHOLD", "100000.00")))
+
+
+def tender_draw_from_department(*, tender, department_id: int) -> Decimal:
+    """What `tender` draws from one department's lines: its requested + approved contributions there (EUR).
+
+    The two-approver rule applies to this total, not to each request: two 60,000 requests on one line are a
+    120,000 draw and need two approvers, like one 120,000 request would.
+    """
+    total = Contribution.objects.filter(
+        tender_id=tender.pk, budget_line__department_id=department_id, status__in=HOLDING
+    ).aggregate(total=Sum("amount"))["total"]
+    return to_money(total or ZERO)
+
+
+def needs_two_approvers(*, tender, department_id: int) -> bool:
+    """True when the tender's draw from the department is strictly above the two-approver threshold."""
+    return tender_draw_from_department(tender=tender, department_id=department_id) > two_approver_threshold()
 
 
 # --- Roles ---------------------------------------------------------------------------------------------------
@@ -83,8 +112,9 @@ def can_request_for(*, user, tender) -> bool:
 
 
 def can_override(*, user, tender) -> bool:
-    """Central finance staff (not the submitter) may record a funding override."""
-    return is_central_finance(user=user) and tender.submitted_by_id != user.pk
+    """Central finance staff who did not prepare the tender may record a funding override: it lets the tender
+    be approved despite a shortfall, so the four-eyes rule of approvals (`approval_conflict`) applies."""
+    return is_central_finance(user=user) and approval_conflict(user=user, tender=tender) is None
 
 
 def can_set_need(*, user, tender) -> bool:
@@ -93,6 +123,57 @@ def can_set_need(*, user, tender) -> bool:
 
 def tender_is_open(*, tender) -> bool:
     return tender.status in OPEN_TENDER_STATUSES
+
+
+# --- Four-eyes (DESIGN §2): THE rule of who never approves ----------------------------------------------------
+# Whoever prepared a tender — drafted it, submitted it, or requested any of its contributions — never approves
+# its contributions nor the tender itself, whatever roles they hold in other departments (an official of
+# Transport who is also finance staff of Lighting or of central finance). Roles are not consulted here on
+# purpose: this rule only removes people; who may approve at all is `can_decide` / the lifecycle's role table.
+# Used by contribution approval (service and queue), tender approval (procurement's lifecycle) and the pages
+# that offer an Approve button, so that the service, the queue and the buttons cannot disagree.
+
+
+def tender_preparer_ids(*, tender) -> set[int]:
+    """Ids of the people who prepared `tender`: drafter, submitter, requesters of any of its contributions."""
+    ids = {tender.created_by_id, tender.submitted_by_id}
+    ids |= set(
+        Contribution.objects.filter(tender_id=tender.pk).values_list("requested_by_id", flat=True).order_by()
+    )
+    ids.discard(None)
+    return ids
+
+
+def approval_conflict(*, user, tender, contribution: Contribution | None = None) -> str | None:
+    """Why four-eyes forbids `user` to approve `contribution` of `tender` (or, without a contribution, the
+    tender itself); None when it does not. The sentence is shown to the user as it is."""
+    what = "its contributions" if contribution is not None else "it"
+    if contribution is not None and contribution.requested_by_id == user.pk:
+        return "You requested this contribution; another finance user must decide it."
+    if tender.created_by_id == user.pk:
+        return f"Four-eyes: the person who drafted {tender.reference} cannot approve {what}."
+    if tender.submitted_by_id == user.pk:
+        return f"Four-eyes: the person who submitted {tender.reference} cannot approve {what}."
+    if user.pk in tender_preparer_ids(tender=tender):
+        return (
+            f"Four-eyes: you requested contributions for {tender.reference}; "
+            f"another finance user must approve {what}."
+        )
+    if contribution is not None and contribution.first_approved_by_id == user.pk:
+        return "You gave the first approval; a second, different finance user must approve."
+    return None
+
+
+def prepared_by_q(*, user, tender_path: str = "") -> Q:
+    """The same rule as a filter: rows whose tender (reached through `tender_path`, e.g. "tender"; "" when the
+    rows are tenders) `user` prepared. `qs.exclude(prepared_by_q(...))` keeps what the user may approve."""
+    prefix = f"{tender_path}__" if tender_path else ""
+    requested = Contribution.objects.filter(tender_id=OuterRef(f"{prefix}pk"), requested_by_id=user.pk)
+    return (
+        Q(**{f"{prefix}created_by_id": user.pk})
+        | Q(**{f"{prefix}submitted_by_id": user.pk})
+        | Q(Exists(requested))
+    )
 
 
 # --- Visibility ----------------------------------------------------------------------------------------------
@@ -437,18 +518,38 @@ def approval_queue(
         qs = qs.filter(budget_line__fiscal_year=fiscal_year)
     if tender_id:
         qs = qs.filter(tender_id=tender_id)
+    # What the tender draws from the line's department, in the same query: the row tells the first approver
+    # that a second one will be needed (`needs_two_approvers`, the rule the service applies).
+    draw = (
+        Contribution.objects.filter(
+            tender_id=OuterRef("tender_id"),
+            budget_line__department_id=OuterRef("budget_line__department_id"),
+            status__in=HOLDING,
+        )
+        .order_by()
+        .values("tender_id")
+        .annotate(total=Sum("amount"))
+        .values("total")[:1]
+    )
+    qs = qs.annotate(
+        department_draw=Subquery(draw, output_field=DecimalField(max_digits=18, decimal_places=2))
+    ).annotate(
+        needs_two=ExpressionWrapper(
+            Q(department_draw__gt=two_approver_threshold()), output_field=BooleanField()
+        )
+    )
     return qs.order_by("requested_at", "id")
 
 
 def awaiting_decision_by(*, user, **filters) -> QuerySet[Contribution]:
-    """The queue minus what four-eyes forbids this user: own requests, tenders they submitted, own 1st approval.
+    """The queue minus what four-eyes forbids this user (`approval_conflict`): contributions of tenders they
+    prepared (drafted, submitted, requested any contribution of), and those they gave the first approval of.
 
     `filters`: department_id, fiscal_year, tender_id as in `approval_queue`.
     """
     return (
         approval_queue(user=user, **filters)
-        .exclude(requested_by=user)
-        .exclude(tender__submitted_by=user)
+        .exclude(prepared_by_q(user=user, tender_path="tender"))
         .exclude(first_approved_by=user)
     )
 

@@ -64,6 +64,27 @@ def user_may_run_scenarios(*, user, tender) -> bool:
     return Membership.objects.filter((_participates(tender) & acting) | _CENTRAL_FINANCE, user=user).exists()
 
 
+# Financing may change only while the tender is being prepared. From approval on it is what finance approved
+# (the need the pooled budget was checked against) and, once published, what partners read: frozen. A change
+# after publication would be an amendment with its release, never an edit in place (docs/decisions.md).
+FINANCING_OPEN_STATUSES = ("draft", "submitted")
+
+
+def financing_frozen_reason(*, tender) -> str | None:
+    """Why the tender's financing (assumptions, runs, chosen scenario) can no longer change; None while it can."""
+    if tender.status in FINANCING_OPEN_STATUSES:
+        return None
+    return (
+        f"The financing of {tender.reference} is frozen: the tender is {tender.get_status_display().lower()}. "
+        "From approval on, the chosen scenario and its assumptions can no longer be changed or run again."
+    )
+
+
+def user_may_change_financing(*, user, tender) -> bool:
+    """May `user` edit assumptions, run scenarios and choose one for `tender` now (role and tender status)?"""
+    return financing_frozen_reason(tender=tender) is None and user_may_run_scenarios(user=user, tender=tender)
+
+
 def financing_panel(*, tender, user) -> dict[str, Any]:
     """The tender page's financing panel in three queries: may the user see the tender (roles, tender), and the
     latest run annotated with the chosen scenario (a choice always belongs to a run of the tender)."""

@@ -25,15 +25,16 @@ from finance.models import BudgetEvent, BudgetLine, Contribution, FundingOverrid
 from finance.selectors.budgets import (
     ZERO,
     LineUsage,
+    approval_conflict,
     can_decide,
     can_manage_lines_of,
     can_override,
     can_request_for,
     can_set_need,
     line_usage,
+    needs_two_approvers,
     tender_is_open,
     to_money,
-    two_approver_threshold,
 )
 
 Status = Contribution.Status
@@ -244,20 +245,20 @@ def _lock_for_decision(contribution: Contribution, actor) -> tuple:
 
 
 def contribution_approve(*, contribution: Contribution, actor, comment: str = "") -> Contribution:
-    """Approve; over the two-approver threshold the first approval is recorded and a second one is needed."""
+    """Approve; when the tender draws more than the two-approver threshold from the line's department (this
+    contribution included), the first approval is recorded and a second, different approver is needed."""
     with transaction.atomic():
         tender, line, locked = _lock_for_decision(contribution, actor)
-        if tender.submitted_by_id == actor.pk:
-            raise FourEyesViolation(
-                "You submitted this tender; another finance user must approve its contributions."
-            )
-        if locked.first_approved_by_id == actor.pk:
-            raise FourEyesViolation(
-                "You gave the first approval; a second, different finance user must approve."
-            )
+        # Checked under the tender's lock: a contribution requested meanwhile by this actor counts too.
+        conflict = approval_conflict(user=actor, tender=tender, contribution=locked)
+        if conflict:
+            raise FourEyesViolation(conflict)
         before = line_usage(budget_line=line)
         now = timezone.now()
-        needs_two = locked.amount > two_approver_threshold()
+        # The threshold applies to what the tender draws from this department in all (this contribution
+        # included), so splitting a large contribution into small requests does not avoid a second approver.
+        # Read under the tender's lock: no request of this tender can be added meanwhile.
+        needs_two = needs_two_approvers(tender=tender, department_id=line.department_id)
         if needs_two and locked.first_approved_by_id is None:
             locked.first_approved_by = actor
             locked.first_approved_at = now
@@ -417,7 +418,8 @@ def tender_funding_override(*, tender, reason: str, actor) -> FundingOverride:
     """A central finance user records why the tender may be approved despite a funding shortfall."""
     if not can_override(user=actor, tender=tender):
         raise BudgetPermissionDenied(
-            "Only central finance staff who did not submit the tender may record a funding override."
+            "Only central finance staff who did not prepare the tender (draft, submit, request money) may "
+            "record a funding override."
         )
     reason = (reason or "").strip()
     if not reason:

@@ -28,7 +28,7 @@ from config.jobs import send_job
 from departments.models import Asset, AssetCategory
 from finance.engine import Assumptions, EngineError, EngineResult, run_all
 from finance.engine.presets import DEFAULT_PROJECT_TYPE, OPTIMISM_BIAS_PRESETS
-from finance.exceptions_scenarios import NothingToRun, RunNotChoosable
+from finance.exceptions_scenarios import FinancingFrozen, NothingToRun, RunNotChoosable
 from finance.models import (
     Contribution,
     FinancingChoice,
@@ -40,7 +40,7 @@ from finance.models import (
     SensitivityResult,
 )
 from finance.models.scenarios import Scenario
-from finance.selectors.scenarios import to_money
+from finance.selectors.scenarios import financing_frozen_reason, to_money
 
 logger = logging.getLogger(__name__)
 
@@ -127,10 +127,27 @@ def assumption_problems_by_field(values: dict[str, Any]) -> dict[str, list[str]]
     return out
 
 
+def _lock_tender_with_open_financing(tender_id: int):
+    """Lock the tender row and refuse if its financing is frozen (approved or later).
+
+    The lock serialises a financing change with the lifecycle (which locks the same row): an approval that
+    commits first is seen here, and one that waits sees the change, so nothing changes after approval.
+    """
+    from procurement.models import Tender
+
+    tender = Tender.objects.select_for_update().get(pk=tender_id)
+    reason = financing_frozen_reason(tender=tender)
+    if reason:
+        raise FinancingFrozen(reason)
+    return tender
+
+
 def scenario_assumptions_save(*, tender, values: dict[str, Any], actor) -> ScenarioAssumptions:
     """Create or update a tender's assumptions (`values` may hold only the fields that change); raises
-    EngineError listing every problem of the resulting assumptions (nothing saved)."""
+    EngineError listing every problem of the resulting assumptions (nothing saved), FinancingFrozen once the
+    tender is approved."""
     with transaction.atomic():
+        _lock_tender_with_open_financing(tender.pk)
         obj = ScenarioAssumptions.objects.select_for_update().filter(tender=tender).first()
         if obj is None:
             obj = ScenarioAssumptions(tender=tender, **scenario_assumptions_defaults(tender=tender))
@@ -288,12 +305,11 @@ def scenario_run_request(*, tender, actor, enqueue: bool = True) -> ScenarioRun:
       be reached the run stays queued, `run.queue_unreachable` is True (for the caller to say so) and the reaper
       sends it once the broker is back.
     """
-    from procurement.models import Tender
-
     with transaction.atomic():
         # Lock the tender row: two simultaneous requests for the same tender are serialised here, so the second
-        # sees the first's queued run and does not start a second computation of the same inputs.
-        tender = Tender.objects.select_for_update().get(pk=tender.pk)
+        # sees the first's queued run and does not start a second computation of the same inputs. Once the
+        # tender is approved its financing is frozen: no new run.
+        tender = _lock_tender_with_open_financing(tender.pk)
         snapshot = scenario_inputs_snapshot(tender=tender)
         if not snapshot["assets"]:
             raise NothingToRun("This tender bundles no assets yet: add assets before running the scenarios.")
@@ -655,10 +671,14 @@ def _store_results(*, run_id: int, result: EngineResult) -> ScenarioRun:
 
 
 def scenario_choose(*, run: ScenarioRun, scenario: str, actor) -> FinancingChoice:
-    """Record the tender's chosen financing scenario (from a succeeded run); its yearly need feeds approval."""
+    """Record the tender's chosen financing scenario (from a succeeded run); its yearly need feeds approval.
+
+    Only while the tender is a draft or submitted (FinancingFrozen otherwise)."""
     if scenario not in Scenario.values:
         raise RunNotChoosable(f"{scenario!r} is not a financing scenario.")
     with transaction.atomic():
+        # Tender first, then run (the order every writer uses): a choice never lands after the approval.
+        _lock_tender_with_open_financing(run.tender_id)
         run = ScenarioRun.objects.select_for_update().defer("inputs").get(pk=run.pk)
         if run.status != ScenarioRun.Status.SUCCEEDED:
             raise RunNotChoosable("Only a run that succeeded can be chosen: wait for it to finish.")

@@ -233,10 +233,26 @@ def contribution_decide(request: HttpRequest, pk: int) -> HttpResponse:
             error = str(exc)
     contribution.refresh_from_db()
     if request.htmx:
+        # The row offers Approve only to someone four-eyes allows (the same rule the service applies).
+        conflict = None
+        if contribution.status == contribution.Status.REQUESTED:
+            conflict = sel.approval_conflict(
+                user=request.user, tender=contribution.tender, contribution=contribution
+            )
+            contribution.department_draw = sel.tender_draw_from_department(
+                tender=contribution.tender, department_id=contribution.budget_line.department_id
+            )
+            contribution.needs_two = contribution.department_draw > sel.two_approver_threshold()
         return render(
             request,
             "finance/_contribution_row.html",
-            {"c": contribution, "error": error, "done": not error, "next": request.POST.get("next", "")},
+            {
+                "c": contribution,
+                "error": error,
+                "done": not error,
+                "conflict": conflict,
+                "next": request.POST.get("next", ""),
+            },
             status=200,
         )
     if error:
@@ -328,7 +344,7 @@ def tender_need(request: HttpRequest, reference: str) -> HttpResponse:
 def tender_override(request: HttpRequest, reference: str) -> HttpResponse:
     tender = _tender_for(request, reference)
     if not sel.can_override(user=request.user, tender=tender):
-        raise PermissionDenied("Only central finance staff who did not submit the tender may override.")
+        raise PermissionDenied("Only central finance staff who did not prepare the tender may override.")
     form = FundingOverrideForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Give the reason for the override.")

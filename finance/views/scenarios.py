@@ -52,14 +52,19 @@ def _run_for(request, pk: int, *, act: bool = False) -> ScenarioRun:
 @require_http_methods(["GET", "POST"])
 def scenario_assumptions(request, reference: str):
     tender = _tender_for(request, reference)
-    may_run = sel.user_may_run_scenarios(user=request.user, tender=tender)
+    may_act = sel.user_may_run_scenarios(user=request.user, tender=tender)
+    frozen = sel.financing_frozen_reason(tender=tender)
+    may_run = may_act and not frozen  # the form is editable and the Run button offered only then
     instance = svc.scenario_assumptions_for(tender=tender)
     form = ScenarioAssumptionsForm(instance=instance)
     if request.method == "POST":
-        if not may_run:
+        if not may_act:
             raise PermissionDenied(
                 "Only officials and finance staff of the tender's departments may do this."
             )
+        if frozen:
+            messages.error(request, frozen)
+            return redirect("finance:scenario-assumptions", reference=tender.reference)
         if "apply_preset" in request.POST:
             form = ScenarioAssumptionsForm(
                 ScenarioAssumptionsForm(request.POST).with_preset(), instance=instance
@@ -74,6 +79,9 @@ def scenario_assumptions(request, reference: str):
                 except EngineError as exc:  # pragma: no cover — the form ran the same checks
                     for problem in exc.problems:
                         form.add_error(None, problem)
+                except ScenarioError as exc:  # approved meanwhile: frozen
+                    messages.error(request, str(exc))
+                    return redirect("finance:scenario-assumptions", reference=tender.reference)
                 else:
                     messages.success(request, "Assumptions saved. Run the scenarios to see their effect.")
                     return redirect("finance:scenario-assumptions", reference=tender.reference)
@@ -92,6 +100,7 @@ def _assumptions_context(tender, form, may_run) -> dict:
         "may_run": may_run,
         "presets": svc.optimism_bias_presets(),
         "choice": sel.financing_choice_for_tender(tender=tender),
+        "frozen": sel.financing_frozen_reason(tender=tender),
     }
 
 
@@ -191,7 +200,9 @@ def _results_context(run: ScenarioRun, user) -> dict:
         "choice": choice,
         "ledger": sel.savings_ledger(tender=run.tender, run=run),
         "choose_form": ChooseScenarioForm(),
-        "may_run": sel.user_may_run_scenarios(user=user, tender=run.tender),
+        # Choose buttons only while the financing may change (not from approval on).
+        "may_run": sel.user_may_change_financing(user=user, tender=run.tender),
+        "frozen": sel.financing_frozen_reason(tender=run.tender),
         "previous_run": ScenarioRun.objects.filter(
             tender=run.tender, status=ScenarioRun.Status.SUCCEEDED, created_at__lt=run.created_at
         )

@@ -238,14 +238,15 @@ def dashboard_panels(*, user) -> list[dict]:
         awaiting = list(tenders_awaiting_action(user=user)[:20])
         panels.append({"template": "procurement/_dashboard_awaiting.html", "tenders": awaiting})
     if roles.central_finance or roles.departments_with(Role.FINANCE):
-        submitted = [
-            t
-            for t in tender_list_for_user(user=user)
+        from finance.selectors.budgets import prepared_by_q
+
+        submitted = list(
+            tender_list_for_user(user=user)
             .filter(status=Tender.Status.SUBMITTED)
+            # Four-eyes: a submission is not "awaiting" whoever prepared it (drafted, submitted, requested money).
+            .exclude(prepared_by_q(user=user))
             .select_related("submitted_by")[:50]
-            # Four-eyes: a submission is not "awaiting" the person who drafted or submitted it.
-            if t.created_by_id != user.pk and t.submitted_by_id != user.pk
-        ]
+        )
         if not roles.central_finance:
             # A department's finance staff approve only tenders their department takes part in.
             submitted = [t for t in submitted if is_finance_for(user=user, tender=t)]

@@ -153,19 +153,33 @@ def tender_update(*, tender: Tender, actor, **fields) -> Tender:
 # --- Bundled assets -------------------------------------------------------------------------------------------
 
 
-def _conflicts(*, tender: Tender, assets: QuerySet[Asset]) -> list[tuple[str, str]]:
-    """Assets of `assets` already bundled in ANOTHER active tender: one query, whatever their number."""
-    rows = (
+def _conflicts(*, tender: Tender, assets: QuerySet[Asset], actor) -> list[tuple[str, str]]:
+    """Assets of `assets` already bundled in ANOTHER active tender, as (asset ref, tender reference): two
+    queries, whatever their number. The reference is "" for a tender `actor` may not see (another department's
+    draft): its existence is not theirs to learn (the one visibility rule, `tender_list_for_user`)."""
+    from procurement.selectors.tenders import tender_list_for_user
+
+    rows = list(
         TenderAsset.objects.filter(active=True, asset__in=assets)
         .exclude(tender=tender)
-        .values_list("asset__external_ref", "tender__reference")
+        .values_list("asset__external_ref", "tender__reference", "tender_id")
         .order_by("tender__reference", "asset__external_ref")
     )
-    return list(rows)
+    if not rows:
+        return []
+    visible = set(
+        tender_list_for_user(user=actor)
+        .filter(pk__in={tender_id for _, _, tender_id in rows})
+        .values_list("pk", flat=True)
+    )
+    return [(asset, reference if tender_id in visible else "") for asset, reference, tender_id in rows]
 
 
 def _conflict_error(conflicts: list[tuple[str, str]]) -> AssetsInAnotherTender:
-    shown = ", ".join(f"{asset} (in {tender})" for asset, tender in conflicts[:10])
+    shown = ", ".join(
+        f"{asset} (in {tender})" if tender else f"{asset} (already bundled in another tender)"
+        for asset, tender in conflicts[:10]
+    )
     more = f" and {len(conflicts) - 10} more" if len(conflicts) > 10 else ""
     return AssetsInAnotherTender(
         f"{len(conflicts)} asset(s) are already in another active tender: {shown}{more}. "
@@ -187,7 +201,7 @@ def tender_assets_add(
     _require_editable(tender=tender, actor=actor)
     if action not in TenderAsset.Action.values:
         raise ValidationError({"action": "Choose replace, upgrade, operate or maintain."})
-    conflicts = _conflicts(tender=tender, assets=assets)
+    conflicts = _conflicts(tender=tender, assets=assets, actor=actor)
     if conflicts:
         raise _conflict_error(conflicts)
     new_ids = list(assets.exclude(tender_links__tender=tender).order_by().values_list("pk", flat=True))
@@ -206,7 +220,7 @@ def tender_assets_add(
         # A concurrent draft bundled one of these assets between our check and our insert: the partial unique
         # constraint (one active tender per asset) refused ours. Its transaction has committed by the time the
         # database lets us fail, so the conflict query now names the assets.
-        conflicts = _conflicts(tender=tender, assets=assets)
+        conflicts = _conflicts(tender=tender, assets=assets, actor=actor)
         if not conflicts:
             raise
         raise _conflict_error(conflicts) from None
@@ -376,6 +390,8 @@ class Transition:
     # Four-eyes: people who may never make this move on a tender they drafted (created) or submitted.
     not_creator: bool = False
     not_submitter: bool = False
+    # Four-eyes of approvals: finance's one rule (drafter, submitter, requesters of contributions never approve).
+    approval: bool = False
 
 
 # The allowed moves and who may make each. Everything not listed here is refused.
@@ -388,8 +404,7 @@ TRANSITIONS: dict[str, Transition] = {
         S.APPROVED,
         frozenset({FINANCE}),
         "Approve",
-        not_creator=True,
-        not_submitter=True,
+        approval=True,
     ),
     "return": Transition(frozenset({S.SUBMITTED}), S.DRAFT, frozenset({FINANCE}), "Return to draft"),
     "publish": Transition(
@@ -437,6 +452,12 @@ def transition_refusal(
         return TransitionNotPermitted(
             f"Four-eyes: the person who submitted {tender.reference} cannot {action} it."
         )
+    if move.approval:
+        from finance.selectors.budgets import approval_conflict
+
+        conflict = approval_conflict(user=actor, tender=tender)
+        if conflict:
+            return TransitionNotPermitted(conflict)
     return None
 
 

@@ -91,3 +91,42 @@ def test_concurrent_drafts_get_distinct_references(transport_official, transport
         thread.join(timeout=30)
     assert not errors
     assert len(set(references)) == 3
+
+
+def test_a_draft_the_user_may_not_see_is_not_named(
+    transport_official, lighting_official, transport, lighting, lighting_assets
+):
+    # Luc's Street lighting draft is his department's work in progress: Tina may not see it, so the refusal
+    # must not tell her its reference (nor that this reference exists).
+    hidden = tender_create(actor=lighting_official, lead_department=lighting, title="Lamps, quietly")
+    lamp = Asset.objects.filter(pk=lighting_assets[0].pk)
+    tender_assets_add(tender=hidden, assets=lamp, actor=lighting_official)
+    mine = tender_create(actor=transport_official, lead_department=transport, title="Bus stops")
+    with pytest.raises(AssetsInAnotherTender) as refused:
+        tender_assets_add(tender=mine, assets=lamp, actor=transport_official)
+    message = str(refused.value)
+    assert hidden.reference not in message
+    assert f"{lighting_assets[0].external_ref} (already bundled in another tender)" in message
+    assert refused.value.conflicts == [(lighting_assets[0].external_ref, "")]
+    assert not TenderAsset.objects.filter(tender=mine).exists()
+
+
+def test_a_tender_the_user_may_see_is_named(
+    transport_official, lighting_official, transport, lighting, lighting_assets
+):
+    # Once Luc's tender bundles a Transport asset too, Transport takes part in it and Tina may see it.
+    from tests.factories import AssetFactory
+
+    visible = tender_create(actor=lighting_official, lead_department=lighting, title="Lamps and a stop")
+    shelter = AssetFactory(department=transport, external_ref="SH-9")
+    tender_assets_add(
+        tender=visible,
+        assets=Asset.objects.filter(pk__in=[lighting_assets[0].pk, shelter.pk]),
+        actor=lighting_official,
+    )
+    mine = tender_create(actor=transport_official, lead_department=transport, title="Bus stops")
+    with pytest.raises(AssetsInAnotherTender) as refused:
+        tender_assets_add(
+            tender=mine, assets=Asset.objects.filter(pk=lighting_assets[0].pk), actor=transport_official
+        )
+    assert f"{lighting_assets[0].external_ref} (in {visible.reference})" in str(refused.value)
