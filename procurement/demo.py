@@ -5,6 +5,7 @@ area and targets two indicators with payment weights. One stays a draft, the oth
 (tenders are found by title) and robust: missing users, assets or indicators are logged and skipped.
 """
 
+import datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -57,6 +58,8 @@ def load(*, log) -> None:
             ),
             contract_term_years=12,
             main_category=Tender.Category.SERVICES,
+            tender_period_start=datetime.date(2027, 3, 1),
+            tender_period_end=datetime.date(2027, 5, 31),
         )
         added = 0
         for category, area in (("bus-shelter", route), ("street-light", route), ("cctv-camera", camera_area)):
@@ -86,9 +89,15 @@ def load(*, log) -> None:
             tender_outcomes_set(tender=tender, targets=targets, actor=official)
         state = "draft"
         if submit:
-            try:
-                tender_transition(tender=tender, action="submit", actor=official, comment="Demo submission")
-                state = "submitted"
-            except TenderError as error:
-                log(f"“{title}” left as a draft: {error}")
+            state = submit_if_ready(tender=tender, official=official, log=log)
         log(f"“{title}” ({tender.reference}): {added} assets, {len(targets)} indicators, {state}")
+
+
+def submit_if_ready(*, tender: Tender, official, log) -> str:
+    """Submit through the lifecycle if every rule is met (a chosen scenario, funding, …); else leave a draft."""
+    try:
+        tender_transition(tender=tender, action="submit", actor=official, comment="Demo submission")
+    except TenderError as error:
+        log(f"“{tender.title}” stays a draft for now: {error}")
+        return "draft"
+    return "submitted"

@@ -61,11 +61,11 @@ QUESTIONS = [
 ]
 
 
-class _Skip(Exception):
+class DemoSkipped(Exception):
     """A prerequisite of an earlier demo step is missing: log it and publish nothing."""
 
 
-def _user(username):
+def demo_user(username):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.filter(username=username).first()
@@ -76,7 +76,7 @@ def _publish(tender: Tender, log) -> Tender | None:
     from procurement.services.tenders import tender_transition
 
     for username in ("frank", "fiona", "tina"):
-        actor = _user(username)
+        actor = demo_user(username)
         if actor is None:
             continue
         try:
@@ -147,7 +147,7 @@ def _draft(*, tina, transport, departments: dict[str, Department], log) -> Tende
         # Without the full set the weights would not add up to 100: keep the targets, drop the weights.
         targets = [OutcomeTarget(t.indicator_id, t.target_value, None) for t in targets]
     if not targets:
-        raise _Skip("no demo indicator to target (run outcomes.demo first)")
+        raise DemoSkipped("no demo indicator to target (run outcomes.demo first)")
     tender_outcomes_set(tender=tender, targets=targets, actor=tina)
     log(f"tina drafted {tender.reference}: {added} assets, {len(targets)} targeted indicators")
     return tender
@@ -171,7 +171,7 @@ def _choose_scenario(*, tender: Tender, tina, log) -> None:
     if run.status != ScenarioRun.Status.SUCCEEDED:
         run = scenario_run_execute(run.pk)
     if run.status != ScenarioRun.Status.SUCCEEDED:
-        raise _Skip(f"the scenario run of {tender.reference} failed: {run.error_message}")
+        raise DemoSkipped(f"the scenario run of {tender.reference} failed: {run.error_message}")
     cheapest = (
         ScenarioSummary.objects.filter(run_id=run.reused_from_id or run.pk)
         .exclude(scenario=Scenario.STATUS_QUO)
@@ -181,12 +181,14 @@ def _choose_scenario(*, tender: Tender, tina, log) -> None:
         .first()
     )
     if cheapest is None:
-        raise _Skip(f"no bankable scenario for {tender.reference}")
+        raise DemoSkipped(f"no bankable scenario for {tender.reference}")
     scenario_choose(run=run, scenario=cheapest, actor=tina)
     log(f"tina chose {Scenario(cheapest).label} (run {run.pk})")
 
 
-def _fund(*, tender: Tender, tina, approvers: list, departments: dict[str, Department], log) -> None:
+def fund_chosen_need(
+    *, tender: Tender, tina, approvers: list, departments: dict[str, Department], log
+) -> None:
     """Ask the funders' lines for the chosen scenario's need within the budget plan, split evenly and filled up
     from whoever still has money; then central finance approves each request (four-eyes)."""
     from finance.models import BudgetLine
@@ -231,7 +233,8 @@ def _fund(*, tender: Tender, tina, approvers: list, departments: dict[str, Depar
             )
             if contribution.status != contribution.Status.REQUESTED:
                 break
-    log(f"{len(contributions)} contribution(s) requested by tina and approved by central finance")
+    decided = " and approved by central finance" if approvers else ", awaiting finance decisions"
+    log(f"{len(contributions)} contribution(s) requested by tina{decided}")
 
 
 def _build_dedicated(log) -> Tender | None:
@@ -240,25 +243,27 @@ def _build_dedicated(log) -> Tender | None:
     from procurement.services.tenders import tender_transition
 
     departments = {d.code: d for d in Department.objects.filter(code__in=FUNDERS)}
-    tina = _user("tina")
-    approvers = [user for user in (_user("fiona"), _user("frank")) if user is not None]
+    tina = demo_user("tina")
+    approvers = [user for user in (demo_user("fiona"), demo_user("frank")) if user is not None]
     if "transport" not in departments or tina is None or not approvers:
-        raise _Skip("the departments step has not run (department transport, users tina and fiona)")
+        raise DemoSkipped("the departments step has not run (department transport, users tina and fiona)")
     tender = _draft(tina=tina, transport=departments["transport"], departments=departments, log=log)
     _choose_scenario(tender=tender, tina=tina, log=log)
-    _fund(tender=tender, tina=tina, approvers=approvers, departments=departments, log=log)
+    fund_chosen_need(tender=tender, tina=tina, approvers=approvers, departments=departments, log=log)
     # No funding override here: the lifecycle's submit guard needs the requested money to cover the need (an
     # override only excuses an approval shortfall), so a need the lines cannot hold stops the demo, said plainly.
     problems = tender_funding_problems(tender=tender, stage="submit")
     if problems:
-        raise _Skip(f"the budget lines cannot hold the need of {tender.reference}: {' '.join(problems)}")
+        raise DemoSkipped(
+            f"the budget lines cannot hold the need of {tender.reference}: {' '.join(problems)}"
+        )
     tender = tender_transition(tender=tender, action="submit", actor=tina, comment="Demo submission")
     tender = tender_transition(tender=tender, action="approve", actor=approvers[0], comment="Demo approval")
     return _publish(tender, log)
 
 
 def _questions(tender: Tender, log) -> None:
-    answerer = _user("tina") or _user("fiona")
+    answerer = demo_user("tina") or demo_user("fiona")
     for name, question, answer in QUESTIONS:
         organisation, _ = PartnerOrganisation.objects.get_or_create(
             name=name, defaults={"contact_email": "bids@partner.example"}
@@ -283,7 +288,11 @@ def load(*, log) -> None:
             if tender is None:
                 tender = _publish_existing(log) or _build_dedicated(log)
             if tender is None:
-                raise _Skip("nobody may publish the demo tender")
+                raise DemoSkipped("nobody may publish the demo tender")
             _questions(tender, log)
-    except (_Skip, TenderError, FinanceError) as reason:  # raised inside the transaction: nothing is kept
+    except (
+        DemoSkipped,
+        TenderError,
+        FinanceError,
+    ) as reason:  # raised inside the transaction: nothing is kept
         log(f"skipped: {reason}")

@@ -463,6 +463,19 @@ def _shortened(problems: list[str]) -> list[str]:
     ]
 
 
+def tender_financing_problems(*, tender) -> list[str]:
+    """Submission and approval need a chosen financing scenario (its need is what the contributions must
+    cover), or a reasoned funding override recorded by finance. Called by the tender lifecycle as a guard."""
+    from finance.selectors.scenarios import financing_choice_for_tender
+
+    if financing_choice_for_tender(tender=tender) is None and tender_override(tender=tender) is None:
+        return [
+            "Choose a financing scenario (run the scenarios and choose one), or have finance record a "
+            "reasoned funding override."
+        ]
+    return []
+
+
 def tender_funding_problems(*, tender, stage: str) -> list[str]:
     """Why the tender's funding does not allow the transition `stage` ("submit" or "approve"); [] when it does.
 

@@ -204,6 +204,12 @@ def tender_readiness_problems(*, tender: Tender) -> list[str]:
     weights = [w for _, w in outcomes if w is not None]
     if weights and sum(weights) != Decimal("100"):
         problems.append(f"Payment weights add up to {sum(weights)} %, not 100 %.")
+    for target in tender.targeted_outcomes.select_related("indicator"):
+        message = target.indicator.range_error(target.target_value, what="The target")
+        if message:
+            problems.append(message)
+    if tender.tender_period_start is None or tender.tender_period_end is None:
+        problems.append("Set the tender period (when partners may submit proposals).")
     return problems
 
 

@@ -489,7 +489,7 @@ def tender_transition(
     Checks the move and the actor's role, runs the guards and the finance/publication seams, writes the
     history row, all in one transaction. Raises InvalidTransition, TransitionNotPermitted or TransitionBlocked.
     """
-    from finance.selectors import tender_funding_problems
+    from finance.selectors import tender_financing_problems, tender_funding_problems
     from finance.services.budgets import contributions_release_for_cancelled_tender
     from procurement.publication.services import release_on_transition, release_preflight_problems
 
@@ -506,6 +506,7 @@ def tender_transition(
         if action == "submit":
             problems += tender_readiness_problems(tender=locked)
         if action in {"submit", "approve"}:
+            problems += list(tender_financing_problems(tender=locked))
             problems += list(tender_funding_problems(tender=locked, stage=action))
             if not problems:
                 # Pre-flight: what would be published is built and validated now, so a bad value is a

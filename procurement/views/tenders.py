@@ -161,8 +161,9 @@ def tender_review(request, reference):
     context["review"] = True
     context["problems"] = selectors.tender_readiness_problems(tender=tender)
     if tender.status == Tender.Status.DRAFT:
-        from finance.selectors import tender_funding_problems
+        from finance.selectors import tender_financing_problems, tender_funding_problems
 
+        context["problems"] += list(tender_financing_problems(tender=tender))
         context["problems"] += list(tender_funding_problems(tender=tender, stage="submit"))
     return render(request, "procurement/tender_detail.html", context)
 

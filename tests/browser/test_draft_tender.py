@@ -12,9 +12,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _fund(tender, official):
-    """What the pooled-budget rule needs before a submission: an explicit need, covered by a request."""
+    """What the pooled-budget rule needs before a submission: a chosen scenario and an explicit need, covered by
+    a request."""
     from finance.models import BudgetLine, Contribution, TenderNeed
+    from tests.procurement.fixtures import choose_a_scenario
 
+    choose_a_scenario(tender, official)
     line = BudgetLine.objects.create(
         department=tender.lead_department,
         fiscal_year=2027,
@@ -44,6 +47,8 @@ def test_official_drafts_and_submits_a_tender_that_finance_then_sees(
     page.goto("/tenders/new/")
     page.get_by_label("Title").fill("Smart, safe bus stops")
     page.get_by_label("Contract term (years)").fill("12")
+    page.get_by_label("Tender period start").fill("2027-03-01")
+    page.get_by_label("Tender period end").fill("2027-05-31")
     page.get_by_role("button", name="Create draft").click()
     page.wait_for_url(re.compile(r"/tenders/T-\d{4}-\d{4}/assets/"))
 

@@ -81,7 +81,41 @@ def draft(transport_official, transport):
     """An empty draft led by Transport, drafted by Tina."""
     from procurement.services.tenders import tender_create
 
-    return tender_create(actor=transport_official, lead_department=transport, title="Smart, safe bus stops")
+    return tender_create(
+        actor=transport_official,
+        lead_department=transport,
+        title="Smart, safe bus stops",
+        tender_period_start=datetime.date(2027, 3, 1),
+        tender_period_end=datetime.date(2027, 5, 31),
+    )
+
+
+def choose_a_scenario(tender, actor, scenario: str = "capex", need: dict | None = None):
+    """Record a chosen financing scenario without computing one: a succeeded run whose cash flows are `need`
+    ({(fiscal year, budget type): amount}, the lead department's; empty by default). For tests of the lifecycle
+    whose subject is not the engine."""
+    from finance.models import FinancingChoice, ScenarioCashFlow, ScenarioRun
+
+    run = ScenarioRun.objects.create(
+        tender=tender,
+        input_hash=f"{tender.pk:064d}",
+        inputs={},
+        requested_by=actor,
+        status=ScenarioRun.Status.SUCCEEDED,
+    )
+    ScenarioCashFlow.objects.bulk_create(
+        ScenarioCashFlow(
+            run=run,
+            scenario=scenario,
+            fiscal_year=year,
+            department=tender.lead_department.code,
+            budget_type=budget_type,
+            nominal=amount,
+            discounted=amount,
+        )
+        for (year, budget_type), amount in (need or {}).items()
+    )
+    return FinancingChoice.objects.create(tender=tender, run=run, scenario=scenario, chosen_by=actor)
 
 
 @pytest.fixture
@@ -116,6 +150,7 @@ def no_seams(monkeypatch):
 
     calls = []
     monkeypatch.setattr(finance.selectors, "tender_funding_problems", lambda *, tender, stage: [])
+    monkeypatch.setattr(finance.selectors, "tender_financing_problems", lambda *, tender: [])
     monkeypatch.setattr(
         finance.services.budgets,
         "contributions_release_for_cancelled_tender",

@@ -11,7 +11,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def ready_draft_with_a_bad_currency(ready_draft):
+def ready_draft_with_a_bad_currency(ready_draft, transport_official):
+    from tests.procurement.fixtures import choose_a_scenario
+
+    choose_a_scenario(ready_draft, transport_official)
     # Written past the form (an old row, an admin script): the model and form now refuse "XYZ" themselves.
     Tender.objects.filter(pk=ready_draft.pk).update(currency="XYZ")
     ready_draft.refresh_from_db()

@@ -11,6 +11,7 @@ DEMO_STEPS = [
     "outcomes.demo",  # outcomes, indicators, measurements
     "procurement.demo",  # draft and submitted tenders bundling assets and outcomes
     "finance.demo",  # budget lines, contributions, scenario runs
+    "procurement.demo_submission",  # the Route 12 tender asks for the rest of its need and is submitted
     "procurement.demo_publication",  # one published tender with questions and answers
 ]
 
