@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from config.uploads import RandomUploadName
+
 MONEY = {"max_digits": 18, "decimal_places": 2}
 
 
@@ -193,7 +195,8 @@ class AssetImport(models.Model):
         FAILED = "failed", "Failed"
 
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
-    file = models.FileField(upload_to="imports/assets/%Y/%m/")
+    # Stored under a random name (config/uploads.py); `original_name` is what the uploader called it.
+    file = models.FileField(upload_to=RandomUploadName("imports/assets"))
     original_name = models.CharField(max_length=255)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     total_rows = models.PositiveIntegerField(default=0)

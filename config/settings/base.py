@@ -93,6 +93,14 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Uploaded files are never served by URL (no route for MEDIA_URL in any mode; config/uploads.py serves them
+# through permission-checked views), so they must not sit where static files are served from either.
+if any(
+    MEDIA_ROOT.resolve().is_relative_to(Path(folder).resolve()) for folder in [STATIC_ROOT, *STATICFILES_DIRS]
+):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"DJANGO_MEDIA_ROOT ({MEDIA_ROOT}) must not be inside a static files folder.")
 
 # Uploads: Django refuses request bodies above this; each import/upload checks its own stricter limit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
