@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "csp",
     "departments",
     "outcomes",
     "procurement",
@@ -52,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -166,3 +168,24 @@ LOGGING = {
 }
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT}
 FINANCE_TWO_APPROVER_THRESHOLD = env("FINANCE_TWO_APPROVER_THRESHOLD", default="100000.00")  # EUR
+
+# --- Content-Security-Policy (django-csp 4) ----------------------------------------------------------------
+# Everything from our own origin, nothing inline: scripts only from our static files (no inline <script>, no
+# on*= attributes; htmx runs with eval and script tags off), styles only from our stylesheets (no style=
+# attributes; SVG charts use presentation attributes, which CSP does not govern). The API docs page adds
+# what Swagger UI needs on that page only (procurement/api/root_urls.py). File downloads carry their own,
+# stricter policy (config/uploads.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
