@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -19,6 +17,5 @@ urlpatterns = [
     path("api/", include("procurement.api.root_urls")),
     path("", site_views.home, name="home"),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# MEDIA_URL is deliberately not routed, in any mode: uploaded files are served only by views that check
+# permissions (config/uploads.py).

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from .models import Asset, AssetCategory, AssetImport, AuditEvent, Department, Membership
 
@@ -49,7 +51,17 @@ class AssetImportAdmin(admin.ModelAdmin):
         "updated_count",
         "created_at",
     ]
-    readonly_fields = [f.name for f in AssetImport._meta.fields]
+    # The stored file is shown as a link to the permission-checked download, never to a /media/ URL.
+    exclude = ["file"]
+    readonly_fields = [f.name for f in AssetImport._meta.fields if f.name != "file"] + ["uploaded_file"]
+
+    @admin.display(description="file")
+    def uploaded_file(self, obj):
+        if not obj.pk or not obj.file:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("departments:asset-import-file", args=[obj.pk]), obj.original_name
+        )
 
 
 @admin.register(AuditEvent)

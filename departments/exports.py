@@ -5,11 +5,12 @@ The export uses the same columns as the import, so an exported file can be edite
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator
 
 from django.db.models import QuerySet
+
+from config.spreadsheets import csv_writer, xlsx_row
 
 from .imports import ALL_COLUMNS
 
@@ -48,8 +49,12 @@ class _Echo:
 
 
 def csv_lines(queryset: QuerySet) -> Iterator[str]:
-    """Yield CSV lines one by one (for StreamingHttpResponse: memory stays flat for any size)."""
-    writer = csv.writer(_Echo())
+    """Yield CSV lines one by one (for StreamingHttpResponse: memory stays flat for any size).
+
+    Text that a spreadsheet would run as a formula is written as text (config/spreadsheets.py); importing
+    such a file back keeps the leading quote in the name.
+    """
+    writer = csv_writer(_Echo())
     yield writer.writerow(EXPORT_COLUMNS)
     for row in _values(queryset):
         yield writer.writerow(["" if v is None else v for v in row])
@@ -60,10 +65,10 @@ def xlsx_bytes(queryset: QuerySet) -> bytes:
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Assets")
-    sheet.append(EXPORT_COLUMNS)
+    sheet.append(xlsx_row(EXPORT_COLUMNS))
     for row in _values(queryset[:XLSX_MAX_ROWS]):
         # Money and coordinates as numbers in the sheet (Excel has no decimal type); the CSV keeps exact text.
-        sheet.append([float(v) if hasattr(v, "as_tuple") else v for v in row])
+        sheet.append(xlsx_row(row))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

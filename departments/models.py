@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from config.append_only import append_only_triggers
+from config.uploads import RandomUploadName
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 
@@ -218,7 +219,8 @@ class AssetImport(models.Model):
         FAILED = "failed", "Failed"
 
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
-    file = models.FileField(upload_to="imports/assets/%Y/%m/")
+    # Stored under a random name (config/uploads.py); `original_name` is what the uploader called it.
+    file = models.FileField(upload_to=RandomUploadName("imports/assets"))
     original_name = models.CharField(max_length=255)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     total_rows = models.PositiveIntegerField(default=0)

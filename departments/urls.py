@@ -26,6 +26,7 @@ urlpatterns = [
     path("assets/import/template.csv", views.asset_import_template, name="asset-import-template"),
     path("assets/import/<int:pk>/", views.asset_import_detail, name="asset-import-detail"),
     path("assets/import/<int:pk>/retry/", views.asset_import_retry, name="asset-import-retry"),
+    path("assets/import/<int:pk>/file/", views.asset_import_file, name="asset-import-file"),
     path("assets/<int:pk>/", views.asset_detail, name="asset-detail"),
     path("assets/<int:pk>/edit/", views.asset_edit, name="asset-edit"),
     path("assets/<int:pk>/retire/", views.asset_retire, name="asset-retire"),

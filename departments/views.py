@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.charts import Bar, horizontal_bars
+from config.uploads import attachment_response
 
 from . import exports, imports, selectors, services
 from .exceptions import DepartmentsError, NotAnOfficial
@@ -327,3 +328,11 @@ def asset_import_retry(request, pk: int):
     else:
         messages.success(request, f"The import of {job.original_name} was started again.")
     return redirect("departments:asset-import-detail", pk=pk)
+
+
+@login_required
+@require_GET
+def asset_import_file(request, pk: int):
+    """The uploaded file of an import, for whoever may see the import (its uploader); 404 for anyone else."""
+    job = _import_context(request, pk)["job"]
+    return attachment_response(job.file, filename=job.original_name)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from finance.views import budgets as views
+from procurement import url_converters  # noqa: F401 — registers the `tender_ref` converter
 
 urlpatterns = [
     path("budget-lines/", views.budget_line_list, name="budget-line-list"),
@@ -11,7 +12,7 @@ urlpatterns = [
     path("budget-utilisation/", views.budget_utilisation, name="budget-utilisation"),
     path("approvals/", views.approval_queue, name="approval-queue"),
     path("contributions/<int:pk>/decide/", views.contribution_decide, name="contribution-decide"),
-    path("tenders/<str:reference>/budget/", views.tender_budget, name="contribution-request"),
-    path("tenders/<str:reference>/need/", views.tender_need, name="tender-need"),
-    path("tenders/<str:reference>/override/", views.tender_override, name="tender-override"),
+    path("tenders/<tender_ref:reference>/budget/", views.tender_budget, name="contribution-request"),
+    path("tenders/<tender_ref:reference>/need/", views.tender_need, name="tender-need"),
+    path("tenders/<tender_ref:reference>/override/", views.tender_override, name="tender-override"),
 ]

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from config.append_only import append_only_triggers
+from config.uploads import RandomUploadName
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 
@@ -164,7 +165,9 @@ class TenderDocument(models.Model):
     tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(max_length=32, choices=Kind.choices)
     title = models.CharField(max_length=200)
-    file = models.FileField(upload_to="tenders/documents/%Y/")
+    # Stored under a random name (config/uploads.py); the uploader's name is kept for display and download.
+    file = models.FileField(upload_to=RandomUploadName("tenders/documents"))
+    original_name = models.CharField(max_length=255, blank=True)
     content_type = models.CharField(max_length=100)
     size_bytes = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)

@@ -1,21 +1,7 @@
-from django.urls import path, register_converter
+from django.urls import path
 
+from procurement import url_converters  # noqa: F401 — registers the `tender_ref` converter
 from procurement.views import tenders as views
-
-
-class TenderReferenceConverter:
-    """T-<year>-<number>: only tender references, so that other /tenders/… pages (public ones) are not shadowed."""
-
-    regex = r"T-\d{4}-\d{4,}"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
-
-
-register_converter(TenderReferenceConverter, "tender_ref")
 
 urlpatterns = [
     path("", views.tender_list, name="tender-list"),

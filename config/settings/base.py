@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "pgtrigger",
+    "csp",
     "departments",
     "outcomes",
     "procurement",
@@ -60,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -101,6 +103,14 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Uploaded files are never served by URL (no route for MEDIA_URL in any mode; config/uploads.py serves them
+# through permission-checked views), so they must not sit where static files are served from either.
+if any(
+    MEDIA_ROOT.resolve().is_relative_to(Path(folder).resolve()) for folder in [STATIC_ROOT, *STATICFILES_DIRS]
+):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"DJANGO_MEDIA_ROOT ({MEDIA_ROOT}) must not be inside a static files folder.")
 
 # Uploads: Django refuses request bodies above this; each import/upload checks its own stricter limit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -222,3 +232,24 @@ LOGGING = {
 }
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT}
 FINANCE_TWO_APPROVER_THRESHOLD = env("FINANCE_TWO_APPROVER_THRESHOLD", default="100000.00")  # EUR
+
+# --- Content-Security-Policy (django-csp 4) ----------------------------------------------------------------
+# Everything from our own origin, nothing inline: scripts only from our static files (no inline <script>, no
+# on*= attributes; htmx runs with eval and script tags off), styles only from our stylesheets (no style=
+# attributes; SVG charts use presentation attributes, which CSP does not govern). The API docs page adds
+# what Swagger UI needs on that page only (procurement/api/root_urls.py). File downloads carry their own,
+# stricter policy (config/uploads.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}

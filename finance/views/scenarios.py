@@ -5,7 +5,6 @@ Thin: permissions via finance.selectors.scenarios, writes via finance.services.s
 
 from __future__ import annotations
 
-import csv
 import io
 from decimal import Decimal
 
@@ -18,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.jobs import QUEUE_UNREACHABLE
+from config.spreadsheets import csv_writer, xlsx_row
 from finance import charts
 from finance.engine import EngineError
 from finance.exceptions_scenarios import ScenarioError
@@ -388,7 +388,7 @@ def scenario_run_export_csv(request, pk: int):
         raise Http404("No such table.")
     header, rows = tables[name]
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow(header)
     writer.writerows(rows)
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
@@ -406,10 +406,10 @@ def scenario_run_export_xlsx(request, pk: int):
     workbook.remove(workbook.active)
     for name, (header, rows) in _export_tables(run).items():
         sheet = workbook.create_sheet(title=name[:31])
-        sheet.append(header)
+        sheet.append(xlsx_row(header))
         for row in rows:
-            # Money stays exact: Decimal cells are written as numbers with two decimals' precision.
-            sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
+            # Decimal cells are written as numbers (two decimals' precision); text never as a formula.
+            sheet.append(xlsx_row(row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(

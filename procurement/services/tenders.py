@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from config.uploads import display_name
 from departments.models import Asset
 from procurement.exceptions import (
     AssetsInAnotherTender,
@@ -347,6 +348,7 @@ def tender_document_add(*, tender: Tender, kind: str, title: str, uploaded_file,
         kind=kind,
         title=title or name,
         file=uploaded_file,
+        original_name=display_name(name),
         content_type=DOCUMENT_TYPES[extension],
         size_bytes=uploaded_file.size,
         sha256=digest.hexdigest(),

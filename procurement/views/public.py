@@ -5,10 +5,12 @@ from django.http import Http404
 from django.shortcuts import render
 
 from config.charts import Bar, horizontal_bars
+from config.uploads import attachment_response
 from departments.models import Department
 from procurement.api.filters import PublishedTenderFilter
 from procurement.models import Release
 from procurement.publication import selectors
+from procurement.selectors import documents as document_selectors
 
 PAGE_SIZE = 20
 
@@ -74,4 +76,12 @@ def public_tender_detail(request, reference: str):
             "questions": selectors.questions_published(tender=tender),
             "can_answer": selectors.user_can_answer_questions(user=request.user, tender=tender),
         },
+    )
+
+
+def public_tender_document(request, reference: str, pk: int):
+    """A document of a published tender, for anyone (a download; 404 for any other tender)."""
+    document = document_selectors.tender_document_get_public(reference=reference, pk=pk)
+    return attachment_response(
+        document.file, filename=document_selectors.document_name(document), content_type=document.content_type
     )

@@ -7,11 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from config.uploads import attachment_response
 from departments.filters import AssetFilter
 from departments.models import Department, Membership
 from departments.selectors import asset_queryset_with_end_of_life
@@ -20,6 +20,7 @@ from procurement.exceptions import TenderError, TenderNotEditable, TransitionNot
 from procurement.models import Tender, TenderAsset
 from procurement.publication.exceptions import PublicationError
 from procurement.publication.validation import OcdsInvalid
+from procurement.selectors import documents as document_selectors
 from procurement.selectors import tenders as selectors
 from procurement.services import tenders as services
 
@@ -318,13 +319,10 @@ def tender_documents(request, reference):
 
 @login_required
 def tender_document_download(request, reference, pk):
-    tender = selectors.tender_get_for_user(user=request.user, reference=reference)
-    document = get_object_or_404(tender.documents, pk=pk)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404("The file is missing.") from error
-    return FileResponse(handle, as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1])
+    document = document_selectors.tender_document_get_for_user(user=request.user, reference=reference, pk=pk)
+    return attachment_response(
+        document.file, filename=document_selectors.document_name(document), content_type=document.content_type
+    )
 
 
 @login_required
