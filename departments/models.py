@@ -1,11 +1,15 @@
 """Departments, who belongs to them, and the assets they own."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+
+from config.tabular import DECIMAL_CHOICES, DECIMAL_POINT
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 
@@ -205,8 +209,14 @@ class AssetImport(models.Model):
         default=0, help_text="All problems found; `errors` keeps the first few thousand."
     )
     error_message = models.TextField(blank=True)
+    decimal_separator = models.CharField(
+        max_length=1,
+        choices=DECIMAL_CHOICES,
+        default=DECIMAL_POINT,
+        help_text="The file's decimal separator, chosen by the uploader (the job reads the file later).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True, help_text="When the run that finished began.")
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -214,3 +224,10 @@ class AssetImport(models.Model):
 
     def __str__(self) -> str:
         return f"Import {self.pk} ({self.original_name}, {self.status})"
+
+    @property
+    def duration(self) -> datetime.timedelta | None:
+        """How long the (last) run took, from its real start to its end."""
+        if self.started_at is None or self.finished_at is None:
+            return None
+        return self.finished_at - self.started_at
