@@ -295,11 +295,13 @@ def decode_text(data: bytes, *, limits: Limits) -> str:
     elif data.startswith(_UTF16_BOMS):
         encoding = "utf-16"  # Excel's "Unicode text"; the codec reads the mark and drops it
     else:
-        encoding = "utf-8-sig"  # Excel writes a byte-order mark in "CSV UTF-8"
+        encoding = "utf-8"
+        # Excel writes a byte-order mark in "CSV UTF-8"; dropped here so that error offsets are the file's.
+        data = data.removeprefix(codecs.BOM_UTF8)
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
-        if encoding != "utf-8-sig":
+        if encoding != "utf-8":
             raise _unreadable(limits, f"{encoding.upper()} text", exc) from None
         line = data.count(b"\n", 0, exc.start) + 1
         raise _file_error(
