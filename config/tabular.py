@@ -849,6 +849,28 @@ class _Numbers:
 
 
 def _numbers(text: pd.Series, decimal: str, thousands: bool) -> _Numbers:
+    """Classify every cell. Most cells are plain ("1234.50": digits and at most the decimal separator): one
+    regex pass settles them, and only the others (grouped, signed with a space, wrong) take the full rules."""
+    empty = text == ""
+    plain = text.str.fullmatch(rf"[+-]?[0-9]+(?:{re.escape(decimal)}[0-9]*)?|[+-]?{re.escape(decimal)}[0-9]+")
+    canonical = text if decimal == DECIMAL_POINT else text.str.replace(decimal, ".", regex=False)
+    others = ~plain & ~empty
+    no = pd.Series(False, index=text.index)
+    numbers = _Numbers(
+        canonical=canonical.where(plain, ""),
+        empty=empty,
+        ambiguous=no,
+        other_decimal=no.copy(),
+        invalid=no.copy(),
+    )
+    if others.any():
+        rest = _numbers_in_full(text[others], decimal, thousands)
+        for name in ("canonical", "ambiguous", "other_decimal", "invalid"):
+            getattr(numbers, name).loc[others] = getattr(rest, name)
+    return numbers
+
+
+def _numbers_in_full(text: pd.Series, decimal: str, thousands: bool) -> _Numbers:
     number, ambiguous_pattern = _number_patterns(decimal, thousands)
     empty = text == ""
     well_formed = text.str.fullmatch(number)
@@ -968,7 +990,8 @@ def money_column(
     _report_separators(numbers, text, column, errors, label, decimal)
     value = numbers.canonical
     well_formed = value.str.fullmatch(MONEY_PATTERN)
-    is_negative = value.str.fullmatch(r"-(?:" + MONEY_PATTERN + ")")
+    minus = value.str.startswith("-")
+    is_negative = minus & value.str.fullmatch(r"-(?:" + MONEY_PATTERN + ")") if minus.any() else minus
     errors.add_mask(numbers.empty, column, missing.format(label=label))
     errors.add_mask(is_negative, column, negative.format(label=label))
     errors.add_mask(
