@@ -214,8 +214,10 @@ def count_data_rows(source: IO[bytes], *, name: str, limits: Limits) -> int:
             try:
                 with zipfile.ZipFile(source) as archive:
                     return _inspect_xlsx(archive, limits=limits, size=_size_of(source)).data_rows
-            except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, ValueError) as exc:
-                raise _unreadable(limits, name and _suffix(name) or ".xlsx", exc) from None
+            except ImportRejected:
+                raise
+            except Exception as exc:  # noqa: BLE001 — a damaged file fails in many ways (zip, zlib, XML)
+                raise _unreadable(limits, _suffix(name), exc) from None
         lines, last = 0, b""
         while chunk := source.read(1024 * 1024):
             lines += chunk.count(b"\n")
@@ -616,24 +618,19 @@ def _read_xlsx(
 
     kind = _suffix(name) or ".xlsx"
     try:
-        archive = zipfile.ZipFile(source)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise _unreadable(limits, kind, exc) from None
-    with archive:
-        try:
+        with zipfile.ZipFile(source) as archive:
             shape = _inspect_xlsx(archive, limits=limits, size=_size_of(source))
             no_value = _formulas_without_values(archive, shape.path) if shape.has_formulas else []
-        except (KeyError, StopIteration, ElementTree.ParseError, ValueError, zipfile.BadZipFile) as exc:
-            raise _unreadable(limits, kind, exc) from None
-        try:
-            source.seek(0)
-            book = openpyxl.load_workbook(source, read_only=True, data_only=True)
-        except Exception as exc:  # noqa: BLE001 — openpyxl raises many kinds for a damaged file
-            raise _unreadable(limits, kind, exc) from None
+        source.seek(0)
+        book = openpyxl.load_workbook(source, read_only=True, data_only=True)
         try:
             return _xlsx_rows(book.worksheets[0], no_value, limits=limits, decimal=decimal)
         finally:
             book.close()
+    except ImportRejected:
+        raise
+    except Exception as exc:  # noqa: BLE001 — a damaged file fails in many ways (zip, zlib, XML, openpyxl)
+        raise _unreadable(limits, kind, exc) from None
 
 
 def _xlsx_rows(

@@ -409,3 +409,28 @@ def test_a_background_import_keeps_its_real_start_and_shows_how_long_it_took(
     assert job.duration == datetime.timedelta(seconds=42)  # before: started_at overwritten at the end, 0 s
     page = client.get(reverse("departments:asset-import-detail", args=[job.pk])).content.decode()
     assert "took 42.0 s" in page
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"PK not really a zip", bomb(1)[:-200]],
+    ids=["not-a-zip", "cut-off"],
+)
+def test_a_damaged_xlsx_is_refused_in_the_form_not_with_a_server_error(
+    setup, client_for, transport_official, content
+):
+    upload = SimpleUploadedFile("inventory.xlsx", content)
+    response = client_for(transport_official).post(reverse("departments:asset-import"), {"file": upload})
+    assert response.status_code == 200
+    assert "The file could not be read as .xlsx:" in response.content.decode()
+    assert not AssetImport.objects.exists()
+
+
+def test_a_damaged_sheet_inside_a_sound_archive_fails_the_import_with_a_message(setup):
+    broken = xlsx_bytes(
+        workbook([good_row()], values=numbers),
+        edit=lambda xml: xml.replace("</sheetData>", "<row><c></sheetData>"),
+    )
+    result = import_assets(io.BytesIO(broken), name="assets.xlsx", current_year=YEAR)
+    assert [(row, column) for row, column, _ in errors_of(result)] == [(0, "")]
+    assert errors_of(result)[0][2].startswith("The file could not be read as .xlsx:")
