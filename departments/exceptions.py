@@ -13,5 +13,9 @@ class ImportTooLarge(DepartmentsError):
     """The uploaded file is over the size limit."""
 
 
+class ImportRefused(DepartmentsError):
+    """The uploaded file is refused before it is stored (over the row or unpacked-size limit, unreadable)."""
+
+
 class ImportNotStuck(DepartmentsError):
     """Only a lost (stuck) import may be started again."""

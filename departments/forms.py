@@ -3,6 +3,8 @@
 from django import forms
 from django.utils import timezone
 
+from config.import_forms import DecimalSeparatorField
+
 from .imports import ALL_COLUMNS
 from .models import Asset, Department
 
@@ -53,6 +55,7 @@ class AssetImportForm(forms.Form):
         help_text=f"Header row with the columns: {', '.join(ALL_COLUMNS)}.",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )
+    decimal_separator = DecimalSeparatorField()
 
     def clean_file(self):
         file = self.cleaned_data["file"]

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from config import tabular
 from config.tabular import (
+    DECIMAL_POINT,
     CellError,
     ErrorCollector,
     ImportRejected,
@@ -37,6 +38,7 @@ from config.tabular import (
     check_rows,
     integer_column,
     money_column,
+    number_text,
 )
 from config.tabular import (
     human_size as human_size,  # re-exported: the import page states the limit
@@ -47,6 +49,8 @@ from .models import Asset, AssetCategory, Department
 # Limits; settings may lower them (tests do), production may raise them.
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_ROWS = 200_000
+# What an XLSX file may unpack to: a full 200,000-row sheet written by openpyxl is about 140 MB of XML.
+DEFAULT_MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 # Errors kept on one import; beyond that we only count (a file with every row wrong would otherwise
 # store millions of messages). The message list says how many more there were.
 MAX_ERRORS_KEPT = 5_000
@@ -91,11 +95,16 @@ def max_rows() -> int:
     return int(getattr(settings, "ASSET_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS))
 
 
+def max_unzipped_bytes() -> int:
+    return int(getattr(settings, "ASSET_IMPORT_MAX_UNZIPPED_BYTES", DEFAULT_MAX_UNZIPPED_BYTES))
+
+
 def limits() -> Limits:
     """Read at call time: settings may change them (tests override them)."""
     return Limits(
         max_bytes=max_bytes(),
         max_rows=max_rows(),
+        max_unzipped_bytes=max_unzipped_bytes(),
         empty="The file is empty: expected a header row and assets.",
         no_rows="The file has a header row but no assets.",
     )
@@ -126,9 +135,16 @@ def _noop(_: int) -> None:
     return None
 
 
-def read_table(source: IO[bytes] | str | Path, *, name: str, size: int | None = None) -> pd.DataFrame:
+def read_table(
+    source: IO[bytes] | str | Path, *, name: str, size: int | None = None, decimal: str = DECIMAL_POINT
+) -> pd.DataFrame:
     """Read CSV/XLSX as text cells (no type guessing: validation decides, and reports, every cell)."""
-    return tabular.read_table(source, name=name, size=size, limits=limits())
+    return tabular.read_table(source, name=name, size=size, limits=limits(), decimal=decimal)
+
+
+def count_rows(source: IO[bytes], *, name: str) -> int:
+    """Data rows of a file, counted without parsing it; ImportRejected when an XLSX is over the limits."""
+    return tabular.count_data_rows(source, name=name, limits=limits())
 
 
 # --- Validation ----------------------------------------------------------------------------------------------
@@ -139,8 +155,12 @@ def validate(
     *,
     allowed_department_ids: set[int] | None,
     current_year: int | None = None,
+    decimal: str = DECIMAL_POINT,
 ) -> tuple[pd.DataFrame | None, ErrorCollector]:
-    """Check every cell; return (rows ready for the database, errors). Rows are None if any error."""
+    """Check every cell; return (rows ready for the database, errors). Rows are None if any error.
+
+    `decimal` is the file's decimal separator for money and coordinates (config.tabular.number_text).
+    """
     errors = ErrorCollector(max_kept=MAX_ERRORS_KEPT)
     current_year = current_year or timezone.localdate().year
 
@@ -199,7 +219,13 @@ def validate(
         )
 
     install_year = integer_column(
-        text["install_year"], "install_year", errors, minimum=1800, maximum=32767, label="Install year"
+        text["install_year"],
+        "install_year",
+        errors,
+        minimum=1800,
+        maximum=32767,
+        label="Install year",
+        decimal=decimal,
     )
     errors.add_mask(
         install_year > current_year,
@@ -207,16 +233,24 @@ def validate(
         lambda i: f"Install year {int(install_year.iat[i])} is in the future (this year is {current_year}).",
     )
     life_years = integer_column(
-        text["life_years"], "life_years", errors, minimum=1, maximum=200, label="Expected life (years)"
+        text["life_years"],
+        "life_years",
+        errors,
+        minimum=1,
+        maximum=200,
+        label="Expected life (years)",
+        decimal=decimal,
     )
 
     for column in MONEY_COLUMNS:
-        # Thousands separators ("1,250.00") are dropped; the text goes to the database as it is.
+        # Thousands separators in valid groups ("1,250.00") are dropped; the canonical text goes to the database.
         label = column.replace("_", " ").capitalize()
-        text[column] = money_column(text[column], column, errors, label=label)
+        text[column] = money_column(text[column], column, errors, label=label, decimal=decimal)
 
     condition_text = text["condition"].where(text["condition"] != "", "3")
-    condition = integer_column(condition_text, "condition", errors, minimum=1, maximum=5, label="Condition")
+    condition = integer_column(
+        condition_text, "condition", errors, minimum=1, maximum=5, label="Condition", decimal=decimal
+    )
 
     status_text = text["status"].str.lower().str.replace(" ", "_", regex=False)
     status_text = status_text.where(status_text != "", Asset.Status.IN_SERVICE)
@@ -228,9 +262,11 @@ def validate(
 
     coordinates = {}
     for column, limit in (("latitude", 90), ("longitude", 180)):
-        raw = text[column]
-        number = pd.to_numeric(raw.where(raw != ""), errors="coerce")
-        errors.add_mask((raw != "") & number.isna(), column, f"{column.capitalize()} must be a number.")
+        label = column.capitalize()
+        canonical = number_text(
+            text[column], column, errors, label=label, decimal=decimal, invalid=f"{label} must be a number."
+        )
+        number = pd.to_numeric(canonical.where(canonical.notna() & (canonical != "")), errors="coerce")
         errors.add_mask(
             number.abs() > limit, column, f"{column.capitalize()} must be between -{limit} and {limit}."
         )
@@ -345,17 +381,19 @@ def import_assets(
     progress: Progress = _noop,
     current_year: int | None = None,
     finish: Callable[[ImportResult], None] = lambda result: None,
+    decimal: str = DECIMAL_POINT,
 ) -> ImportResult:
     """Read, validate and (only if every cell is valid) upsert. Returns counts and errors.
 
     `allowed_department_ids`: departments the importing person may change (None: any, for the command line).
+    `decimal`: the file's decimal separator ("." or ",", chosen by the person importing).
     `finish(result)` runs inside the writing transaction (record the outcome and audit with the data), or in
     its own transaction when the file was rejected. Reading and validating happen before the transaction so
     that progress written meanwhile is visible to the polling page.
     """
     result = ImportResult()
     try:
-        frame = read_table(source, name=name, size=size)
+        frame = read_table(source, name=name, size=size, decimal=decimal)
     except ImportRejected as rejected:
         result.errors, result.error_count = rejected.errors, len(rejected.errors)
         with transaction.atomic():
@@ -363,7 +401,9 @@ def import_assets(
         return result
     result.total_rows = len(frame)
     progress(20)
-    rows, errors = validate(frame, allowed_department_ids=allowed_department_ids, current_year=current_year)
+    rows, errors = validate(
+        frame, allowed_department_ids=allowed_department_ids, current_year=current_year, decimal=decimal
+    )
     result.errors, result.error_count = errors.errors, errors.count
     if rows is None:
         with transaction.atomic():

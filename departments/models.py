@@ -1,5 +1,7 @@
 """Departments, who belongs to them, and the assets they own."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -8,6 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from config.append_only import append_only_triggers
+from config.tabular import DECIMAL_CHOICES, DECIMAL_POINT
 from config.uploads import RandomUploadName
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
@@ -232,8 +235,14 @@ class AssetImport(models.Model):
         default=0, help_text="All problems found; `errors` keeps the first few thousand."
     )
     error_message = models.TextField(blank=True)
+    decimal_separator = models.CharField(
+        max_length=1,
+        choices=DECIMAL_CHOICES,
+        default=DECIMAL_POINT,
+        help_text="The file's decimal separator, chosen by the uploader (the job reads the file later).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True, help_text="When the run that finished began.")
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -241,3 +250,10 @@ class AssetImport(models.Model):
 
     def __str__(self) -> str:
         return f"Import {self.pk} ({self.original_name}, {self.status})"
+
+    @property
+    def duration(self) -> datetime.timedelta | None:
+        """How long the (last) run took, from its real start to its end."""
+        if self.started_at is None or self.finished_at is None:
+            return None
+        return self.finished_at - self.started_at

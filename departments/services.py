@@ -10,16 +10,18 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from config.tabular import DECIMAL_POINT, ImportRejected
+
 from . import imports
-from .exceptions import ImportNotStuck, ImportTooLarge, NotAnOfficial
+from .exceptions import ImportNotStuck, ImportRefused, ImportTooLarge, NotAnOfficial
 from .models import Asset, AssetCategory, AssetImport, AuditEvent, Department, Membership
 from .selectors import asset_import_is_stuck, departments_where_user_is, user_is_official_of
 
 logger = logging.getLogger(__name__)
 
-# Files up to this size are imported inside the request (a few thousand rows take well under a second);
-# bigger ones go to the worker and the page shows progress.
-INLINE_IMPORT_MAX_BYTES = 512 * 1024
+# Files up to this many rows are imported inside the request (a few thousand rows take well under a second);
+# bigger ones go to the worker and the page shows progress. Rows, not bytes: a 469 KB XLSX can hold 300,000.
+INLINE_IMPORT_MAX_ROWS = 5_000
 
 ASSET_FIELDS = [
     "category",
@@ -121,14 +123,26 @@ def asset_retire(*, asset: Asset, actor) -> Asset:
 # --- Imports -------------------------------------------------------------------------------------------------
 
 
-def asset_import_start(*, file: UploadedFile, actor) -> AssetImport:
-    """Store the upload and import it: inline when small, otherwise as a background job (progress shown)."""
+def asset_import_start(*, file: UploadedFile, actor, decimal: str = DECIMAL_POINT) -> AssetImport:
+    """Store the upload and import it: inline when it has few rows, otherwise as a background job.
+
+    Before anything is stored, the file's rows are counted without parsing it (an XLSX over the row or
+    unpacked-size limit is refused here, in a fraction of a second, instead of in a job or a long request).
+    `decimal` is the file's decimal separator, kept on the job for the worker.
+    """
     if not departments_where_user_is(user=actor, role=Membership.Role.OFFICIAL).exists():
         raise NotAnOfficial("Only officials of a department may import assets.")
     if file.size > imports.max_bytes():
         raise ImportTooLarge(imports.too_large_message(file.size))
+    try:
+        rows = imports.count_rows(file, name=file.name)
+    except ImportRejected as rejected:
+        raise ImportRefused(" ".join(e.message for e in rejected.errors[:3])) from None
+    inline = rows <= INLINE_IMPORT_MAX_ROWS
     with transaction.atomic():
-        asset_import = AssetImport(uploaded_by=actor, original_name=file.name[:255])
+        asset_import = AssetImport(
+            uploaded_by=actor, original_name=file.name[:255], decimal_separator=decimal
+        )
         asset_import.file.save(file.name, file, save=False)
         asset_import.full_clean()
         asset_import.save()
@@ -138,10 +152,10 @@ def asset_import_start(*, file: UploadedFile, actor) -> AssetImport:
             obj=asset_import,
             summary=f"Uploaded {asset_import.original_name} for import",
         )
-        if file.size > INLINE_IMPORT_MAX_BYTES:
+        if not inline:
             pk = asset_import.pk
             transaction.on_commit(lambda: _enqueue_import(pk))
-    if file.size <= INLINE_IMPORT_MAX_BYTES:
+    if inline:
         asset_import_run(asset_import_id=asset_import.pk)
         asset_import.refresh_from_db()
     return asset_import
@@ -171,9 +185,12 @@ def asset_import_run(*, asset_import_id: int) -> AssetImport:
     asset_import = AssetImport.objects.select_related("uploaded_by").get(pk=asset_import_id)
     if asset_import.status in (AssetImport.Status.SUCCEEDED, AssetImport.Status.FAILED):
         return asset_import
+    started = timezone.now()
     AssetImport.objects.filter(pk=asset_import_id).update(
-        status=AssetImport.Status.RUNNING, started_at=timezone.now(), progress=5
+        status=AssetImport.Status.RUNNING, started_at=started, progress=5
     )
+    # finish() saves this object: it must carry the real start, not the None it was read with.
+    asset_import.started_at = started
     actor = asset_import.uploaded_by
     allowed = None
     if actor is not None and not actor.is_superuser:
@@ -194,7 +211,6 @@ def asset_import_run(*, asset_import_id: int) -> AssetImport:
         )
         asset_import.status = AssetImport.Status.SUCCEEDED if result.ok else AssetImport.Status.FAILED
         asset_import.progress = 100
-        asset_import.started_at = asset_import.started_at or timezone.now()
         asset_import.finished_at = timezone.now()
         asset_import.save()
         _audit(
@@ -223,6 +239,7 @@ def asset_import_run(*, asset_import_id: int) -> AssetImport:
             allowed_department_ids=allowed,
             progress=lambda p: _set_progress(asset_import_id, p),
             finish=finish,
+            decimal=asset_import.decimal_separator,
         )
     return asset_import
 

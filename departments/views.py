@@ -258,7 +258,11 @@ def asset_import(request):
     form = AssetImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            job = services.asset_import_start(file=form.cleaned_data["file"], actor=request.user)
+            job = services.asset_import_start(
+                file=form.cleaned_data["file"],
+                actor=request.user,
+                decimal=form.cleaned_data["decimal_separator"],
+            )
         except NotAnOfficial as error:
             raise PermissionDenied(str(error)) from error
         except DepartmentsError as error:

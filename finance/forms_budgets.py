@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import forms
 
+from config.import_forms import DecimalSeparatorField
 from finance.models import BudgetLine, BudgetType
 from finance.selectors.budgets import manageable_departments
 
@@ -45,6 +46,7 @@ class BudgetLineImportForm(forms.Form):
         help_text="CSV with columns department, fiscal_year, budget_type, amount (and optionally name, "
         "currency, note). At most 2 MB."
     )
+    decimal_separator = DecimalSeparatorField()
 
 
 class ContributionRequestForm(forms.Form):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from config.import_forms import DecimalSeparatorField
 from departments.models import AssetCategory, Department
 
 from . import selectors
@@ -186,3 +187,4 @@ class MeasurementImportForm(forms.Form):
         label="CSV file",
         help_text="UTF-8 CSV with columns indicator (id or name), period (YYYY-MM-DD), value; optional source, note.",
     )
+    decimal_separator = DecimalSeparatorField()

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from config.tabular import (
+    DECIMAL_POINT,
     CellError,
     ErrorCollector,
     ImportRejected,
@@ -351,13 +352,16 @@ _FIELD_COLUMNS = {
 
 
 @transaction.atomic
-def measurement_import(*, outcome: Outcome, actor, content: bytes) -> ImportResult:
+def measurement_import(
+    *, outcome: Outcome, actor, content: bytes, decimal: str = DECIMAL_POINT
+) -> ImportResult:
     """Import measurements of an outcome's indicators from CSV; all rows or nothing.
 
     Columns: indicator (its id or exact name), period (YYYY-MM-DD), value, and optionally source, note.
     Rows are numbered as in a spreadsheet (the header is row 1). A row for a period that already has a
     measurement corrects its value (counted as updated). Raises MeasurementImportInvalid with every bad cell.
-    Reading, limits, the header check and error collection are the shared rules of config/tabular.py.
+    Reading, limits, the header check and error collection are the shared rules of config/tabular.py; `decimal`
+    is the file's decimal separator ("." or ",").
     """
     if not selectors.can_record_measurements(user=actor, outcome=outcome):
         raise NotAllowed("Only officials of the owner or a contributing department may record measurements.")
@@ -402,6 +406,7 @@ def measurement_import(*, outcome: Outcome, actor, content: bytes) -> ImportResu
         "value",
         errors,
         label="Value",
+        decimal=decimal,
         missing="The value is missing.",
         invalid="“{value}” is not a number.",
     )

@@ -285,7 +285,10 @@ def measurement_import(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             try:
                 result = services.measurement_import(
-                    outcome=outcome, actor=request.user, content=upload.read()
+                    outcome=outcome,
+                    actor=request.user,
+                    content=upload.read(),
+                    decimal=form.cleaned_data["decimal_separator"],
                 )
             except NotAllowed as exc:
                 raise PermissionDenied(str(exc)) from exc

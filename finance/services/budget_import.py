@@ -14,6 +14,7 @@ import pandas as pd
 from django.db import transaction
 
 from config.tabular import (
+    DECIMAL_POINT,
     CellError,
     ErrorCollector,
     ImportRejected,
@@ -39,7 +40,7 @@ LIMITS = Limits(
     max_rows=MAX_ROWS,
     too_large=f"The file is larger than {MAX_BYTES // 1024 // 1024} MB.",
     too_many_rows=f"More than {MAX_ROWS} rows.",
-    unreadable="Not a readable CSV file.",
+    unreadable="Not a readable CSV file: {error}",
     empty="The file is empty.",
     no_rows="The file has no rows.",
 )
@@ -57,7 +58,7 @@ def _rejected(errors: list[CellError]) -> BudgetImportInvalid:
     return BudgetImportInvalid([e.as_dict() for e in errors])
 
 
-def _validate(frame: pd.DataFrame, *, actor) -> tuple[list[dict], ErrorCollector]:
+def _validate(frame: pd.DataFrame, *, actor, decimal: str) -> tuple[list[dict], ErrorCollector]:
     """Check every cell of the file (pandas, column by column); return the clean rows and every error."""
     frame = add_missing_columns(frame.reset_index(drop=True), OPTIONAL).apply(lambda s: s.str.strip())
     errors = ErrorCollector()
@@ -84,7 +85,7 @@ def _validate(frame: pd.DataFrame, *, actor) -> tuple[list[dict], ErrorCollector
         label="Fiscal year",
         minimum=2000,
         maximum=2100,
-        pattern=r"\d{4}",
+        pattern=r"[0-9]{4}",  # ASCII digits: a Unicode "٢٠٢٧" is no year a database stores
         missing=_YEAR,
         not_whole=_YEAR,
         too_small=_YEAR,
@@ -97,7 +98,7 @@ def _validate(frame: pd.DataFrame, *, actor) -> tuple[list[dict], ErrorCollector
         "amount",
         errors,
         label="Amount",
-        thousands=False,
+        decimal=decimal,
         missing=_AMOUNT,
         negative=_AMOUNT,
         invalid=_AMOUNT,
@@ -142,8 +143,11 @@ def _validate(frame: pd.DataFrame, *, actor) -> tuple[list[dict], ErrorCollector
     return rows, errors
 
 
-def budget_lines_import(*, data: bytes, actor) -> ImportResult:
-    """Validate the whole file, then write it in one transaction. Raises BudgetImportInvalid with every error."""
+def budget_lines_import(*, data: bytes, actor, decimal: str = DECIMAL_POINT) -> ImportResult:
+    """Validate the whole file, then write it in one transaction. Raises BudgetImportInvalid with every error.
+
+    `decimal` is the file's decimal separator ("." or ","); see config/tabular.py for the number rule.
+    """
     try:
         frame = read_table(data, limits=LIMITS)
     except ImportRejected as rejected:
@@ -152,7 +156,7 @@ def budget_lines_import(*, data: bytes, actor) -> ImportResult:
     problems = problems or check_rows(frame, limits=LIMITS)
     if problems:
         raise _rejected(problems)
-    rows, errors = _validate(frame, actor=actor)
+    rows, errors = _validate(frame, actor=actor, decimal=decimal)
     if errors:
         raise _rejected(errors.errors)
     created = updated = 0

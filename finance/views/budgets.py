@@ -149,7 +149,11 @@ def budget_line_import(request: HttpRequest) -> HttpResponse:
     errors: list[dict] = []
     if request.method == "POST" and form.is_valid():
         try:
-            result = budget_lines_import(data=form.cleaned_data["file"].read(), actor=request.user)
+            result = budget_lines_import(
+                data=form.cleaned_data["file"].read(),
+                actor=request.user,
+                decimal=form.cleaned_data["decimal_separator"],
+            )
         except BudgetImportInvalid as exc:
             errors = exc.errors
             messages.error(request, str(exc))

@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 def test_large_import_is_done_by_the_worker_with_progress_and_result(
     celery_worker, transport_official, bus_shelter, monkeypatch
 ):
-    monkeypatch.setattr(services, "INLINE_IMPORT_MAX_BYTES", 100)
+    monkeypatch.setattr(services, "INLINE_IMPORT_MAX_ROWS", 0)  # inline vs job is decided by rows
     content = csv_text([good_row(external_ref=f"BS-{i:05d}") for i in range(2_000)]).encode()
 
     job = services.asset_import_start(file=SimpleUploadedFile("big.csv", content), actor=transport_official)

@@ -358,7 +358,7 @@ def test_large_upload_runs_as_a_job_and_still_works_without_a_broker(
 ):
     from departments import services
 
-    monkeypatch.setattr(services, "INLINE_IMPORT_MAX_BYTES", 10)
+    monkeypatch.setattr(services, "INLINE_IMPORT_MAX_ROWS", 0)
     client = client_for(transport_official)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client.post(reverse("departments:asset-import"), {"file": csv_upload([good_row()])})
@@ -376,7 +376,7 @@ def test_broker_outage_marks_a_large_import_failed_instead_of_crashing(
     def unreachable(*args, **kwargs):
         raise ConnectionError("redis down")
 
-    monkeypatch.setattr(services, "INLINE_IMPORT_MAX_BYTES", 10)
+    monkeypatch.setattr(services, "INLINE_IMPORT_MAX_ROWS", 0)
     monkeypatch.setattr(tasks.run_asset_import, "delay", unreachable)
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(transport_official).post(
@@ -395,7 +395,7 @@ def test_a_lost_import_can_be_started_again_by_its_uploader(
 
     from departments import services
 
-    monkeypatch.setattr(services, "INLINE_IMPORT_MAX_BYTES", 10)
+    monkeypatch.setattr(services, "INLINE_IMPORT_MAX_ROWS", 0)
     client = client_for(transport_official)
     with django_capture_on_commit_callbacks(execute=False):  # the job message is lost: never delivered
         client.post(reverse("departments:asset-import"), {"file": csv_upload([good_row()])})

@@ -112,7 +112,7 @@ def test_every_bad_cell_of_a_file_is_reported_at_once(outcome, transport_officia
         (b"period,value\n2024-01-01,1\n", "This column is missing."),
         (b"indicator,period,value\n", "no data rows"),
         (b"", "not a readable"),
-        (b"\xff\xfe\x00bad", "not a readable"),
+        (b"\xff\xfe\x00ba", "not a readable"),  # a UTF-16 byte-order mark, then not UTF-16
     ],
 )
 def test_unusable_files_are_refused_with_a_plain_message(outcome, transport_official, content, words):

@@ -361,3 +361,20 @@ def test_list_shows_how_many_indicators_are_on_track_at_risk_or_off_track(
     html = client_for(transport_viewer).get(reverse("outcomes:outcome-list")).content.decode()
     assert '<span class="badge on-track">1 on track</span>' in html
     assert '<span class="badge no-data">1 no measurement yet</span>' in html
+
+
+def test_csv_upload_reads_decimal_commas_only_when_the_comma_is_chosen(
+    client_for, lighting_official, indicator
+):
+    content = b'indicator,period,value\nNight-time incidents,2025-01-01,"77,5"\n'
+    url = reverse("outcomes:measurement-import", args=[indicator.outcome.pk])
+    client = client_for(lighting_official)
+    response = client.post(url, {"file": SimpleUploadedFile("m.csv", content, "text/csv")})
+    assert response.status_code == 400
+    assert "“77,5” has a decimal comma" in response.content.decode()  # before: stored as 775
+    assert not indicator.measurements.filter(period=datetime.date(2025, 1, 1)).exists()
+    response = client.post(
+        url, {"file": SimpleUploadedFile("m.csv", content, "text/csv"), "decimal_separator": ","}
+    )
+    assert response.status_code == 302
+    assert indicator.measurements.get(period=datetime.date(2025, 1, 1)).value == D("77.5")

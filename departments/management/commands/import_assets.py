@@ -6,6 +6,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from config.tabular import DECIMAL_POINT, DECIMAL_SEPARATORS
 from departments import imports
 from departments.models import AuditEvent, Membership
 from departments.selectors import departments_where_user_is
@@ -25,8 +26,17 @@ class Command(BaseCommand):
             help="Import as this user: only departments where they are an official are accepted, "
             "and the audit row names them. Without it, any department (an administrator's import).",
         )
+        parser.add_argument(
+            "--decimal-separator",
+            choices=DECIMAL_SEPARATORS,
+            default=DECIMAL_POINT,
+            help="The file's decimal separator (default '.'). The other mark may only group thousands in groups "
+            "of three; a number that could be read either way (1,250 with '.') is refused.",
+        )
 
-    def handle(self, *args, file: Path, user: str | None, verbosity: int = 1, **options):
+    def handle(
+        self, *args, file: Path, user: str | None, decimal_separator: str, verbosity: int = 1, **options
+    ):
         if not file.is_file():
             raise CommandError(f"{file}: no such file")
         actor, allowed = None, None
@@ -60,6 +70,7 @@ class Command(BaseCommand):
                 size=file.stat().st_size,
                 allowed_department_ids=allowed,
                 finish=finish,
+                decimal=decimal_separator,
             )
         elapsed = time.perf_counter() - started
         if not result.ok:

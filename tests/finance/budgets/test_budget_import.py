@@ -93,3 +93,21 @@ def test_import_updates_a_line_entered_without_a_creator(finance_officer, transp
     )
     assert result.updated == 1
     assert BudgetLine.objects.get(name="Stops").amount == Decimal("120000.00")
+
+
+def test_import_page_reads_decimal_commas_only_when_the_comma_is_chosen(
+    client_for, finance_officer, transport
+):
+    content = b'department,fiscal_year,budget_type,amount\ntransport,2027,opex,"1.250,50"\n'
+    client = client_for(finance_officer)
+    response = client.post(
+        reverse("finance:budget-line-import"), {"file": SimpleUploadedFile("budget.csv", content)}
+    )
+    assert "“1.250,50” has a decimal comma" in response.text and "nothing was imported" in response.text
+    assert not BudgetLine.objects.exists()
+    response = client.post(
+        reverse("finance:budget-line-import"),
+        {"file": SimpleUploadedFile("budget.csv", content), "decimal_separator": ","},
+    )
+    assert response.status_code == 302
+    assert BudgetLine.objects.get().amount == Decimal("1250.50")
