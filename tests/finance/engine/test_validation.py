@@ -161,3 +161,27 @@ def test_lives_and_fiscal_years_beyond_any_plan_are_refused():
         "life_years is above the limit of 1,000 for asset A1",
         "fiscal_year is above the limit of 9,999 for budget row 1",
     ]
+
+
+def test_totals_beyond_the_exact_cent_limit_are_refused_naming_the_largest_assets():
+    from finance.engine.run import MAX_GROSS_FLOWS
+
+    assets = worked_example_assets()
+    assets.loc[2, "energy_cost"] = 9e11  # within the per-asset limit; 30 years of it are not within 1e12
+    problems = _problems(assets, assumptions=Assumptions(horizon=30, contract_term=10, draws=0))
+    assert len(problems) == 2
+    assert problems[0].startswith(
+        "the yearly cash flows are too large to be computed exactly to the cent: in absolute value over the "
+        "30 years they add up to status_quo "
+    )
+    assert problems[0].endswith(f"(the limit is {MAX_GROSS_FLOWS:,.0f} per scenario)")
+    assert problems[1] == (
+        "the largest amounts are on asset B1, A1, A2: check them, or finance the assets in several tenders"
+    )
+
+
+def test_flows_just_inside_the_exact_cent_limit_are_computed():
+    assets = worked_example_assets()
+    assets.loc[2, "energy_cost"] = 2e10  # 30 years at 3% energy escalation: about 9.5e11 in all
+    result = run_all(assets, worked_example_catalogue(), Assumptions(horizon=30, contract_term=10, draws=0))
+    assert result.summary["whole_life_cost"].max() > 9e11
