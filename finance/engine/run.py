@@ -141,10 +141,11 @@ def _clean(column: str, value: Any) -> Any:
         return value  # ints (years, counts), bools, text
     if not math.isfinite(value):
         return None
+    # + 0.0 turns a rounded −0.0 (from a tiny negative float) into 0.0
     if column in MONEY_FIELDS:
-        return round(value, MONEY_DECIMALS)
+        return round(value, MONEY_DECIMALS) + 0.0
     if column in RATE_FIELDS:
-        return round(value, RATE_DECIMALS)
+        return round(value, RATE_DECIMALS) + 0.0
     if column in COUNT_FIELDS:
         return int(value)
     raise KeyError(f"{column!r} is not classified as money, rate or count (finance/engine/run.py)")

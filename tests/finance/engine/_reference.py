@@ -51,6 +51,7 @@ class Figures:
     partner_investment: Decimal | None = None  # K (OpEx service and shared savings)
     partner_npv: Decimal | None = None  # at w
     partner_flows: tuple[Decimal, ...] = ()  # years 0 … T−1, −K included in year 0
+    by_department: dict[str, tuple[Decimal, ...]] | None = None  # department -> nominal flow per year
     break_even: Decimal | None = (
         None  # share s* (shared savings) or margin m* (OpEx service) making partner NPV 0
     )
@@ -123,17 +124,28 @@ def _figures(assets: list[Asset], catalogue: dict[str, Upgrade], a) -> dict[str,
     opex = {s_: [zero] * H for s_ in SCENARIOS}
     credit = dict.fromkeys(SCENARIOS, zero)
 
-    def add(table, scenario, t, amount):
+    # the same flows per (scenario, department) and year, residual value included (negative in year H−1)
+    by_department: dict[tuple[str, str], list[Decimal]] = {}
+
+    def add(table, scenario, t, amount, department):
         table[scenario][t] += amount
+        by_department.setdefault((scenario, department), [zero] * H)[t] += amount
+
+    def credit_residual(scenario, amount, department):
+        credit[scenario] += amount
+        by_department.setdefault((scenario, department), [zero] * H)[H - 1] -= amount
 
     # Partner investment K: the upgrades bought inside the term, at inflation-indexed prices, valued at w.
     K = zero
+    K_by_department: dict[str, Decimal] = {}
     for asset in assets:
         if asset.upgraded:
             up = catalogue[asset.category]
             for t in installations(0, up.life, H):
                 if t < T:
-                    K += up.unit_cost * P[t] / (one + w) ** t
+                    financed = up.unit_cost * P[t] / (one + w) ** t
+                    K += financed
+                    K_by_department[asset.department] = K_by_department.get(asset.department, zero) + financed
     A = K / T if w == 0 else K * w * (one + w) ** T / (((one + w) ** T - one) * (one + w))
     # the partner's yearly receipts net of its own costs, for t < T (before −K at t = 0)
     opex_partner = [A * f for _ in range(T)]
@@ -141,8 +153,10 @@ def _figures(assets: list[Asset], catalogue: dict[str, Upgrade], a) -> dict[str,
     operation_pv = zero  # Σ_{t<T} f·operationₜ·(1 + w)^−t: the partner NPV's slope in the margin m
     savings_pv = zero  # Σ_{t<T} f·savingsₜ·(1 + w)^−t: its slope in the share s
 
-    for t in range(T):
-        add(opex, "opex_service", t, A * f)
+    for t in range(T):  # the financing fee, split by each department's share of K
+        for department, financed in K_by_department.items():
+            if K > 0:
+                add(opex, "opex_service", t, A * f * financed / K, department)
 
     for asset in assets:
         install_t = asset.install_year - Y0
@@ -152,24 +166,26 @@ def _figures(assets: list[Asset], catalogue: dict[str, Upgrade], a) -> dict[str,
         old_residual = residual(asset.replacement, asset.life, old_last, H, P[H - 1])
         # status quo: everyone keeps what they have
         for t in range(H):
-            add(opex, "status_quo", t, asset.maintenance * P[t] + asset.energy * Q[t])
+            add(opex, "status_quo", t, asset.maintenance * P[t] + asset.energy * Q[t], asset.department)
         for t in old_repl:
-            add(capex, "status_quo", t, asset.replacement * P[t])
-        credit["status_quo"] += old_residual
+            add(capex, "status_quo", t, asset.replacement * P[t], asset.department)
+        credit_residual("status_quo", old_residual, asset.department)
 
         if not asset.upgraded:
             for scenario in ("capex", "opex_service", "shared_savings"):
                 for t in old_repl:  # replacements stay the city's, in every scenario
-                    add(capex, scenario, t, asset.replacement * P[t])
-                credit[scenario] += old_residual
+                    add(capex, scenario, t, asset.replacement * P[t], asset.department)
+                credit_residual(scenario, old_residual, asset.department)
                 for t in range(H):
                     running = asset.maintenance * P[t] + asset.energy * Q[t]
                     if scenario == "opex_service" and t < T:
-                        add(opex, scenario, t, (one + m) * f * running)  # the partner operates it
+                        add(
+                            opex, scenario, t, (one + m) * f * running, asset.department
+                        )  # the partner operates it
                         opex_partner[t] += ((one + m) * f - one) * running
                         operation_pv += f * running / (one + w) ** t
                     else:
-                        add(opex, scenario, t, running)
+                        add(opex, scenario, t, running, asset.department)
             continue
 
         up = catalogue[asset.category]
@@ -179,25 +195,25 @@ def _figures(assets: list[Asset], catalogue: dict[str, Upgrade], a) -> dict[str,
         real_m = asset.maintenance - rho * (asset.maintenance - up.maintenance)
         real_e = asset.energy - rho * (asset.energy - up.energy)
         for scenario in ("capex", "opex_service", "shared_savings"):
-            credit[scenario] += new_residual
+            credit_residual(scenario, new_residual, asset.department)
             for t in renewals:
                 city_pays = scenario == "capex" or t >= T  # inside the term the partner financed it
                 if city_pays:
-                    add(capex, scenario, t, up.unit_cost * (one + b) * P[t])
+                    add(capex, scenario, t, up.unit_cost * (one + b) * P[t], asset.department)
             for t in range(H):
                 real_running = real_m * P[t] + real_e * Q[t]
                 if scenario == "opex_service" and t < T:
                     expected = up.maintenance * P[t] + up.energy * Q[t]
-                    add(opex, scenario, t, (one + m) * f * expected)
+                    add(opex, scenario, t, (one + m) * f * expected, asset.department)
                     opex_partner[t] += ((one + m) * f - one) * expected
                     operation_pv += f * expected / (one + w) ** t
                 else:
-                    add(opex, scenario, t, real_running)
+                    add(opex, scenario, t, real_running, asset.department)
                 if scenario == "shared_savings" and t < T:
                     savings = rho * (
                         (asset.maintenance - up.maintenance) * P[t] + (asset.energy - up.energy) * Q[t]
                     )
-                    add(opex, scenario, t, s * f * savings)
+                    add(opex, scenario, t, s * f * savings, asset.department)
                     shared_partner[t] += s * f * savings
                     savings_pv += f * savings / (one + w) ** t
 
@@ -226,6 +242,11 @@ def _figures(assets: list[Asset], catalogue: dict[str, Upgrade], a) -> dict[str,
             partner_npv=partner_npv,
             partner_flows=(partner[0] - K, *partner[1:]) if partner is not None else (),
             break_even=break_even,
+            by_department={
+                department: tuple(flows)
+                for (sc, department), flows in by_department.items()
+                if sc == scenario
+            },
         )
     return out
 

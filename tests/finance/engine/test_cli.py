@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 from ._examples import worked_example_assets, worked_example_catalogue
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -152,3 +154,19 @@ def test_cli_refuses_amounts_beyond_the_limit_with_every_row_named(tmp_path):
     assert "error: replacement_cost is above the limit of 1,000,000,000,000 for asset A1" in out.stderr
     assert "error: energy_cost is above the limit of 1,000,000,000,000 for asset B1" in out.stderr
     assert "error: unit_cost is above the limit of 1,000,000,000,000 for category boiler" in out.stderr
+
+
+def test_every_float_field_of_the_json_is_classified_and_no_money_prints_as_minus_zero():
+    from finance.engine import Assumptions, run_all
+    from finance.engine.run import _clean
+
+    result = run_all(
+        worked_example_assets(),
+        worked_example_catalogue(),
+        Assumptions(horizon=5, contract_term=3, draws=200),
+        budgets=pd.DataFrame({"fiscal_year": [2026], "budget_type": ["opex"], "amount": [5000.0]}),
+    )
+    data = result.to_dict(include_cashflows=True)  # raises KeyError on an unclassified float field
+    assert data["summary"][0]["savings_vs_status_quo"] == 0.0
+    assert repr(_clean("npv_cost", -0.001)) == "0.0"
+    assert repr(_clean("partner_irr", -1e-9)) == "0.0"

@@ -1,5 +1,10 @@
 """200 random small cases: the engine's figures equal, to the cent, a plain per-asset implementation of DESIGN §6.
 
+Compared per scenario: NPV of cost, whole-life cost, year-0 CapEx, peak yearly cost, residual value, savings vs the
+status quo, partner investment K and partner NPV (to the cent); break-even share/margin and the IRR (as rates);
+each department's yearly cash flow (within the cent allocation); every tornado bar and Monte Carlo draw (as the
+reference NPV at that bar's or draw's assumptions).
+
 The reference (``_reference.py``) walks asset by asset and year by year in 60-digit decimal arithmetic and shares
 no code with the engine. Cases are drawn from a seeded generator, with rates often exactly at the ends of their
 valid ranges (r = 0.20, π = −0.05, e = 0.30, w = 0, T = 1 or H, …), horizons up to 60, lives shorter and longer
@@ -167,7 +172,26 @@ def _compare(seed: int, *, near_limit: bool) -> tuple[Assumptions, list]:
                         (scenario, column, partner.loc[scenario, column], str(getattr(ref, column)))
                     )
     mismatches += _partner_mismatches(partner, expected)
+    mismatches += _department_mismatches(result.cashflows, expected)
     return assumptions, mismatches
+
+
+def _department_mismatches(cashflows: pd.DataFrame, expected: dict) -> list:
+    """Each department's yearly cash flow (sum of its component rows) against the reference's per-asset flows.
+
+    Each component row is its department's exact share rounded up or down to a cent (largest remainder), so a
+    department-year is within one cent per component of the exact value."""
+    out = []
+    for scenario in SCENARIOS:
+        flows = cashflows[cashflows["scenario"] == scenario]
+        components = flows["component"].nunique()
+        got = flows.groupby(["department", "year"])["nominal"].sum()
+        for department, yearly in expected[scenario].by_department.items():
+            for year, exact in enumerate(yearly):
+                value = float(got[(department, year)])
+                if abs(dec(value) - exact) > Decimal("0.01") * components:
+                    out.append((scenario, department, year, value, str(exact)))
+    return out
 
 
 def _partner_mismatches(partner: pd.DataFrame, expected: dict) -> list:
@@ -224,3 +248,24 @@ def test_every_tornado_bar_is_the_reference_npv_at_its_clipped_value(seed):
                 if abs(Decimal(repr(float(got))) - expected[scenario].npv) > Decimal("0.001"):
                     mismatches.append((name, value_column, scenario, got, str(expected[scenario].npv)))
     assert not mismatches, mismatches
+
+
+@pytest.mark.parametrize("seed", range(0, CASES, 25))
+def test_monte_carlo_draws_are_the_reference_npv_at_the_drawn_assumptions(seed):
+    """A draw is the same model at other assumptions: its NPVs equal the reference's at the drawn values (the
+    draws use float64 powers, so to 1e-9 of the flows rather than to the cent)."""
+    from finance.engine.inputs import validate_inputs
+    from finance.engine.montecarlo import draw_parameters, simulate
+    from finance.engine.scenarios import aggregate
+
+    assets, catalogue, assumptions = random_case(seed)
+    assumptions = assumptions.with_changes(draws=100)  # above metrics.EXACT_BATCH: the float64 path
+    npv = simulate(aggregate(validate_inputs(assets, catalogue, assumptions)).totals(), assumptions)
+    drawn = draw_parameters(assumptions, assumptions.draws)
+    ref_assets, ref_catalogue = assets_from_frame(assets), catalogue_from_frame(catalogue)
+    for draw in (0, 37, 99):
+        values = {name: float(drawn[name][draw]) for name in drawn if name != "contract_term"}
+        expected = reference_figures(ref_assets, ref_catalogue, assumptions.with_changes(**values))
+        for s, scenario in enumerate(SCENARIOS):
+            scale = max(Decimal(1), abs(expected[scenario].npv), expected[scenario].whole_life_cost)
+            assert abs(dec(float(npv[draw, s])) - expected[scenario].npv) <= Decimal("1e-9") * scale
