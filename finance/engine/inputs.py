@@ -263,7 +263,12 @@ def validate_inputs(
     problems += cat_problems
     clean_catalogue = pd.DataFrame(columns=list(CATALOGUE_COLUMNS))
     if not cat_problems:
-        cat_ids = catalogue["category"].astype(str)
+        # stripped like the assets' categories, so that " lamp" in the catalogue serves the assets of "lamp"
+        cat_ids = _text(catalogue["category"])
+        blank = (cat_ids == "").to_numpy()
+        if blank.any():
+            rows = pd.Series([f"row {i + 1}" for i in range(len(catalogue))])
+            problems.append(f"category is empty in catalogue {_sample(rows, blank)}")
         dup = cat_ids.duplicated().to_numpy()
         if dup.any():
             problems.append(f"the catalogue lists category {_sample(cat_ids, dup)} more than once")

@@ -185,3 +185,13 @@ def test_flows_just_inside_the_exact_cent_limit_are_computed():
     assets.loc[2, "energy_cost"] = 2e10  # 30 years at 3% energy escalation: about 9.5e11 in all
     result = run_all(assets, worked_example_catalogue(), Assumptions(horizon=30, contract_term=10, draws=0))
     assert result.summary["whole_life_cost"].max() > 9e11
+
+
+def test_catalogue_categories_are_matched_without_surrounding_blanks_and_blank_ones_reported():
+    catalogue = worked_example_catalogue()
+    catalogue.loc[0, "category"] = " streetlight "
+    result = run_all(worked_example_assets(), catalogue, Assumptions(horizon=5, contract_term=3, draws=0))
+    assert result.summary.set_index("scenario").loc["capex", "year0_capex"] == pytest.approx(3720.0)
+    catalogue.loc[1, "category"] = None
+    problems = _problems(worked_example_assets(), catalogue=catalogue)
+    assert problems == ["category is empty in catalogue row 2"]
