@@ -113,23 +113,36 @@ def _installations(
     owner = np.repeat(np.arange(first_t.size), count)
     k = np.arange(owner.size) - np.repeat(np.cumsum(count) - count, count)
     years = first_t[owner] + k * life[owner]
-    sums = _sum_by(dept[owner] * horizon + years, cost[owner], n_dept * horizon)
+    cents, rest = _cents_and_rest(cost)  # per asset, before repeating it per installation
+    sums = _sum_by(dept[owner] * horizon + years, cost[owner], n_dept * horizon, (cents[owner], rest[owner]))
     last = np.where(count > 0, first_t + (count - 1) * life, -1_000_000)
     return sums.reshape(n_dept, horizon), last
 
 
-def _sum_by(keys: np.ndarray, values: np.ndarray, minlength: int) -> np.ndarray:
+def _cents_and_rest(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Amounts split into whole cents (integer-valued floats) and the sub-cent rest (0 for amounts in cents)."""
+    cents = np.rint(values * 100.0)
+    return cents, values - cents / 100.0
+
+
+def _sum_by(
+    keys: np.ndarray,
+    values: np.ndarray,
+    minlength: int,
+    split: tuple[np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
     """``np.bincount(keys, values)``, exact to the cent for amounts given in cents.
 
     Why: bincount adds 100,000s of amounts one after the other in float64, each addition rounding to the running
     total's precision (1e-5 after a million amounts of 50,000). Here whole cents are added as integer-valued
     floats — exact while a sum stays below 2**53 cents (9e13 currency units) — and the sub-cent rest apart.
+    ``split`` is ``_cents_and_rest(values)`` when the caller has it already.
     """
-    cents = np.rint(values * 100.0)
-    rest = values - cents / 100.0
-    return np.bincount(keys, weights=cents, minlength=minlength) / 100.0 + np.bincount(
-        keys, weights=rest, minlength=minlength
-    )
+    cents, rest = split if split is not None else _cents_and_rest(values)
+    out = np.bincount(keys, weights=cents, minlength=minlength) / 100.0
+    if rest.any():
+        out += np.bincount(keys, weights=rest, minlength=minlength)
+    return out
 
 
 def _residual_years(last_t: np.ndarray, life: np.ndarray, horizon: int) -> np.ndarray:
@@ -146,11 +159,11 @@ def _residual_by_dept(
     group, so a million assets add no rounding beyond one division per distinct life.
     """
     left = _residual_years(last_t, life, horizon)
-    lives, life_code = np.unique(life, return_inverse=True)
-    if n_dept * lives.size > 1_000_000:  # absurdly many groups: plain per-asset division
+    longest = int(life.max()) if life.size else 1  # at most MAX_LIFE_YEARS
+    if n_dept * longest > 2_000_000:  # absurdly many groups: plain per-asset division
         return np.bincount(dept, weights=cost * left / life, minlength=n_dept)
-    sums = _sum_by(dept * lives.size + life_code, cost * left, n_dept * lives.size)
-    return (sums.reshape(n_dept, lives.size) / lives[None, :]).sum(axis=1)
+    sums = _sum_by(dept * longest + (life - 1), cost * left, n_dept * longest)
+    return (sums.reshape(n_dept, longest) / np.arange(1, longest + 1)[None, :]).sum(axis=1)
 
 
 def aggregate(inputs: EngineInputs) -> Aggregates:
