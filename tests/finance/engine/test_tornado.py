@@ -65,3 +65,11 @@ def test_the_contract_term_stays_between_one_year_and_the_horizon(term):
 
 def test_every_varied_assumption_has_a_rule():
     assert set(TORNADO_RULES) == set(RATE_RANGES) | {"contract_term"}
+
+
+def test_tornado_values_are_the_documented_decimals_without_binary_noise():
+    table = _tornado(BASE.with_changes(discount_rate=0.035, inflation=0.02))
+    row = table.loc[("capex", "discount_rate")]
+    assert (row["low_value"], row["high_value"]) == (0.02, 0.05)
+    row = table.loc[("capex", "inflation")]
+    assert (row["low_value"], row["high_value"]) == (0.01, 0.03)
