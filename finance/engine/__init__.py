@@ -13,7 +13,12 @@ Public API
   maintenance_cost, energy_cost`` (the upgrade each replace/upgrade asset receives).
 - ``assumptions``: :class:`Assumptions` (frozen dataclass, defaults documented there).
 - ``budgets``: optional DataFrame of pooled budgets ``fiscal_year, budget_type (capex|opex), amount``; several
-  rows for the same (year, type), e.g. one per department, are added up.
+  rows for the same (year, type), e.g. one per department, are added up. An empty table means "no pooled budget
+  yet" (the budget fit shows every need as shortfall); ``None`` means no budget fit at all. An empty catalogue is
+  fine when no asset is marked replace/upgrade.
+
+Amounts are at most 1e12 each and each scenario's yearly flows at most 1e12 in absolute value over the horizon,
+so that every figure is exact to the cent (docs/finance.md, "Amount limits"); beyond, EngineError.
 - ``progress``: optional callable receiving integers 0 … 100.
 
 Bad input raises :class:`EngineError` once, with ``.problems`` listing every problem in plain words.

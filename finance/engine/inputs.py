@@ -41,6 +41,14 @@ KEEP_ACTIONS: frozenset[str] = frozenset({"operate", "maintain"})
 BUDGET_TYPES: frozenset[str] = frozenset({"capex", "opex"})
 MAX_HORIZON = 60
 MAX_DRAWS = 100_000
+MIN_CONTRACT_TERM = 1  # years; the longest is the horizon
+
+# Largest amount one cell may hold (currency units): an asset's replacement, maintenance or energy cost, a
+# catalogue unit/maintenance/energy cost, a pooled-budget row. Far above any single city asset, far below where
+# float64 stops holding cents (2**53 cents ≈ 9.0e13). Totals have their own limit (run.MAX_GROSS_FLOWS).
+MAX_AMOUNT = 1e12
+MAX_LIFE_YEARS = 1_000  # an asset or upgrade life longer than this is a typing error, not a plan
+MAX_FISCAL_YEAR = 9_999
 
 # Sane ranges (inclusive) for every rate-like assumption: (low, high, what it is).
 RATE_RANGES: dict[str, tuple[float, float, str]] = {
@@ -103,8 +111,8 @@ class Assumptions:
             out.append(f"horizon must be between 1 and {MAX_HORIZON} years (got {self.horizon})")
         if not 1900 <= self.start_year <= 2200:
             out.append(f"start_year must be between 1900 and 2200 (got {self.start_year})")
-        if self.contract_term < 1:
-            out.append(f"contract_term must be at least 1 year (got {self.contract_term})")
+        if self.contract_term < MIN_CONTRACT_TERM:
+            out.append(f"contract_term must be at least {MIN_CONTRACT_TERM} year (got {self.contract_term})")
         elif self.contract_term > self.horizon:
             out.append(
                 f"contract_term ({self.contract_term} years) must not be longer than the horizon "
@@ -119,6 +127,18 @@ class Assumptions:
         if self.seed < 0:
             out.append(f"seed must not be negative (got {self.seed})")
         return out
+
+    def valid_range(self, name: str) -> tuple[float, float]:
+        """The inclusive range :meth:`problems` accepts for a varied assumption (the tornado clips to it)."""
+        if name == "contract_term":
+            return float(MIN_CONTRACT_TERM), float(self.horizon)
+        low, high, _ = RATE_RANGES[name]
+        return low, high
+
+    def clip(self, name: str, value: float) -> float:
+        """``value`` moved into the valid range of assumption ``name``."""
+        low, high = self.valid_range(name)
+        return float(min(max(value, low), high))
 
     def with_changes(self, **changes: Any) -> Assumptions:
         return replace(self, **changes)
@@ -185,6 +205,7 @@ def _check_numbers(
     integer: bool,
     minimum: float,
     problems: list[str],
+    maximum: float | None = None,
 ) -> dict[str, np.ndarray]:
     out: dict[str, np.ndarray] = {}
     for col in columns:
@@ -203,6 +224,10 @@ def _check_numbers(
             rule = "at least 1 year" if minimum == 1 else "negative"
             verb = "must be" if minimum == 1 else "is"
             problems.append(f"{col} {verb} {rule} for {what} {_sample(ids, low)}")
+        if maximum is not None:
+            high = ~missing & (values > maximum)
+            if high.any():
+                problems.append(f"{col} is above the limit of {maximum:,.0f} for {what} {_sample(ids, high)}")
         out[col] = values
     return out
 
@@ -210,6 +235,14 @@ def _check_numbers(
 def _missing_columns(frame: pd.DataFrame, columns: tuple[str, ...], name: str) -> list[str]:
     missing = [c for c in columns if c not in frame.columns]
     return [f"the {name} table has no column {c!r}" for c in missing]
+
+
+def _with_columns(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """An empty table read from ``[]`` (JSON) has no columns at all: give it the expected ones, so that "no rows"
+    is judged as such (an empty catalogue or budget may be valid) instead of as a missing column."""
+    if len(frame) == 0:
+        return frame.reindex(columns=list(dict.fromkeys([*frame.columns, *columns])))
+    return frame
 
 
 def validate_inputs(
@@ -220,18 +253,34 @@ def validate_inputs(
 ) -> EngineInputs:
     """Check everything, raise one EngineError listing every problem, or return normalised inputs."""
     problems: list[str] = list(assumptions.problems())
+    assets = _with_columns(assets, ASSET_COLUMNS)
+    catalogue = _with_columns(catalogue, CATALOGUE_COLUMNS)
+    if budgets is not None:
+        budgets = _with_columns(budgets, BUDGET_COLUMNS)
 
     # --- catalogue --------------------------------------------------------------------------------------
     cat_problems = _missing_columns(catalogue, CATALOGUE_COLUMNS, "catalogue")
     problems += cat_problems
     clean_catalogue = pd.DataFrame(columns=list(CATALOGUE_COLUMNS))
     if not cat_problems:
-        cat_ids = catalogue["category"].astype(str)
+        # stripped like the assets' categories, so that " lamp" in the catalogue serves the assets of "lamp"
+        cat_ids = _text(catalogue["category"])
+        blank = (cat_ids == "").to_numpy()
+        if blank.any():
+            rows = pd.Series([f"row {i + 1}" for i in range(len(catalogue))])
+            problems.append(f"category is empty in catalogue {_sample(rows, blank)}")
         dup = cat_ids.duplicated().to_numpy()
         if dup.any():
             problems.append(f"the catalogue lists category {_sample(cat_ids, dup)} more than once")
         nums = _check_numbers(
-            catalogue, cat_ids, "category", ("life_years",), integer=True, minimum=1, problems=problems
+            catalogue,
+            cat_ids,
+            "category",
+            ("life_years",),
+            integer=True,
+            minimum=1,
+            maximum=MAX_LIFE_YEARS,
+            problems=problems,
         )
         nums |= _check_numbers(
             catalogue,
@@ -240,6 +289,7 @@ def validate_inputs(
             ("unit_cost", "maintenance_cost", "energy_cost"),
             integer=False,
             minimum=0,
+            maximum=MAX_AMOUNT,
             problems=problems,
         )
         clean_catalogue = pd.DataFrame({"category": cat_ids.to_numpy(dtype=object), **nums})
@@ -261,7 +311,17 @@ def validate_inputs(
             if blank.any():
                 problems.append(f"{col} is empty for asset {_sample(ids, blank)}")
         nums = _check_numbers(
-            assets, ids, "asset", ("install_year", "life_years"), integer=True, minimum=1, problems=problems
+            assets, ids, "asset", ("install_year",), integer=True, minimum=1, problems=problems
+        )
+        nums |= _check_numbers(
+            assets,
+            ids,
+            "asset",
+            ("life_years",),
+            integer=True,
+            minimum=1,
+            maximum=MAX_LIFE_YEARS,
+            problems=problems,
         )
         nums |= _check_numbers(
             assets,
@@ -270,6 +330,7 @@ def validate_inputs(
             ("replacement_cost", "maintenance_cost", "energy_cost"),
             integer=False,
             minimum=0,
+            maximum=MAX_AMOUNT,
             problems=problems,
         )
         start_year = (
@@ -295,10 +356,18 @@ def validate_inputs(
             )
             if unknown.any():
                 cats = sorted(set(category[unknown]))
-                problems.append(
-                    f"category {', '.join(map(repr, cats[:5]))} is not in the upgrade catalogue "
-                    f"(asset {_sample(ids, unknown)})"
+                named = ", ".join(map(repr, cats[:5])) + (
+                    f" and {len(cats) - 5} more" if len(cats) > 5 else ""
                 )
+                if len(clean_catalogue) == 0:
+                    problems.append(
+                        f"the upgrade catalogue is empty, but assets marked replace or upgrade need category "
+                        f"{named} (asset {_sample(ids, unknown)})"
+                    )
+                else:
+                    problems.append(
+                        f"category {named} is not in the upgrade catalogue (asset {_sample(ids, unknown)})"
+                    )
         clean_assets = pd.DataFrame(
             {
                 "asset_id": ids.to_numpy(dtype=object),
@@ -321,10 +390,24 @@ def validate_inputs(
             if bad.any():
                 problems.append(f"budget_type must be capex or opex in budget {_sample(rows, bad)}")
             nums = _check_numbers(
-                budgets, rows, "budget", ("fiscal_year",), integer=True, minimum=1, problems=problems
+                budgets,
+                rows,
+                "budget",
+                ("fiscal_year",),
+                integer=True,
+                minimum=1,
+                maximum=MAX_FISCAL_YEAR,
+                problems=problems,
             )
             nums |= _check_numbers(
-                budgets, rows, "budget", ("amount",), integer=False, minimum=0, problems=problems
+                budgets,
+                rows,
+                "budget",
+                ("amount",),
+                integer=False,
+                minimum=0,
+                maximum=MAX_AMOUNT,
+                problems=problems,
             )
             clean_budgets = pd.DataFrame(
                 {

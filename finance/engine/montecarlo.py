@@ -46,14 +46,19 @@ def draw_parameters(assumptions: Assumptions, n: int) -> dict[str, np.ndarray]:
     a = assumptions
     rng = np.random.default_rng(a.seed)
     p = parameters_from(a, n)
-    p["discount_rate"] = np.clip(rng.normal(a.discount_rate, 0.01, n), 0.0, 0.20)
-    p["inflation"] = np.clip(rng.normal(a.inflation, 0.01, n), -0.05, 0.20)
-    p["energy_escalation"] = np.clip(rng.normal(a.energy_escalation, 0.02, n), -0.10, 0.30)
+    # clipped to the valid ranges of the inputs (one source of truth: inputs.RATE_RANGES)
+    p["discount_rate"] = np.clip(rng.normal(a.discount_rate, 0.01, n), *a.valid_range("discount_rate"))
+    p["inflation"] = np.clip(rng.normal(a.inflation, 0.01, n), *a.valid_range("inflation"))
+    p["energy_escalation"] = np.clip(
+        rng.normal(a.energy_escalation, 0.02, n), *a.valid_range("energy_escalation")
+    )
     p["optimism_bias"] = triangular(rng, 0.0, a.optimism_bias, 2.0 * a.optimism_bias, n)
     rho = a.savings_realisation
     p["savings_realisation"] = np.maximum(triangular(rng, rho - 0.3, rho, rho + 0.1, n), 0.0)
     ach = a.outcome_achievement
-    p["outcome_achievement"] = np.clip(triangular(rng, ach - 0.2, ach, ach + 0.1, n), 0.0, 1.0)
+    p["outcome_achievement"] = np.clip(
+        triangular(rng, ach - 0.2, ach, ach + 0.1, n), *a.valid_range("outcome_achievement")
+    )
     return p
 
 

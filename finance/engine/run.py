@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from . import montecarlo
-from .inputs import Assumptions, validate_inputs
+from .errors import EngineError
+from .inputs import Assumptions, EngineInputs, validate_inputs
 from .metrics import allocate_cents, irr, npv_at
 from .scenarios import (
     COMPONENT_BUDGET_TYPE,
@@ -19,6 +20,7 @@ from .scenarios import (
     SCENARIO_COMPONENTS,
     SCENARIOS,
     Aggregates,
+    ScenarioFlows,
     aggregate,
     parameters_from,
     scenario_flows,
@@ -72,27 +74,81 @@ class EngineResult:
         return out
 
 
-_NOT_MONEY = (
-    "irr",
-    "share",
-    "margin",
-    "probability",
-    "value",  # tornado low/high assumption values (residual_value is listed below as money)
-    "year",
-    "draws",
+# How each float field of the JSON is rounded: named one by one (never guessed from the name), so that a new
+# field has to be classified here before it can be printed (an unknown float field raises KeyError).
+MONEY_FIELDS: frozenset[str] = frozenset(
+    {
+        # summary
+        "npv_cost",
+        "savings_vs_status_quo",
+        "whole_life_cost",
+        "capex_nominal",
+        "opex_nominal",
+        "year0_capex",
+        "peak_yearly_cost",
+        "residual_value",
+        # partner
+        "partner_investment",
+        "annuity",
+        "partner_npv",
+        # cash flows and budget fit
+        "nominal",
+        "discounted",
+        "required",
+        "budget",
+        "balance",
+        "shortfall",
+        # tornado
+        "npv_low",
+        "npv_high",
+        "npv_base",
+        "swing",
+        # Monte Carlo percentiles and histogram
+        "p10",
+        "p50",
+        "p90",
+        "mean",
+        "bin_start",
+        "bin_end",
+    }
 )
-_MONEY = ("residual_value",)
+RATE_FIELDS: frozenset[str] = frozenset(
+    {
+        "partner_irr",
+        "break_even_savings_share",
+        "break_even_margin",
+        "low_value",  # tornado: the assumption's low/high value (a rate, a share or a number of years)
+        "high_value",
+        "probability_cheapest",
+        "probability_status_quo_cheapest",
+        "probability_capex_cheapest",
+        "probability_opex_service_cheapest",
+        "probability_shared_savings_cheapest",
+        "probability_opex_service_beats_capex",
+        "probability_shared_savings_beats_capex",
+    }
+)
+COUNT_FIELDS: frozenset[str] = frozenset({"draws"})  # a count that travels as a float
+MONEY_DECIMALS = 2  # money is always whole cents
+RATE_DECIMALS = 6
 
 
 def _clean(column: str, value: Any) -> Any:
+    """A JSON-ready value: money to cents, rates to 6 decimals, counts to whole numbers, NaN/inf → None."""
     if isinstance(value, np.generic):
         value = value.item()
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return None
-        money = column in _MONEY or not any(word in column for word in _NOT_MONEY)
-        return round(value, 2) if money else round(value, 6)
-    return value
+    if not isinstance(value, float):
+        return value  # ints (years, counts), bools, text
+    if not math.isfinite(value):
+        return None
+    # + 0.0 turns a rounded −0.0 (from a tiny negative float) into 0.0
+    if column in MONEY_FIELDS:
+        return round(value, MONEY_DECIMALS) + 0.0
+    if column in RATE_FIELDS:
+        return round(value, RATE_DECIMALS) + 0.0
+    if column in COUNT_FIELDS:
+        return int(value)
+    raise KeyError(f"{column!r} is not classified as money, rate or count (finance/engine/run.py)")
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -144,30 +200,78 @@ def _cashflow_table(
 
 
 def _summary(flows: dict[str, dict[str, np.ndarray]], discount: np.ndarray) -> pd.DataFrame:
+    """Per-scenario figures of the base case (batch row 0).
+
+    Every figure is one exact sum (math.fsum) of the per (component, department, year) flows: adding up a few
+    thousand terms of very different sizes in float64 would otherwise leave errors of a few ulps of the largest
+    term, which near the limit of MAX_GROSS_FLOWS would reach a tenth of a cent.
+    """
     rows = []
     for scenario in SCENARIOS:
         comps = flows[scenario]
-        total = sum(f[0].sum(axis=0) for f in comps.values())  # (H,)
-        budget = sum(f[0].sum(axis=0) for c, f in comps.items() if COMPONENT_BUDGET_TYPE[c] != "none")
-        capex = sum(f[0].sum(axis=0) for c, f in comps.items() if COMPONENT_BUDGET_TYPE[c] == "capex")
-        opex = sum(f[0].sum(axis=0) for c, f in comps.items() if COMPONENT_BUDGET_TYPE[c] == "opex")
+        blocks = {c: f[0] for c, f in comps.items()}  # (D, H) each
+
+        def yearly(components: list[str], blocks: dict[str, np.ndarray] = blocks) -> np.ndarray:
+            if not components:
+                return np.zeros(discount.shape[1])
+            stacked = np.stack([blocks[c] for c in components])  # (C, D, H)
+            return np.array([math.fsum(stacked[..., t].ravel()) for t in range(stacked.shape[-1])])
+
+        every = list(blocks)
+        budget = yearly([c for c in every if COMPONENT_BUDGET_TYPE[c] != "none"])
+        capex = yearly([c for c in every if COMPONENT_BUDGET_TYPE[c] == "capex"])
+        opex_terms = [blocks[c] for c in every if COMPONENT_BUDGET_TYPE[c] == "opex"]
+        all_terms = np.stack([blocks[c] for c in every])  # (C, D, H)
         rows.append(
             {
                 "scenario": scenario,
-                "npv_cost": float(np.sum(total * discount[0])),
-                "whole_life_cost": float(total.sum()),
-                "capex_nominal": float(capex.sum()),
-                "opex_nominal": float(opex.sum()),
+                "npv_cost": math.fsum((all_terms * discount[0]).ravel()),
+                "whole_life_cost": math.fsum(all_terms.ravel()),
+                "capex_nominal": math.fsum(capex),
+                "opex_nominal": math.fsum(np.concatenate([b.ravel() for b in opex_terms])),
                 "year0_capex": float(capex[0]),
                 "peak_yearly_cost": float(budget.max()),
                 "peak_year": int(np.argmax(budget)),
-                "residual_value": float(-comps["residual_value"][0].sum()),
+                "residual_value": -math.fsum(blocks["residual_value"].ravel()),
             }
         )
     table = pd.DataFrame(rows)
     base = table.loc[table["scenario"] == "status_quo", "npv_cost"].iloc[0]
     table.insert(2, "savings_vs_status_quo", base - table["npv_cost"])
     return table
+
+
+# Largest sum of absolute yearly cash flows (nominal, and discounted) of any scenario, currency units. Below it
+# every figure is exact to the cent: the engine's float64 error stays under ~2e-15 of that sum (the randomized
+# cross-check against 60-digit decimal arithmetic, tests/finance/engine/test_reference_cross_check.py), i.e.
+# under 0.002 — a fifth of a cent — at the limit; 2**53 cents (9.0e13) is where float64 stops holding cents at all.
+MAX_GROSS_FLOWS = 1e12
+
+
+def _gross_flow_problems(inputs: EngineInputs, base: ScenarioFlows) -> list[str]:
+    """Refuse inputs whose figures would be too large to be exact to the cent (see MAX_GROSS_FLOWS)."""
+    over = []
+    for scenario in SCENARIOS:
+        blocks = [f[0] for f in base.flows[scenario].values()]
+        nominal = math.fsum(float(np.abs(b).sum()) for b in blocks)
+        discounted = math.fsum(float(np.abs(b * base.discount[0]).sum()) for b in blocks)
+        if scenario in base.partner_flows:
+            nominal += float(np.abs(base.partner_flows[scenario][0]).sum())
+        gross = max(nominal, discounted)
+        if gross > MAX_GROSS_FLOWS:
+            over.append(f"{scenario} {gross:,.0f}")
+    if not over:
+        return []
+    a = inputs.assets
+    size = (a["replacement_cost"] + a["maintenance_cost"] + a["energy_cost"]).to_numpy()
+    largest = a["asset_id"].to_numpy()[np.argsort(-size, kind="stable")[:5]]
+    return [
+        f"the yearly cash flows are too large to be computed exactly to the cent: in absolute value over the "
+        f"{inputs.assumptions.horizon} years they add up to {'; '.join(over)} (the limit is "
+        f"{MAX_GROSS_FLOWS:,.0f} per scenario)",
+        f"the largest amounts are on asset {', '.join(map(str, largest))}: check them, or finance the assets "
+        "in several tenders",
+    ]
 
 
 # batch rows used for the base run: base, partner share 0 and 1, partner margin 0 and 1 (NPV is linear in
@@ -269,6 +373,8 @@ def run_all(
     params["partner_savings_share"][_S0], params["partner_savings_share"][_S1] = 0.0, 1.0
     params["partner_margin"][_M0], params["partner_margin"][_M1] = 0.0, 1.0
     base = scenario_flows(agg, params)
+    if problems := _gross_flow_problems(inputs, base):
+        raise EngineError(problems)
     cashflows = _cashflow_table(agg, base.flows, base.discount, assumptions.start_year)
     summary = _summary(base.flows, base.discount)
     partner = _partner_table(assumptions, base)

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .inputs import UPGRADE_ACTIONS, Assumptions, EngineInputs
-from .metrics import annuity_due, discount_factors, nominal_rate
+from .metrics import annuity_due, compound
 
 SCENARIOS: tuple[str, ...] = ("status_quo", "capex", "opex_service", "shared_savings")
 PARTNER_SCENARIOS: tuple[str, ...] = ("opex_service", "shared_savings")
@@ -113,14 +113,57 @@ def _installations(
     owner = np.repeat(np.arange(first_t.size), count)
     k = np.arange(owner.size) - np.repeat(np.cumsum(count) - count, count)
     years = first_t[owner] + k * life[owner]
-    sums = np.bincount(dept[owner] * horizon + years, weights=cost[owner], minlength=n_dept * horizon)
+    cents, rest = _cents_and_rest(cost)  # per asset, before repeating it per installation
+    sums = _sum_by(dept[owner] * horizon + years, cost[owner], n_dept * horizon, (cents[owner], rest[owner]))
     last = np.where(count > 0, first_t + (count - 1) * life, -1_000_000)
     return sums.reshape(n_dept, horizon), last
 
 
-def _residual_fraction(last_t: np.ndarray, life: np.ndarray, horizon: int) -> np.ndarray:
-    """Share of an installation's life left at the end of year H−1: max(0, L − (H − t_last)) / L."""
-    return np.maximum(0, life - (horizon - last_t)) / life
+def _cents_and_rest(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Amounts split into whole cents (integer-valued floats) and the sub-cent rest (0 for amounts in cents)."""
+    cents = np.rint(values * 100.0)
+    return cents, values - cents / 100.0
+
+
+def _sum_by(
+    keys: np.ndarray,
+    values: np.ndarray,
+    minlength: int,
+    split: tuple[np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
+    """``np.bincount(keys, values)``, exact to the cent for amounts given in cents.
+
+    Why: bincount adds 100,000s of amounts one after the other in float64, each addition rounding to the running
+    total's precision (1e-5 after a million amounts of 50,000). Here whole cents are added as integer-valued
+    floats — exact while a sum stays below 2**53 cents (9e13 currency units) — and the sub-cent rest apart.
+    ``split`` is ``_cents_and_rest(values)`` when the caller has it already.
+    """
+    cents, rest = split if split is not None else _cents_and_rest(values)
+    out = np.bincount(keys, weights=cents, minlength=minlength) / 100.0
+    if rest.any():
+        out += np.bincount(keys, weights=rest, minlength=minlength)
+    return out
+
+
+def _residual_years(last_t: np.ndarray, life: np.ndarray, horizon: int) -> np.ndarray:
+    """Whole years of an installation's life left at the end of year H−1: max(0, L − (H − t_last))."""
+    return np.maximum(0, life - (horizon - last_t))
+
+
+def _residual_by_dept(
+    dept: np.ndarray, cost: np.ndarray, last_t: np.ndarray, life: np.ndarray, n_dept: int, horizon: int
+) -> np.ndarray:
+    """Σ cost × max(0, L − (H − t_last)) / L per department (start-year prices).
+
+    cost × years left is summed exactly per (department, life) as in :func:`_sum_by` and divided by L once per
+    group, so a million assets add no rounding beyond one division per distinct life.
+    """
+    left = _residual_years(last_t, life, horizon)
+    longest = int(life.max()) if life.size else 1  # at most MAX_LIFE_YEARS
+    if n_dept * longest > 2_000_000:  # absurdly many groups: plain per-asset division
+        return np.bincount(dept, weights=cost * left / life, minlength=n_dept)
+    sums = _sum_by(dept * longest + (life - 1), cost * left, n_dept * longest)
+    return (sums.reshape(n_dept, longest) / np.arange(1, longest + 1)[None, :]).sum(axis=1)
 
 
 def aggregate(inputs: EngineInputs) -> Aggregates:
@@ -141,7 +184,7 @@ def aggregate(inputs: EngineInputs) -> Aggregates:
     first_t = np.maximum(0, install_t + life)  # overdue assets are replaced at t = 0
 
     def per_dept(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        return np.bincount(dept, weights=np.where(mask, values, 0.0), minlength=n_dept)
+        return _sum_by(dept[mask], values[mask], n_dept)
 
     # Status-quo like-for-like replacements, split by whether the asset is upgraded in the other scenarios.
     repl_old, last_old = _installations(
@@ -152,16 +195,8 @@ def aggregate(inputs: EngineInputs) -> Aggregates:
     )
     last_old = np.where(last_old < -999_999, install_t[upgrade], last_old)
     last_keep = np.where(last_keep < -999_999, install_t[keep], last_keep)
-    res_old = np.bincount(
-        dept[upgrade],
-        weights=repl_cost[upgrade] * _residual_fraction(last_old, life[upgrade], horizon),
-        minlength=n_dept,
-    )
-    res_keep = np.bincount(
-        dept[keep],
-        weights=repl_cost[keep] * _residual_fraction(last_keep, life[keep], horizon),
-        minlength=n_dept,
-    )
+    res_old = _residual_by_dept(dept[upgrade], repl_cost[upgrade], last_old, life[upgrade], n_dept, horizon)
+    res_keep = _residual_by_dept(dept[keep], repl_cost[keep], last_keep, life[keep], n_dept, horizon)
 
     # Upgrades: catalogue figures joined by category; installed at t = 0 and renewed every L'c years.
     cat = catalogue.set_index("category")
@@ -173,17 +208,15 @@ def aggregate(inputs: EngineInputs) -> Aggregates:
     purchases, last_new = _installations(
         dept[upgrade], np.zeros(up_cat.size, dtype=np.int64), up_life, up_cost, n_dept, horizon
     )
-    res_new = np.bincount(
-        dept[upgrade], weights=up_cost * _residual_fraction(last_new, up_life, horizon), minlength=n_dept
-    )
+    res_new = _residual_by_dept(dept[upgrade], up_cost, last_new, up_life, n_dept, horizon)
 
     return Aggregates(
         departments=tuple(str(d) for d in departments),
         horizon=horizon,
         maintenance_old=per_dept(maint, upgrade),
         energy_old=per_dept(energy, upgrade),
-        maintenance_new=np.bincount(dept[upgrade], weights=up_maint, minlength=n_dept),
-        energy_new=np.bincount(dept[upgrade], weights=up_energy, minlength=n_dept),
+        maintenance_new=_sum_by(dept[upgrade], up_maint, n_dept),
+        energy_new=_sum_by(dept[upgrade], up_energy, n_dept),
         maintenance_keep=per_dept(maint, keep),
         energy_keep=per_dept(energy, keep),
         replacement_old=repl_old,
@@ -220,8 +253,8 @@ def scenario_flows(agg: Aggregates, p: dict[str, np.ndarray]) -> ScenarioFlows:
     def col(name: str) -> np.ndarray:  # (N,) -> (N, 1, 1)
         return np.asarray(p[name], dtype=float)[:, None, None]
 
-    price = (1.0 + col("inflation")) ** t  # (N, 1, H)
-    energy_price = (1.0 + col("energy_escalation")) ** t
+    price = compound([p["inflation"]], horizon)[:, None, :]  # (N, 1, H)
+    energy_price = compound([p["energy_escalation"]], horizon)[:, None, :]
     in_term = t < col("contract_term")  # (N, 1, H)
     after_term = ~in_term
     bias = 1.0 + col("optimism_bias")
@@ -230,7 +263,6 @@ def scenario_flows(agg: Aggregates, p: dict[str, np.ndarray]) -> ScenarioFlows:
     phi = col("payment_at_risk_share")
     paid = 1.0 - phi + phi * col("outcome_achievement")  # outcome scaling of partner payments
     rho = col("savings_realisation")
-    w = col("partner_cost_of_capital")
 
     def d(x: np.ndarray) -> np.ndarray:  # (D,) -> (1, D, 1)
         return x[None, :, None]
@@ -268,7 +300,9 @@ def scenario_flows(agg: Aggregates, p: dict[str, np.ndarray]) -> ScenarioFlows:
     }
 
     # Partner financing: K = PV at w of the upgrade purchases falling inside the term (no optimism bias).
-    partner_discount = (1.0 + w) ** -t  # (N, 1, H)
+    partner_discount = compound([p["partner_cost_of_capital"]], horizon, inverse=True)[
+        :, None, :
+    ]  # (N, 1, H)
     k_dept = np.sum(purchases * in_term * partner_discount, axis=2)  # (N, D)
     k_total = k_dept.sum(axis=1)  # (N,)
     term = np.asarray(p["contract_term"], dtype=float)
@@ -307,10 +341,10 @@ def scenario_flows(agg: Aggregates, p: dict[str, np.ndarray]) -> ScenarioFlows:
     for partner in (opex_partner, shared_partner):
         partner[:, 0] -= k_total
 
-    city_rate = nominal_rate(p["discount_rate"], p["inflation"])
     return ScenarioFlows(
         flows=flows,
-        discount=discount_factors(city_rate, horizon),
+        # (1 + rₙ)^−t with 1 + rₙ = (1 + r)(1 + π)
+        discount=compound([p["discount_rate"], p["inflation"]], horizon, inverse=True),
         partner_investment=k_total,
         annuity=annuity,
         partner_flows={"opex_service": opex_partner, "shared_savings": shared_partner},

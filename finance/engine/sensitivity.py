@@ -11,50 +11,38 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from .inputs import RATE_RANGES, Assumptions
+from .inputs import Assumptions
 from .scenarios import PARAMETER_NAMES, SCENARIOS, Aggregates, parameters_from, scenario_flows, scenario_npvs
 
-
-def _clip(name: str, value: float) -> float:
-    low, high, _ = RATE_RANGES[name]
-    return float(min(max(value, low), high))
-
-
-# name -> rule giving (low, high) from the base assumptions
+# name -> rule giving the (low, high) move from the base assumptions, BEFORE clipping: tornado() clips every
+# value to the assumption's valid range (Assumptions.valid_range, the same limits the input validation uses),
+# so no row is ever computed at a value the engine would refuse as an input.
 TORNADO_RULES: dict[str, Callable[[Assumptions], tuple[float, float]]] = {
-    "discount_rate": lambda a: (_clip("discount_rate", a.discount_rate - 0.015), a.discount_rate + 0.015),
-    "inflation": lambda a: (_clip("inflation", a.inflation - 0.01), _clip("inflation", a.inflation + 0.01)),
-    "energy_escalation": lambda a: (
-        _clip("energy_escalation", a.energy_escalation - 0.02),
-        _clip("energy_escalation", a.energy_escalation + 0.02),
-    ),
-    "optimism_bias": lambda a: (a.optimism_bias * 0.5, _clip("optimism_bias", a.optimism_bias * 1.5)),
-    "partner_cost_of_capital": lambda a: (
-        _clip("partner_cost_of_capital", a.partner_cost_of_capital - 0.02),
-        _clip("partner_cost_of_capital", a.partner_cost_of_capital + 0.02),
-    ),
-    "partner_margin": lambda a: (a.partner_margin * 0.5, _clip("partner_margin", a.partner_margin * 1.5)),
-    "contract_term": lambda a: (
-        float(max(1, a.contract_term - 5)),
-        float(min(a.horizon, a.contract_term + 5)),
-    ),
-    "partner_savings_share": lambda a: (
-        _clip("partner_savings_share", a.partner_savings_share - 0.1),
-        _clip("partner_savings_share", a.partner_savings_share + 0.1),
-    ),
-    "payment_at_risk_share": lambda a: (
-        _clip("payment_at_risk_share", a.payment_at_risk_share - 0.1),
-        _clip("payment_at_risk_share", a.payment_at_risk_share + 0.1),
-    ),
-    "outcome_achievement": lambda a: (
-        _clip("outcome_achievement", a.outcome_achievement - 0.2),
-        _clip("outcome_achievement", a.outcome_achievement + 0.1),
-    ),
-    "savings_realisation": lambda a: (
-        _clip("savings_realisation", a.savings_realisation - 0.2),
-        _clip("savings_realisation", a.savings_realisation + 0.1),
-    ),
+    "discount_rate": lambda a: (a.discount_rate - 0.015, a.discount_rate + 0.015),
+    "inflation": lambda a: (a.inflation - 0.01, a.inflation + 0.01),
+    "energy_escalation": lambda a: (a.energy_escalation - 0.02, a.energy_escalation + 0.02),
+    "optimism_bias": lambda a: (a.optimism_bias * 0.5, a.optimism_bias * 1.5),
+    "partner_cost_of_capital": lambda a: (a.partner_cost_of_capital - 0.02, a.partner_cost_of_capital + 0.02),
+    "partner_margin": lambda a: (a.partner_margin * 0.5, a.partner_margin * 1.5),
+    "contract_term": lambda a: (a.contract_term - 5, a.contract_term + 5),
+    "partner_savings_share": lambda a: (a.partner_savings_share - 0.1, a.partner_savings_share + 0.1),
+    "payment_at_risk_share": lambda a: (a.payment_at_risk_share - 0.1, a.payment_at_risk_share + 0.1),
+    "outcome_achievement": lambda a: (a.outcome_achievement - 0.2, a.outcome_achievement + 0.1),
+    "savings_realisation": lambda a: (a.savings_realisation - 0.2, a.savings_realisation + 0.1),
 }
+
+
+def tornado_values(assumptions: Assumptions) -> dict[str, tuple[float, float]]:
+    """Each varied assumption's (low, high) tornado value, clipped to its valid range.
+
+    Rounded to 12 decimals: 0.035 − 0.015 is 0.020000000000000004 in binary, and the bar is meant at 0.02.
+    """
+    return {
+        name: (round(assumptions.clip(name, low), 12), round(assumptions.clip(name, high), 12))
+        for name, (low, high) in ((n, rule(assumptions)) for n, rule in TORNADO_RULES.items())
+    }
+
+
 assert tuple(TORNADO_RULES) == PARAMETER_NAMES
 
 
@@ -68,8 +56,9 @@ def tornado(totals: Aggregates, assumptions: Assumptions) -> pd.DataFrame:
     n = 2 * len(names) + 1
     params = parameters_from(assumptions, n)
     lows, highs = [], []
+    values = tornado_values(assumptions)
     for i, name in enumerate(names):
-        low, high = TORNADO_RULES[name](assumptions)
+        low, high = values[name]
         params[name][2 * i] = low
         params[name][2 * i + 1] = high
         lows.append(low)

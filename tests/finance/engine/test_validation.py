@@ -86,3 +86,112 @@ def test_assumptions_from_json_report_unknown_keys_and_non_numbers_at_once():
 def test_valid_defaults_have_no_problems():
     assert Assumptions().problems() == []
     assert Assumptions().discount_rate == 0.035
+
+
+def test_an_empty_budget_table_is_a_pooled_budget_of_nothing_yet():
+    result = run_all(
+        worked_example_assets(),
+        worked_example_catalogue(),
+        Assumptions(horizon=5, contract_term=3, draws=0),
+        pd.DataFrame([]),
+    )
+    fit = result.budget_fit
+    assert len(fit) == 4 * 5 * 2  # every scenario, year and budget type
+    assert (fit["budget"] == 0).all()
+    assert (fit["shortfall"] == fit["required"].clip(lower=0)).all()
+
+
+def test_no_budget_table_at_all_gives_no_budget_fit():
+    result = run_all(
+        worked_example_assets(), worked_example_catalogue(), Assumptions(horizon=5, contract_term=3, draws=0)
+    )
+    assert result.budget_fit.empty
+
+
+def test_an_empty_catalogue_is_fine_when_no_asset_is_upgraded():
+    assets = worked_example_assets().assign(action="operate")
+    result = run_all(assets, pd.DataFrame([]), Assumptions(horizon=5, contract_term=3, draws=0))
+    npv = result.summary.set_index("scenario")["npv_cost"]
+    assert npv["capex"] == pytest.approx(npv["status_quo"])
+
+
+def test_an_empty_catalogue_names_every_category_the_upgrades_need():
+    assets = worked_example_assets()
+    assets.loc[2, "action"] = "replace"
+    problems = _problems(assets, catalogue=pd.DataFrame([]))
+    assert problems == [
+        "the upgrade catalogue is empty, but assets marked replace or upgrade need category 'boiler', "
+        "'streetlight' (asset A1, A2, B1)"
+    ]
+
+
+def test_an_asset_table_without_rows_or_columns_is_reported_as_empty():
+    assert _problems(pd.DataFrame([])) == ["the asset table is empty: there is nothing to finance"]
+
+
+def test_amounts_above_the_limit_are_refused_with_their_rows():
+    assets = worked_example_assets()
+    assets.loc[0, "replacement_cost"] = 1e300
+    assets.loc[1, "maintenance_cost"] = 1e15
+    assets.loc[2, "energy_cost"] = 1_000_000_000_000.01
+    catalogue = worked_example_catalogue()
+    catalogue.loc[0, "maintenance_cost"] = 5e12
+    budgets = pd.DataFrame(
+        {"fiscal_year": [2026, 2027], "budget_type": ["capex", "opex"], "amount": [1.0, 3e12]}
+    )
+    problems = _problems(assets, catalogue=catalogue, budgets=budgets)
+    assert problems == [
+        "maintenance_cost is above the limit of 1,000,000,000,000 for category streetlight",
+        "replacement_cost is above the limit of 1,000,000,000,000 for asset A1",
+        "maintenance_cost is above the limit of 1,000,000,000,000 for asset A2",
+        "energy_cost is above the limit of 1,000,000,000,000 for asset B1",
+        "amount is above the limit of 1,000,000,000,000 for budget row 2",
+    ]
+
+
+def test_lives_and_fiscal_years_beyond_any_plan_are_refused():
+    assets = worked_example_assets().astype({"life_years": float})
+    assets.loc[0, "life_years"] = 1e300
+    catalogue = worked_example_catalogue()
+    catalogue.loc[1, "life_years"] = 5000
+    budgets = pd.DataFrame({"fiscal_year": [1e20], "budget_type": ["capex"], "amount": [1.0]})
+    problems = _problems(assets, catalogue=catalogue, budgets=budgets)
+    assert problems == [
+        "life_years is above the limit of 1,000 for category boiler",
+        "life_years is above the limit of 1,000 for asset A1",
+        "fiscal_year is above the limit of 9,999 for budget row 1",
+    ]
+
+
+def test_totals_beyond_the_exact_cent_limit_are_refused_naming_the_largest_assets():
+    from finance.engine.run import MAX_GROSS_FLOWS
+
+    assets = worked_example_assets()
+    assets.loc[2, "energy_cost"] = 9e11  # within the per-asset limit; 30 years of it are not within 1e12
+    problems = _problems(assets, assumptions=Assumptions(horizon=30, contract_term=10, draws=0))
+    assert len(problems) == 2
+    assert problems[0].startswith(
+        "the yearly cash flows are too large to be computed exactly to the cent: in absolute value over the "
+        "30 years they add up to status_quo "
+    )
+    assert problems[0].endswith(f"(the limit is {MAX_GROSS_FLOWS:,.0f} per scenario)")
+    assert problems[1] == (
+        "the largest amounts are on asset B1, A1, A2: check them, or finance the assets in several tenders"
+    )
+
+
+def test_flows_just_inside_the_exact_cent_limit_are_computed():
+    assets = worked_example_assets()
+    assets.loc[2, "energy_cost"] = 2e10  # 30 years at 3% energy escalation: about 9.5e11 in all
+    result = run_all(assets, worked_example_catalogue(), Assumptions(horizon=30, contract_term=10, draws=0))
+    assert result.summary["whole_life_cost"].max() > 9e11
+
+
+def test_catalogue_categories_are_matched_without_surrounding_blanks_and_blank_ones_reported():
+    catalogue = worked_example_catalogue()
+    catalogue.loc[0, "category"] = " streetlight "
+    result = run_all(worked_example_assets(), catalogue, Assumptions(horizon=5, contract_term=3, draws=0))
+    assert result.summary.set_index("scenario").loc["capex", "year0_capex"] == pytest.approx(3720.0)
+    catalogue.loc[1, "category"] = None
+    problems = _problems(worked_example_assets(), catalogue=catalogue)
+    assert problems == ["category is empty in catalogue row 2"]

@@ -284,3 +284,49 @@ def test_stored_assumption_defaults_are_the_engines_defaults(bus_stop_tender):
     )
     assert stored.contract_term_years == engine.contract_term
     assert stored.seed == engine.seed
+
+
+def test_amounts_the_engine_cannot_compute_to_the_cent_fail_the_run_with_every_row_named(
+    client_for, bus_stop_tender, small_assumptions, transport_official
+):
+    """The database holds up to 16 digits before the point; the engine takes at most 1e12 per amount. A run over
+    such assets ends failed with the engine's words, naming each asset and category, and stores nothing."""
+    from django.urls import reverse
+
+    from departments.models import Asset, AssetCategory
+
+    Asset.objects.filter(external_ref="S-0").update(replacement_cost=Decimal("5000000000000.00"))
+    Asset.objects.filter(external_ref="L-1").update(energy_cost=Decimal("9999999999999999.99"))
+    AssetCategory.objects.filter(code="shelter").update(upgrade_unit_cost=Decimal("1000000000000.01"))
+    run = scenario_run_execute(
+        scenario_run_request(tender=bus_stop_tender, actor=transport_official, enqueue=False).pk
+    )
+    assert run.status == ScenarioRun.Status.FAILED
+    assert run.error_message.splitlines() == [
+        "unit_cost is above the limit of 1,000,000,000,000 for category shelter",
+        "replacement_cost is above the limit of 1,000,000,000,000 for asset transport:S-0",
+        "energy_cost is above the limit of 1,000,000,000,000 for asset lighting:L-1",
+    ]
+    assert not ScenarioSummary.objects.filter(run=run).exists()
+    page = client_for(transport_official).get(reverse("finance:scenario-run-detail", kwargs={"pk": run.pk}))
+    assert "replacement_cost is above the limit of 1,000,000,000,000 for asset transport:S-0" in (
+        page.content.decode()
+    )
+
+
+def test_totals_too_large_for_exact_cents_fail_the_run_and_name_the_largest_assets(
+    bus_stop_tender, small_assumptions, transport_official
+):
+    from departments.models import Asset
+
+    # each amount is within the per-asset limit, but 30 years of it are not within the exact-cent limit
+    Asset.objects.filter(external_ref="S-2").update(maintenance_cost=Decimal("900000000000.00"))
+    run = scenario_run_execute(
+        scenario_run_request(tender=bus_stop_tender, actor=transport_official, enqueue=False).pk
+    )
+    assert run.status == ScenarioRun.Status.FAILED
+    first, second = run.error_message.splitlines()
+    assert first.startswith("the yearly cash flows are too large to be computed exactly to the cent")
+    assert "(the limit is 1,000,000,000,000 per scenario)" in first
+    assert second.startswith("the largest amounts are on asset transport:S-2, ")
+    assert not ScenarioSummary.objects.filter(run=run).exists()
