@@ -289,14 +289,14 @@ def test_stored_assumption_defaults_are_the_engines_defaults(bus_stop_tender):
 def test_amounts_the_engine_cannot_compute_to_the_cent_fail_the_run_with_every_row_named(
     client_for, bus_stop_tender, small_assumptions, transport_official
 ):
-    """The database holds up to 16 digits before the point; the engine takes at most 1e12 per amount. A run over
+    """The database holds larger amounts than the engine takes (at most 1e12 per amount). A run over
     such assets ends failed with the engine's words, naming each asset and category, and stores nothing."""
     from django.urls import reverse
 
     from departments.models import Asset, AssetCategory
 
     Asset.objects.filter(external_ref="S-0").update(replacement_cost=Decimal("5000000000000.00"))
-    Asset.objects.filter(external_ref="L-1").update(energy_cost=Decimal("9999999999999999.99"))
+    Asset.objects.filter(external_ref="L-1").update(energy_cost=Decimal("2000000000000.00"))
     AssetCategory.objects.filter(code="shelter").update(upgrade_unit_cost=Decimal("1000000000000.01"))
     run = scenario_run_execute(
         scenario_run_request(tender=bus_stop_tender, actor=transport_official, enqueue=False).pk
