@@ -9,6 +9,7 @@ NAVIGATION = [
     ("Tenders", "procurement:tender-list"),
     ("Budgets", "finance:budget-line-list"),
     ("Approvals", "finance:approval-queue"),
+    ("Opportunities", "finder:finder"),
 ]
 PUBLIC_NAVIGATION = [("Published tenders", "procurement:public-tender-list"), ("API", "api-docs")]
 

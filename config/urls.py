@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("departments/", include("departments.urls")),
     path("outcomes/", include("outcomes.urls")),
+    path("finder/", include("departments.finder.urls")),
     path("tenders/", include("procurement.urls")),
     path("finance/", include("finance.urls")),
     path("api/", include("procurement.api.root_urls")),

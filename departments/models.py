@@ -214,3 +214,7 @@ class AssetImport(models.Model):
 
     def __str__(self) -> str:
         return f"Import {self.pk} ({self.original_name}, {self.status})"
+
+
+# The opportunity finder's models live in their own package but belong to this app (one migrations folder).
+from departments.finder.models import FinderCandidate, FinderRun  # noqa: E402, F401
