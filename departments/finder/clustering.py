@@ -92,28 +92,27 @@ def haversine_m(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.n
 def window_slices(component: np.ndarray, end_of_life: np.ndarray, window_years: int) -> np.ndarray:
     """Cut each component into slices whose end-of-life years span at most ``window_years`` (rule 3).
 
-    Returns a slice id per point (unique across components). Vectorised in rounds: each round takes, in every
-    component still holding points, those up to (its earliest remaining year + window); the number of rounds is
-    the largest number of slices of one component (a few), never the number of points.
+    Returns a slice id per point (unique across components). Points are sorted once by (component, year); then,
+    in rounds, every component still holding points takes those up to its earliest remaining year + window (a
+    prefix of its sorted run). The number of rounds is the largest number of slices of one component (a few),
+    never the number of points; each round is a handful of O(n) array operations.
     """
     n = component.size
     slice_id = np.full(n, -1, dtype=np.int64)
     if n == 0:
         return slice_id
-    remaining = np.arange(n)
-    next_id = 0
     eol = end_of_life.astype(np.int64)
-    while remaining.size:
-        comp = component[remaining]
-        years = eol[remaining]
-        # Earliest remaining end of life per component, looked up for every remaining point.
-        uniq, inverse = np.unique(comp, return_inverse=True)
-        earliest = np.full(uniq.size, np.iinfo(np.int64).max)
-        np.minimum.at(earliest, inverse, years)
-        taken = years <= earliest[inverse] + window_years
-        slice_id[remaining[taken]] = next_id + inverse[taken]
-        next_id += uniq.size
-        remaining = remaining[~taken]
+    order = np.lexsort((eol, component))
+    comp, years = component[order], eol[order]
+    next_id = 0
+    while order.size:
+        starts = np.r_[True, comp[1:] != comp[:-1]]
+        first = np.maximum.accumulate(np.where(starts, np.arange(order.size), 0))  # index of the run's start
+        taken = years <= years[first] + window_years
+        run_number = np.cumsum(starts) - 1
+        slice_id[order[taken]] = next_id + run_number[taken]
+        next_id += int(run_number[-1]) + 1
+        order, comp, years = order[~taken], comp[~taken], years[~taken]
     return slice_id
 
 
@@ -160,6 +159,14 @@ def spatial_groups(
     return _relabel(np.where(linked, final, -1))
 
 
+def distinct_per_group(group: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """How many distinct ``value`` (small non-negative integers) each group 0 … max(group) holds. O(n)."""
+    n_groups, n_values = int(group.max()) + 1, int(value.max()) + 1
+    present = np.zeros(n_groups * n_values, dtype=bool)
+    present[group.astype(np.int64) * n_values + value] = True
+    return present.reshape(n_groups, n_values).sum(axis=1)
+
+
 def area_groups(
     *, area: np.ndarray, department: np.ndarray, end_of_life: np.ndarray, window_years: int
 ) -> np.ndarray:
@@ -172,26 +179,20 @@ def area_groups(
         return label
     idx = np.flatnonzero(has_area)
     slices = window_slices(area[idx], end_of_life[idx], window_years)
-    # Distinct departments per slice: count distinct (slice, department) pairs.
-    dept = department[idx].astype(np.int64)
-    pair = np.unique(slices * (int(dept.max()) + 1) + dept)
-    departments_per_slice = np.bincount(pair // (int(dept.max()) + 1), minlength=int(slices.max()) + 1)
-    keep = departments_per_slice[slices] >= 2
+    keep = distinct_per_group(slices, department[idx])[slices] >= 2
     label[idx[keep]] = slices[keep]
     return _relabel(label)
 
 
 def _relabel(label: np.ndarray) -> np.ndarray:
-    """Labels 0 … k−1 in order of first appearance, −1 kept."""
+    """Labels 0 … k−1 in increasing order of the old labels, −1 kept. O(n): a bincount, no sort."""
     out = np.full(label.size, -1, dtype=np.int64)
     mask = label >= 0
     if not mask.any():
         return out
-    uniq, first, inverse = np.unique(label[mask], return_index=True, return_inverse=True)
-    order = np.argsort(first, kind="stable")
-    rank = np.empty_like(order)
-    rank[order] = np.arange(order.size)
-    out[mask] = rank[inverse]
+    used = np.bincount(label[mask]) > 0
+    new_id = np.cumsum(used) - 1
+    out[mask] = new_id[label[mask]]
     return out
 
 

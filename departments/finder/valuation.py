@@ -110,12 +110,14 @@ def value_groups(
     group = assets["group"].to_numpy(dtype=np.int64)
     order = np.argsort(group, kind="stable")
     group = group[order]
-    width = len(str(int(group.max())))
     frame = assets.iloc[order][[c for c in ASSET_COLUMNS if c not in ("department", "action")]].copy()
-    # Zero-padded labels: the engine sorts departments as text, which then matches the numeric order.
-    frame["department"] = pd.Series(group).astype(str).str.zfill(width).to_numpy()
+    # Validated with a placeholder department (the engine only checks it is not blank; hashing 10⁶ labels as
+    # text would be the slowest step), then each row gets its candidate as an integer "department": the engine
+    # factorizes it sorted, i.e. in numeric order.
+    frame["department"] = "candidate"
     frame["action"] = "upgrade"
     inputs = validate_inputs(frame, synergy_catalogue(catalogue, synergy), assumptions)
+    inputs.assets["department"] = group
     replacement_due = np.bincount(group, weights=inputs.assets["replacement_cost"].to_numpy(dtype=float))
 
     # Chunk boundaries on group edges: rows are sorted by group.
