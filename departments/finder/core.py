@@ -71,7 +71,7 @@ def find_candidates(
     window_years: int = 3,
     synergy: float = DEFAULT_SYNERGY,
     assumptions: Assumptions | None = None,
-    describe: int = 10_000,
+    describe: int = 2_000,
     progress: Callable[[int], None] | None = None,
 ) -> FinderResult:
     """Group ``assets`` (ASSET_TABLE_COLUMNS) into candidates, value each with the engine, rank them by savings
