@@ -114,6 +114,16 @@ def finder_run_list(*, limit: int = 10) -> QuerySet[FinderRun]:
     return FinderRun.objects.select_related("outcome", "requested_by").order_by("-created_at", "-id")[:limit]
 
 
+def finder_run_is_lost(*, run: FinderRun, now=None) -> bool:
+    """Queued or running for longer than any scan takes (services.STALE_AFTER, past the Celery hard time limit):
+    its worker was lost. A new request with the same parameters then starts a fresh run instead of reusing it."""
+    from django.utils import timezone
+
+    from .services import STALE_AFTER
+
+    return not run.is_finished and run.created_at < (now or timezone.now()) - STALE_AFTER
+
+
 def finder_run_get(*, pk: int) -> FinderRun:
     return FinderRun.objects.select_related("outcome", "requested_by").get(pk=pk)
 
@@ -179,6 +189,25 @@ def candidate_conflicts(*, candidate: FinderCandidate) -> list[tuple[str, str]]:
         .values_list("asset__external_ref", "tender__reference")
         .order_by("tender__reference", "asset__external_ref")
     )
+
+
+def visible_tender_references(*, user, references) -> set[str]:
+    """Which of these tender references the user may see (procurement's one visibility rule), in one query: the
+    finder names a tender only to someone who may open it, never revealing that a draft exists."""
+    from procurement.selectors.tenders import tender_list_for_user
+
+    references = set(references)
+    if not references:
+        return set()
+    return set(
+        tender_list_for_user(user=user).filter(reference__in=references).values_list("reference", flat=True)
+    )
+
+
+def conflicts_for_user(*, user, conflicts: list[tuple[str, str]]) -> list[tuple[str, str | None]]:
+    """(asset reference, tender reference or None when the user may not see that tender)."""
+    visible = visible_tender_references(user=user, references=[t for _a, t in conflicts])
+    return [(asset, tender if tender in visible else None) for asset, tender in conflicts]
 
 
 def scenario_label(code: str) -> str:

@@ -79,10 +79,13 @@ def finder_run_detail(request, pk: int):
     """A run: its parameters, progress while it works, then the ranked candidates with a map."""
     _require_finder_user(request.user)
     run = get_object_or_404(FinderRun.objects.select_related("outcome", "requested_by"), pk=pk)
-    context = {"run": run, "currency": settings.CITY_CURRENCY}
+    context = {"run": run, "currency": settings.CITY_CURRENCY, "lost": selectors.finder_run_is_lost(run=run)}
     if run.status == FinderRun.Status.SUCCEEDED:
         page = Paginator(selectors.finder_candidates(run=run), PAGE_SIZE).get_page(request.GET.get("page"))
         candidates = list(page.object_list)
+        visible = selectors.visible_tender_references(
+            user=request.user, references=[c.tender.reference for c in candidates if c.tender_id]
+        )
         points = selectors.candidate_points(candidates=candidates)
         clusters = _page_map(candidates, points)
         context |= {
@@ -92,6 +95,7 @@ def finder_run_detail(request, pk: int):
                 clusters, title=f"Map of candidates {page.start_index()}–{page.end_index()} of this run"
             ),
             "map_points": [(c, p) for c in candidates for p in points.get(c.pk, [])],
+            "visible_tenders": visible,
         }
     return render(request, "departments/finder/run_detail.html", context)
 
@@ -102,7 +106,11 @@ def finder_run_progress(request, pk: int):
     """htmx partial polled every second while the run works; reloads the page when it is done."""
     _require_finder_user(request.user)
     run = get_object_or_404(FinderRun, pk=pk)
-    response = render(request, "departments/finder/_run_progress.html", {"run": run})
+    response = render(
+        request,
+        "departments/finder/_run_progress.html",
+        {"run": run, "lost": selectors.finder_run_is_lost(run=run)},
+    )
     if run.is_finished and request.htmx:
         response["HX-Refresh"] = "true"
     return response
@@ -146,7 +154,15 @@ def finder_candidate_detail(request, pk: int):
             "candidate": candidate,
             "explanation": selectors.candidate_explanation(candidate=candidate, run=run),
             "assets": assets,
-            "conflicts": selectors.candidate_conflicts(candidate=candidate),
+            "conflicts": selectors.conflicts_for_user(
+                user=request.user, conflicts=selectors.candidate_conflicts(candidate=candidate)
+            ),
+            "tender_visible": candidate.tender_id is not None
+            and bool(
+                selectors.visible_tender_references(
+                    user=request.user, references=[candidate.tender.reference]
+                )
+            ),
             "scenarios": scenarios,
             "map": candidates_map(
                 [MapCluster(name=str(candidate.rank), points=points)],
@@ -179,7 +195,8 @@ def finder_candidate_tender(request, pk: int):
             request, f"Draft tender {tender.reference} started with {started.added} asset(s) bundled."
         )
         if started.already_bundled:
-            shown = ", ".join(f"{a} (in {t})" for a, t in started.already_bundled[:10])
+            named = selectors.conflicts_for_user(user=request.user, conflicts=started.already_bundled)
+            shown = ", ".join(f"{a} (in {t or 'another tender'})" for a, t in named[:10])
             more = len(started.already_bundled) - 10
             messages.warning(
                 request,

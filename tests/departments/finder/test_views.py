@@ -225,3 +225,37 @@ def test_the_result_page_needs_the_same_few_queries_for_5_or_50_candidates(
         counts.append(len(queries))
     assert counts[0] == counts[1]
     assert counts[1] <= 20
+
+
+def test_a_draft_tender_is_named_only_to_those_who_may_see_it(
+    city, client_for, transport_official, finance_officer, django_capture_on_commit_callbacks
+):
+    from departments.finder.services import finder_run_request
+    from tests.factories import TenderAssetFactory, TenderFactory
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run = finder_run_request(actor=finance_officer)
+    candidate = run.candidates.get()
+    draft = TenderFactory(lead_department=city["bus_stop"][0].department, status=Tender.Status.DRAFT)
+    TenderAssetFactory(tender=draft, asset=city["bus_stop"][0])
+    url = reverse("finder:candidate-detail", args=[candidate.pk])
+    official_page = client_for(transport_official).get(url).content.decode()
+    assert draft.reference in official_page  # a member of the lead department sees the draft
+    finance_page = client_for(finance_officer).get(url).content.decode()
+    assert draft.reference not in finance_page and "(in another tender)" in finance_page
+
+
+def test_a_scan_lost_by_its_worker_is_said_to_be_lost_and_a_new_request_starts_afresh(
+    city, client_for, transport_official
+):
+    import datetime
+
+    from departments.finder.services import finder_run_request
+
+    run = finder_run_request(actor=transport_official, enqueue=False)
+    FinderRun.objects.filter(pk=run.pk).update(
+        status=FinderRun.Status.RUNNING, created_at=run.created_at - datetime.timedelta(hours=1)
+    )
+    page = client_for(transport_official).get(reverse("finder:run-detail", args=[run.pk])).content.decode()
+    assert "its worker was probably lost" in page and 'hx-trigger="every 1s"' not in page
+    assert finder_run_request(actor=transport_official, enqueue=False).pk != run.pk
