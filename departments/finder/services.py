@@ -313,8 +313,8 @@ def load_asset_table(*, category_ids: set[int] | None) -> pd.DataFrame:
 
 
 def _copy_to_frame(queryset, columns: list[str]) -> pd.DataFrame:
-    """PostgreSQL: stream the query's rows as CSV with COPY and parse them with pandas — a million rows in about
-    a second, where building a million Python tuples through the ORM takes several."""
+    """PostgreSQL: stream the query's rows as CSV with COPY and parse them with pandas, instead of building a
+    Python tuple per asset through the ORM (a million assets: 3.5 s on the loaded benchmark machine)."""
     import io
 
     sql, params = queryset.query.sql_with_params()
