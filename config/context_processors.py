@@ -3,7 +3,8 @@ from django.urls import NoReverseMatch, reverse
 
 # The main navigation: (label, URL name, who sees it). A menu item is shown only to users who may use the page
 # behind it (the page itself still checks on the server); an entry whose page does not exist is left out.
-#   "member": anyone with a membership (or a superuser); "finance": finance staff; "official": officials.
+#   "member": anyone with a membership (or a superuser); "finance": finance staff; "official": officials;
+#   "planner": officials and finance staff.
 NAVIGATION = [
     ("Departments", "departments:department-list", "member"),
     ("Assets", "departments:asset-list", "member"),
@@ -11,6 +12,7 @@ NAVIGATION = [
     ("Tenders", "procurement:tender-list", "member"),
     ("Budgets", "finance:budget-line-list", "member"),
     ("Approvals", "finance:approval-queue", "finance"),
+    ("Opportunities", "finder:finder", "planner"),
 ]
 PUBLIC_NAVIGATION = [("Published tenders", "procurement:public-tender-list"), ("API", "api-docs")]
 
@@ -36,6 +38,8 @@ def navigation_for(*, user, roles: set[str]) -> list[dict]:
         allowed.add("finance")
     if Membership.Role.OFFICIAL in roles:
         allowed.add("official")
+    if {"official", "finance"} & allowed:
+        allowed.add("planner")
     return _resolve([(label, name) for label, name, audience in NAVIGATION if audience in allowed])
 
 

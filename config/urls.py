@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("departments/", include("departments.urls")),
     path("outcomes/", include("outcomes.urls")),
+    path("finder/", include("departments.finder.urls")),
     path("tenders/", include("procurement.urls")),
     path("finance/", include("finance.urls")),
     path("inbox/", include("notifications.urls")),

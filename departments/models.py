@@ -257,3 +257,7 @@ class AssetImport(models.Model):
         if self.started_at is None or self.finished_at is None:
             return None
         return self.finished_at - self.started_at
+
+
+# The opportunity finder's models live in their own package but belong to this app (one migrations folder).
+from departments.finder.models import FinderCandidate, FinderRun  # noqa: E402, F401

@@ -12,3 +12,7 @@ def run_asset_import(self, asset_import_id: int) -> None:
     except Exception as exc:  # noqa: BLE001 — any crash must leave the job marked failed, not stuck
         asset_import_fail(asset_import_id=asset_import_id, message=f"The import stopped unexpectedly: {exc}")
         raise
+
+
+# The opportunity finder's job lives in its package; importing it here lets Celery's autodiscovery find it.
+from departments.finder.tasks import run_finder  # noqa: E402, F401

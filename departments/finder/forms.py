@@ -1,0 +1,56 @@
+"""The finder's parameter form. It only parses; the limits and the data checks are the service's (one wording),
+and the view puts each of the service's messages next to the field it is about."""
+
+from decimal import Decimal
+
+from django import forms
+
+from outcomes.models import Outcome
+
+from .clustering import RADIUS_LIMITS_M, WINDOW_LIMITS_YEARS
+from .valuation import SYNERGY_LIMITS
+
+# Service error key -> form field.
+FIELD_FOR = {"synergy": "synergy_percent"}
+
+
+class FinderForm(forms.Form):
+    radius_m = forms.IntegerField(
+        label="Radius (metres)",
+        initial=150,
+        help_text=f"Assets of different departments this close are linked ({RADIUS_LIMITS_M[0]:,}–"
+        f"{RADIUS_LIMITS_M[1]:,} m).",
+    )
+    window_years = forms.IntegerField(
+        label="End-of-life window (years)",
+        initial=3,
+        help_text=f"A candidate's end-of-life years span at most this many years ({WINDOW_LIMITS_YEARS[0]}–"
+        f"{WINDOW_LIMITS_YEARS[1]}).",
+    )
+    outcome = forms.ModelChoiceField(
+        label="Serving the outcome",
+        queryset=Outcome.objects.none(),
+        required=False,
+        empty_label="Any outcome (all categories)",
+        help_text="Only scan the asset categories the outcome's indicators are computed from.",
+    )
+    synergy_percent = forms.DecimalField(
+        label="Synergy of shared works (%)",
+        initial=Decimal("10"),
+        max_digits=5,
+        decimal_places=1,
+        help_text=f"Upgrade cost and maintenance saved by renewing together ({SYNERGY_LIMITS[0]:.0%}–"
+        f"{SYNERGY_LIMITS[1]:.0%}).",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].queryset = Outcome.objects.exclude(status=Outcome.Status.RETIRED).order_by(
+            "title"
+        )
+
+    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+        for key, messages in errors.items():
+            field = None if key == "__all__" else FIELD_FOR.get(key, key)
+            for message in messages:
+                self.add_error(field, message)

@@ -1,0 +1,143 @@
+"""Opportunity finder runs and the candidates they found (stored per run, with the run's parameters).
+
+Registered in the departments app (app_label) so that their migrations live in departments/migrations.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from .clustering import RADIUS_LIMITS_M, WINDOW_LIMITS_YEARS
+
+MONEY = {"max_digits": 18, "decimal_places": 2}
+
+
+class FinderRun(models.Model):
+    """One scan of every department's assets with a set of parameters; a background job with progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    radius_m = models.PositiveIntegerField(
+        default=150,
+        validators=[MinValueValidator(RADIUS_LIMITS_M[0]), MaxValueValidator(RADIUS_LIMITS_M[1])],
+        help_text="Assets of different departments within this distance (metres) are linked.",
+    )
+    window_years = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(WINDOW_LIMITS_YEARS[0]), MaxValueValidator(WINDOW_LIMITS_YEARS[1])],
+        help_text="End-of-life years of one candidate span at most this many years.",
+    )
+    outcome = models.ForeignKey(
+        "outcomes.Outcome", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    synergy = models.DecimalField(
+        max_digits=4,
+        decimal_places=3,
+        default="0.100",
+        validators=[MinValueValidator(0), MaxValueValidator(0.5)],
+        help_text="Share of the upgrade cost and maintenance saved by shared works and visits (0.1 = 10 %).",
+    )
+    # sha256 of the parameters: a second request with the same parameters while one runs reuses it.
+    params_hash = models.CharField(max_length=64, db_index=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="0–100 %.")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    start_year = models.PositiveSmallIntegerField(null=True, blank=True, help_text="First year valued.")
+    assets_considered = models.PositiveIntegerField(default=0)
+    assets_without_coordinates = models.PositiveIntegerField(default=0)
+    candidate_count = models.PositiveIntegerField(default=0, help_text="All candidates found.")
+    stored_count = models.PositiveIntegerField(default=0, help_text="Candidates stored (the best ranked).")
+    notes = models.JSONField(default=list, blank=True, help_text="Plain-words remarks about this run.")
+    error_message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        app_label = "departments"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(radius_m__gte=RADIUS_LIMITS_M[0], radius_m__lte=RADIUS_LIMITS_M[1]),
+                name="finderrun_radius_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(window_years__lte=WINDOW_LIMITS_YEARS[1]), name="finderrun_window_in_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(synergy__gte=0, synergy__lte=0.5), name="finderrun_synergy_in_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Finder run {self.pk} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+    @property
+    def synergy_percent(self):
+        return self.synergy * 100
+
+
+class FinderCandidate(models.Model):
+    """A proposed bundle: assets of two or more departments that stand together and wear out together."""
+
+    class Kind(models.TextChoices):
+        NEARBY = "nearby", "Within the radius"
+        AREA = "area", "Same area (no coordinates)"
+
+    class Scenario(models.TextChoices):
+        # Same codes as finance.models.scenarios.Scenario (the engine's scenario names).
+        CAPEX = "capex", "CapEx purchase"
+        OPEX_SERVICE = "opex_service", "OpEx service"
+        SHARED_SAVINGS = "shared_savings", "Shared savings"
+
+    run = models.ForeignKey(FinderRun, on_delete=models.CASCADE, related_name="candidates")
+    rank = models.PositiveIntegerField(help_text="1 = largest saving.")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    label = models.CharField(max_length=200, help_text="Where it is, in words (the most common area).")
+    asset_ids = models.JSONField(help_text="Primary keys of the bundled assets.")
+    asset_count = models.PositiveIntegerField()
+    # [{"code", "name", "count", "replacement_cost"}], largest replacement cost first.
+    departments = models.JSONField()
+    department_count = models.PositiveSmallIntegerField()
+    categories = models.JSONField(default=list, help_text="Category names, most frequent first.")
+    end_of_life_first = models.PositiveSmallIntegerField()
+    end_of_life_last = models.PositiveSmallIntegerField()
+    latitude = models.FloatField(null=True, blank=True, help_text="Centre of the candidate's assets.")
+    longitude = models.FloatField(null=True, blank=True)
+    spread_m = models.FloatField(null=True, blank=True, help_text="Largest distance from the centre, metres.")
+    replacement_cost_due = models.DecimalField(**MONEY)
+    npv_status_quo = models.DecimalField(**MONEY)
+    npv_capex = models.DecimalField(**MONEY)
+    npv_opex_service = models.DecimalField(**MONEY)
+    npv_shared_savings = models.DecimalField(**MONEY)
+    opex_service_bankable = models.BooleanField()
+    shared_savings_bankable = models.BooleanField()
+    best_scenario = models.CharField(max_length=16, choices=Scenario.choices)
+    best_npv = models.DecimalField(**MONEY)
+    savings = models.DecimalField(**MONEY, help_text="NPV of the status quo − NPV of the best scenario.")
+    tender = models.ForeignKey(
+        "procurement.Tender", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        app_label = "departments"
+        ordering = ["run", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "rank"], name="findercandidate_rank_unique_in_run"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Candidate {self.rank} of run {self.run_id}: {self.label}"
