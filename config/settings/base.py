@@ -149,6 +149,12 @@ OCDS_SCHEMA_DIR = Path(env("OCDS_SCHEMA_DIR", default=str(BASE_DIR.parent / "sha
 # Validate each release against that schema before it is stored (publishing fails on an invalid release).
 OCDS_VALIDATE_ON_PUBLISH = env.bool("OCDS_VALIDATE_ON_PUBLISH", default=True)
 
+# --- Proposals (DESIGN §12) ----------------------------------------------------------------------------------
+# Fernet keys sealing proposal content at rest, comma-separated; the first seals, all open (rotation). Without
+# keys, a local key file under var/ is created on first use (local and test settings only; production refuses).
+PROPOSAL_SEALING_KEYS = env.list("PROPOSAL_SEALING_KEYS", default=[])
+PROPOSAL_SEALING_LOCAL_KEY_FILE = VAR_DIR / "proposal-sealing.key"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -19,3 +19,7 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# A fixed sealing key (tests must not depend on a file under var/); PROPOSAL_SEALING_KEYS still wins if set.
+PROPOSAL_SEALING_KEYS = env.list(
+    "PROPOSAL_SEALING_KEYS", default=["dGVzdC1vbmx5LXNlYWxpbmcta2V5LW5vdC1zZWNyZXQ="]
+)

@@ -26,6 +26,7 @@ def ocid_for(tender: Tender) -> str:
 def tender_snapshot(*, tender: Tender, include_released: bool = False) -> ocds.TenderSnapshot:
     """Plain data the release builder needs, read in a handful of queries (grouped, never per asset)."""
     from finance.models import Contribution
+    from procurement.proposals.selectors import publication_snapshot
 
     statuses = [Contribution.Status.APPROVED]
     if include_released:
@@ -121,6 +122,8 @@ def tender_snapshot(*, tender: Tender, include_released: bool = False) -> ocds.T
             for target in targets
         ],
         "award": award,
+        # Proposals (DESIGN §12): what the tender asks, bids statistics/details, winning bid, contract.
+        **publication_snapshot(tender=tender),
     }
 
 
@@ -187,7 +190,7 @@ def release_on_transition(*, tender: Tender, action: str, actor) -> Release | No
     """
     if action not in ocds.TAG_FOR_ACTION:
         return None
-    if action in ("cancel", "award") and not tender.releases.exists():
+    if action in ("cancel", "award", "sign") and not tender.releases.exists():
         return None
     return release_create(tender=tender, action=action)
 

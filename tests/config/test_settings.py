@@ -73,6 +73,7 @@ def test_production_settings_pass_check_deploy():
         "WARNING",
         DJANGO_SECRET_KEY="a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
         DJANGO_ALLOWED_HOSTS="procurement.city.example",
+        PROPOSAL_SEALING_KEYS="dGVzdC1vbmx5LXNlYWxpbmcta2V5LW5vdC1zZWNyZXQ=",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
