@@ -1,4 +1,5 @@
-"""Celery task of the evaluation: the engine's price job, on the `scenarios` queue (like scenario runs).
+"""Celery task of the evaluation: the engine's price job, on the `scenarios` queue (like scenario runs; routed
+in config/celery_app.py).
 
 Thin: the service does the work, is idempotent (a priced evaluation is never priced again) and locks the row.
 """
@@ -14,13 +15,14 @@ class PriceProposalsTask(Task):
 
         evaluation_id = args[0] if args else kwargs.get("evaluation_id")
         if evaluation_id is not None:
-            evaluation_mark_failed(evaluation_id=evaluation_id, message=f"The price job stopped with an error: {exc}")
+            evaluation_mark_failed(
+                evaluation_id=evaluation_id, message=f"The price job stopped with an error: {exc}"
+            )
 
 
 @shared_task(
     bind=True,
     base=PriceProposalsTask,
-    queue="scenarios",
     acks_late=True,
     reject_on_worker_lost=True,
     autoretry_for=(OperationalError, InterfaceError),

@@ -31,7 +31,9 @@ def requirements_input(**changes) -> RequirementsInput:
         "price_weight": Decimal("50"),
         "outcome_weight": Decimal("30"),
         "standstill_days": 10,
-        "quality_criteria": [CriterionInput("Service plan", Decimal("20"), "0: none, 5: plausible, 10: proven")],
+        "quality_criteria": [
+            CriterionInput("Service plan", Decimal("20"), "0: none, 5: plausible, 10: proven")
+        ],
     }
     values.update(changes)
     return RequirementsInput(**values)
@@ -69,7 +71,7 @@ def offer(open_tender):
 def open_tender(transport, transport_official, finance_officer):
     """Published, proposals open for 30 days; Transport leads; 2027 CapEx and 2028 OpEx pooled budget."""
     tender = approved_tender(lead=transport, status=Tender.Status.DRAFT)
-    tender.created_by = None
+    tender.created_by = UserFactory(username="drafter")
     tender.save(update_fields=["created_by"])
     tender_requirements_set(tender=tender, data=requirements_input(), actor=transport_official)
     publish(tender)

@@ -75,7 +75,9 @@ def test_absurd_fees_are_refused_with_the_stated_limit(open_tender, partner, off
 
 def test_a_share_of_savings_above_one_is_refused(open_tender, partner, offer):
     with pytest.raises(ProposalInvalid) as caught:
-        proposal_submit(tender=open_tender, organisation=partner, content=offer("shared_savings", savings_share="1.5"))
+        proposal_submit(
+            tender=open_tender, organisation=partner, content=offer("shared_savings", savings_share="1.5")
+        )
     assert "at most 1" in caught.value.errors["figures.savings_share"][0]
 
 
@@ -112,7 +114,9 @@ def test_documents_get_the_same_content_checks_as_tender_documents(open_tender, 
 
 def test_replace_keeps_every_version_and_withdraw_records_one_more(open_tender, partner, offer):
     first = proposal_submit(tender=open_tender, organisation=partner, content=offer())
-    second = proposal_replace(tender=open_tender, organisation=partner, content=offer(financing_charge="800.00"))
+    second = proposal_replace(
+        tender=open_tender, organisation=partner, content=offer(financing_charge="800.00")
+    )
     third = proposal_withdraw(tender=open_tender, organisation=partner)
     assert [v.kind for v in ProposalVersion.objects.order_by("number")] == ["submit", "replace", "withdraw"]
     assert first.content_sha256 != second.content_sha256
@@ -135,7 +139,9 @@ def test_the_deadline_is_exact_to_the_second(open_tender, partner, rival, offer)
     with pytest.raises(ProposalsClosed):
         proposal_replace(tender=open_tender, organisation=partner, content=offer(), now=deadline)
     with pytest.raises(ProposalsClosed):
-        proposal_withdraw(tender=open_tender, organisation=partner, now=deadline + datetime.timedelta(seconds=1))
+        proposal_withdraw(
+            tender=open_tender, organisation=partner, now=deadline + datetime.timedelta(seconds=1)
+        )
     assert ProposalVersion.objects.count() == 1
 
 
@@ -149,7 +155,9 @@ def test_a_late_submission_by_the_server_clock_is_refused(open_tender, partner, 
     assert not Proposal.objects.exists()
 
 
-def test_a_partner_cannot_change_or_withdraw_another_organisations_proposal(open_tender, partner, rival, offer):
+def test_a_partner_cannot_change_or_withdraw_another_organisations_proposal(
+    open_tender, partner, rival, offer
+):
     version = proposal_submit(tender=open_tender, organisation=partner, content=offer())
     with pytest.raises(ProposalNotFound):
         proposal_replace(
@@ -194,4 +202,6 @@ def test_an_amendment_after_publication_appends_a_release_and_may_move_the_deadl
     )
     release = open_tender.releases.order_by("-date").first()
     assert release.tag == "tenderAmendment"
-    assert release.data["tender"]["tenderPeriod"]["endDate"].startswith(later.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S"))
+    assert release.data["tender"]["tenderPeriod"]["endDate"].startswith(
+        later.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    )

@@ -52,9 +52,11 @@ def test_local_settings_need_no_key(tmp_path):
 
 def test_a_wrong_key_cannot_open(tmp_path):
     token = sealing.seal(b"secret")
-    with override_settings(PROPOSAL_SEALING_KEYS=[Fernet.generate_key().decode()]):
-        with pytest.raises(sealing.SealBroken):
-            sealing.open_sealed(token)
+    with (
+        override_settings(PROPOSAL_SEALING_KEYS=[Fernet.generate_key().decode()]),
+        pytest.raises(sealing.SealBroken),
+    ):
+        sealing.open_sealed(token)
 
 
 @pytest.mark.django_db
