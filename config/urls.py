@@ -14,6 +14,8 @@ urlpatterns = [
     path("departments/", include("departments.urls")),
     path("outcomes/", include("outcomes.urls")),
     path("tenders/", include("procurement.urls")),
+    path("tenders/", include("procurement.proposals.urls")),
+    path("partner/", include("procurement.proposals.urls_partner")),
     path("finance/", include("finance.urls")),
     path("api/", include("procurement.api.root_urls")),
     path("", site_views.home, name="home"),
