@@ -12,6 +12,7 @@ DEMO_STEPS = [
     "procurement.demo",  # draft and submitted tenders bundling assets and outcomes
     "finance.demo",  # budget lines, contributions, scenario runs
     "procurement.demo_publication",  # one published tender with questions and answers
+    "procurement.proposals.demo",  # that tender takes proposals: three answers, opened, evaluated, awarded
 ]
 
 
