@@ -105,3 +105,60 @@ def test_documents_travel_as_base64_and_are_checked(open_tender, propose_key, of
 def test_scores_are_not_shown_before_the_award(open_tender, propose_key):
     body = client_with(propose_key).get(f"/api/v1/tenders/{open_tender.reference}/evaluation/").json()
     assert body["own"] is None
+
+
+def test_tokens_read_by_default_and_the_admin_creates_propose_tokens(client_for, partner):
+    from procurement.models import ApiToken
+    from procurement.publication.tokens import token_create
+
+    token, _ = token_create(organisation=partner, name="old machine")
+    assert token.scope == ApiToken.Scope.READ
+    admin = __import__("tests.factories", fromlist=["UserFactory"]).UserFactory(
+        username="root", is_staff=True, is_superuser=True
+    )
+    response = client_for(admin).post(
+        "/admin/procurement/partnerorganisation/",
+        {"action": "create_propose_token", "_selected_action": [partner.pk]},
+    )
+    assert response.status_code == 200
+    assert ApiToken.objects.filter(organisation=partner, scope=ApiToken.Scope.PROPOSE).count() == 1
+
+
+def test_after_the_award_the_api_shows_own_scores_and_the_winners(
+    open_tender,
+    partner,
+    rival,
+    offer,
+    transport_official,
+    finance_officer,
+    django_capture_on_commit_callbacks,
+):
+    from procurement.models import ApiToken
+    from procurement.proposals.award import award_approve, award_recommend
+    from procurement.proposals.evaluation import evaluation_finalise, evaluation_start
+    from procurement.proposals.models import QualityCriterion
+    from procurement.proposals.services import proposal_submit, proposals_open
+    from procurement.publication.tokens import token_create
+
+    QualityCriterion.objects.filter(
+        tender=open_tender
+    ).delete()  # price and outcome only: no evaluators needed
+    open_tender.requirements.outcome_weight = 50
+    open_tender.requirements.save()
+    proposal_submit(tender=open_tender, organisation=partner, content=offer(financing_charge="700.00"))
+    proposal_submit(tender=open_tender, organisation=rival, content=offer(financing_charge="990.00"))
+    pass_deadline(open_tender)
+    proposals_open(tender=open_tender, actor=transport_official)
+    proposals_open(tender=open_tender, actor=finance_officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        evaluation = evaluation_start(tender=open_tender, actor=transport_official)
+    evaluation.refresh_from_db()
+    evaluation_finalise(evaluation=evaluation, actor=transport_official)
+    award_recommend(tender=open_tender, actor=transport_official)
+    award_approve(tender=open_tender, actor=finance_officer, override_reason="Next plan covers it")
+    _, rival_key = token_create(organisation=rival, name="r")
+    body = client_with(rival_key).get(f"/api/v1/tenders/{open_tender.reference}/evaluation/").json()
+    assert body["own"]["organisation"] == "Lumen Services"
+    assert body["winner"]["organisation"] == "Bright Streets Ltd"
+    assert body["is_winner"] is False and body["own"]["rank"] == 2
+    assert ApiToken.Scope.READ == "read"

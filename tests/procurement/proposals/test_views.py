@@ -142,3 +142,78 @@ def test_no_url_shows_proposal_content_to_any_city_role_before_opening(
     proposals_open(tender=open_tender, actor=finance_officer)
     client.force_login(transport_official)
     assert MARKER in client.get(f"/tenders/{open_tender.reference}/proposals/").content.decode()
+
+
+def test_the_requirements_step_shows_every_error_next_to_its_field(client_for, draft, transport_official):
+    response = client_for(transport_official).post(
+        f"/tenders/{draft.reference}/proposals/requirements/",
+        {
+            "proposal_deadline": "2020-01-01T12:00",
+            "clarification_deadline": "2020-02-01T12:00",
+            "minimum_at_risk_share": "0.2",
+            "price_weight": "60",
+            "outcome_weight": "30",
+            "standstill_days": "10",
+            "criteria": "Plan | 20 | guide\nBroken line",
+        },
+    )
+    form = response.context["form"]
+    assert "write name | weight | scoring guide" in form.errors["criteria"][0]
+    response = client_for(transport_official).post(
+        f"/tenders/{draft.reference}/proposals/requirements/",
+        {
+            "proposal_deadline": "2020-01-01T12:00",
+            "clarification_deadline": "2020-02-01T12:00",
+            "minimum_at_risk_share": "0.2",
+            "price_weight": "60",
+            "outcome_weight": "30",
+            "standstill_days": "10",
+            "criteria": "Plan | 20 | guide",
+        },
+    )
+    form = response.context["form"]
+    assert "must be in the future" in form.errors["proposal_deadline"][0]
+    assert "not be after the proposal deadline" in form.errors["clarification_deadline"][0]
+    assert "at least one financing model" in form.errors["accepted_models"][0]
+    assert "add up to 110" in form.non_field_errors()[0]
+
+
+def test_the_evaluation_report_exports_csv_and_xlsx(
+    client_for,
+    open_tender,
+    partner,
+    rival,
+    offer,
+    transport_official,
+    finance_officer,
+    django_capture_on_commit_callbacks,
+):
+    from procurement.proposals.evaluation import evaluation_finalise, evaluation_start
+    from procurement.proposals.models import QualityCriterion
+
+    QualityCriterion.objects.filter(tender=open_tender).delete()
+    open_tender.requirements.outcome_weight = 50
+    open_tender.requirements.save()
+    proposal_submit(tender=open_tender, organisation=partner, content=offer())
+    proposal_submit(tender=open_tender, organisation=rival, content=offer("capex"))
+    pass_deadline(open_tender)
+    proposals_open(tender=open_tender, actor=transport_official)
+    proposals_open(tender=open_tender, actor=finance_officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        evaluation = evaluation_start(tender=open_tender, actor=transport_official)
+    evaluation.refresh_from_db()
+    evaluation_finalise(evaluation=evaluation, actor=transport_official)
+    client = client_for(finance_officer)
+    page = client.get(f"/tenders/{open_tender.reference}/evaluation/report/").content.decode()
+    assert "<svg" in page and "Lumen Services" in page
+    csv_body = client.get(f"/tenders/{open_tender.reference}/evaluation/report.csv").content.decode()
+    assert csv_body.splitlines()[0].startswith("rank,organisation,compliant,npv")
+    assert len(csv_body.splitlines()) == 3
+    xlsx = client.get(f"/tenders/{open_tender.reference}/evaluation/report.xlsx")
+    assert xlsx.content[:2] == b"PK"
+    # Someone who is not of the tender gets no report.
+    from tests.factories import DepartmentFactory, MembershipFactory
+
+    outsider = UserFactory(username="olga")
+    MembershipFactory(user=outsider, department=DepartmentFactory(code="parks2"), role="official")
+    assert client_for(outsider).get(f"/tenders/{open_tender.reference}/evaluation/report/").status_code == 403
