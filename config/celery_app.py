@@ -39,4 +39,8 @@ app.conf.imports = ["config.tasks"]
 app.conf.beat_schedule = {
     **(app.conf.beat_schedule or {}),
     "requeue-stuck-scenario-runs": {"task": "finance.tasks.requeue_stuck_scenario_runs", "schedule": 300.0},
+    "requeue-stuck-price-jobs": {
+        "task": "procurement.proposals.tasks.requeue_stuck_price_jobs",
+        "schedule": 300.0,
+    },
 }

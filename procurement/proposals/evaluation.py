@@ -8,6 +8,7 @@ in one transaction.
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -266,6 +267,24 @@ def evaluation_mark_failed(*, evaluation_id: int, message: str) -> None:
     Evaluation.objects.filter(pk=evaluation_id, status=Evaluation.Status.PRICING).update(
         status=Evaluation.Status.FAILED, error_message=message
     )
+
+
+def evaluations_requeue_stuck(*, now=None) -> list[int]:
+    """Re-queue price jobs still pricing past their deadline (a lost message, a vanished worker), like the
+    scenario runs' reaper. Safe twice: the job locks the row and skips an evaluation that is already priced.
+    Deadline: SCENARIO_RUN_RUNNING_DEADLINE (default 960 s, past the task's hard time limit)."""
+    from django.conf import settings
+
+    now = now or timezone.now()
+    after = datetime.timedelta(seconds=getattr(settings, "SCENARIO_RUN_RUNNING_DEADLINE", 960))
+    stuck = list(
+        Evaluation.objects.filter(status=Evaluation.Status.PRICING, started_at__lt=now - after).values_list(
+            "pk", flat=True
+        )
+    )
+    for evaluation_id in stuck:
+        evaluation_enqueue(evaluation_id=evaluation_id)
+    return stuck
 
 
 def evaluation_retry(*, evaluation: Evaluation, actor) -> Evaluation:

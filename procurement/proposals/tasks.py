@@ -34,3 +34,11 @@ def price_proposals_job(self, evaluation_id: int) -> str:
     from procurement.proposals.evaluation import evaluation_price
 
     return evaluation_price(evaluation_id).status
+
+
+@shared_task(bind=True, acks_late=True)
+def requeue_stuck_price_jobs(self) -> list[int]:
+    """Periodic (celery beat, config/celery_app.py): re-queue price jobs stuck past their deadline."""
+    from procurement.proposals.evaluation import evaluations_requeue_stuck
+
+    return evaluations_requeue_stuck()

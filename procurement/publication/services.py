@@ -242,6 +242,11 @@ def question_ask(
     with transaction.atomic():
         if not tender_list_published().filter(pk=tender.pk, status=Tender.Status.PUBLISHED).exists():
             raise QuestionNotAllowed("Questions are only taken while the tender is open.")
+        from procurement.proposals.selectors import requirements_for
+
+        requirements = requirements_for(tender=tender)
+        if requirements is not None and timezone.now() >= requirements.clarification_deadline:
+            raise QuestionNotAllowed("The clarification deadline has passed: no more questions are taken.")
         item = ClarificationQuestion(tender=tender, organisation=organisation, question=text)
         item.full_clean()
         item.save()

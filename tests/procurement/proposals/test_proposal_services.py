@@ -205,3 +205,15 @@ def test_an_amendment_after_publication_appends_a_release_and_may_move_the_deadl
     assert release.data["tender"]["tenderPeriod"]["endDate"].startswith(
         later.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S")
     )
+
+
+def test_no_question_after_the_clarification_deadline(open_tender, partner):
+    from procurement.publication.exceptions import QuestionNotAllowed
+    from procurement.publication.services import question_ask
+
+    question_ask(tender=open_tender, organisation=partner, question="Is solar allowed?")
+    TenderRequirements.objects.filter(tender=open_tender).update(
+        clarification_deadline=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    with pytest.raises(QuestionNotAllowed, match="clarification deadline has passed"):
+        question_ask(tender=open_tender, organisation=partner, question="And wind?")
