@@ -33,6 +33,11 @@ urlpatterns = [
         views.evaluation_report_xlsx,
         name="evaluation-report-xlsx",
     ),
+    path(
+        "<tender_ref:reference>/evaluation/report.pdf",
+        views.evaluation_report_pdf,
+        name="evaluation-report-pdf",
+    ),
     path("<tender_ref:reference>/award/recommend/", views.award_recommend, name="award-recommend"),
     path("<tender_ref:reference>/award/approve/", views.award_approve, name="award-approve"),
     path("<tender_ref:reference>/award/sign/", views.award_sign, name="award-sign"),

@@ -484,6 +484,33 @@ def evaluation_report_xlsx(request, reference: str):
     return response
 
 
+@login_required
+def evaluation_report_pdf(request, reference: str):
+    from procurement.proposals.report_pdf import report_pdf
+
+    tender = _city_tender(request, reference)
+    rows = _report_rows(request, tender)
+    reasons = [
+        {
+            "evaluator": s.evaluator.user.get_full_name() or s.evaluator.user.username,
+            "organisation": s.proposal.organisation.name,
+            "criterion": s.criterion.name,
+            "points": s.points,
+            "reason": s.reason,
+        }
+        for s in selectors.quality_scores_visible_to(evaluation=tender.evaluation, user=request.user)
+    ]
+    body = report_pdf(
+        title=f"Evaluation report {tender.reference}: {tender.title}",
+        rows=rows,
+        reasons=reasons,
+        columns=REPORT_COLUMNS,
+    )
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{tender.reference}-evaluation.pdf"'
+    return response
+
+
 # --- City: award ---------------------------------------------------------------------------------------------
 
 

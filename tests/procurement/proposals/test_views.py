@@ -211,6 +211,9 @@ def test_the_evaluation_report_exports_csv_and_xlsx(
     assert len(csv_body.splitlines()) == 3
     xlsx = client.get(f"/tenders/{open_tender.reference}/evaluation/report.xlsx")
     assert xlsx.content[:2] == b"PK"
+    pdf = client.get(f"/tenders/{open_tender.reference}/evaluation/report.pdf")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
+    assert b"Lumen Services" in pdf.content and b"Bright Streets Ltd" in pdf.content
     # Someone who is not of the tender gets no report.
     from tests.factories import DepartmentFactory, MembershipFactory
 
