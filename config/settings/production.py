@@ -21,6 +21,15 @@ if not PROPOSAL_SEALING_KEYS:
         "generate one (python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') "
         "and export it (comma-separated; the first key seals, all keys open)."
     )
+for _key in PROPOSAL_SEALING_KEYS:
+    try:
+        from cryptography.fernet import Fernet
+
+        Fernet(_key.encode("ascii"))
+    except (ValueError, UnicodeEncodeError):
+        raise ImproperlyConfigured(
+            "PROPOSAL_SEALING_KEYS holds a value that is not a Fernet key (32 url-safe base64-encoded bytes)."
+        ) from None
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 DEMO_MODE = env.bool("DEMO_MODE", default=False)
 

@@ -123,6 +123,7 @@ class ProposalListView(_TenderMixin, APIView):
         return Response({"results": rows})
 
     @extend_schema(
+        operation_id="tender_proposal_submit",
         summary="Submit a proposal (token scope 'propose')",
         request=ProposalInSerializer,
         responses={
@@ -151,7 +152,9 @@ class ProposalListView(_TenderMixin, APIView):
 @extend_schema(tags=["proposals"])
 class ProposalDetailView(_TenderMixin, APIView):
     @extend_schema(
-        summary="One of your proposals, with every receipt", responses={200: OpenApiTypes.OBJECT, 404: None}
+        operation_id="tender_proposal_retrieve",
+        summary="One of your proposals, with every receipt",
+        responses={200: OpenApiTypes.OBJECT, 404: None},
     )
     def get(self, request, reference: str, pk: int):
         partner = partner_of(request)
@@ -162,6 +165,7 @@ class ProposalDetailView(_TenderMixin, APIView):
         return Response(proposal_json(proposal, organisation=partner.organisation))
 
     @extend_schema(
+        operation_id="tender_proposal_replace",
         summary="Replace your proposal before the deadline (a new version; the old one is kept)",
         request=ProposalInSerializer,
         responses={200: OpenApiTypes.OBJECT, 400: None, 403: None, 404: None, 409: None},
@@ -183,6 +187,7 @@ class ProposalDetailView(_TenderMixin, APIView):
         return Response(selectors.receipt(version))
 
     @extend_schema(
+        operation_id="tender_proposal_withdraw",
         summary="Withdraw your proposal before the deadline",
         responses={200: OpenApiTypes.OBJECT, 403: None, 404: None, 409: None},
     )
@@ -217,6 +222,7 @@ def scores_json(row) -> dict | None:
 @extend_schema(tags=["proposals"])
 class PartnerEvaluationView(_TenderMixin, APIView):
     @extend_schema(
+        operation_id="tender_partner_evaluation",
         summary="After the award decision: your scores and the winner's",
         responses={200: OpenApiTypes.OBJECT, 404: None},
     )

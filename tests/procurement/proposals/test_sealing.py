@@ -72,3 +72,14 @@ def test_a_proposal_sealed_under_the_old_key_opens_after_rotation(open_tender, p
     with override_settings(PROPOSAL_SEALING_KEYS=[new]):
         stored = ProposalVersion.objects.get(pk=version.pk)
         assert MARKER in proposal_content(version=stored, organisation=partner)["summary"]
+
+
+def test_production_refuses_a_sealing_key_that_is_not_a_fernet_key():
+    result = run_django(
+        "config.settings.production",
+        "check",
+        DJANGO_SECRET_KEY="a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
+        PROPOSAL_SEALING_KEYS="change-me",
+    )
+    assert result.returncode != 0
+    assert "not a Fernet key" in result.stderr
