@@ -11,7 +11,7 @@ import binascii
 
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -110,7 +110,11 @@ class _TenderMixin:
         return tender
 
 
-@extend_schema(tags=["proposals"])
+REFERENCE = OpenApiParameter("reference", OpenApiTypes.STR, OpenApiParameter.PATH, description="Tender id.")
+PROPOSAL_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Proposal id.")
+
+
+@extend_schema(tags=["proposals"], parameters=[REFERENCE])
 class ProposalListView(_TenderMixin, APIView):
     @extend_schema(
         summary="Your organisation's proposals to this tender", responses={200: OpenApiTypes.OBJECT}
@@ -149,7 +153,7 @@ class ProposalListView(_TenderMixin, APIView):
         return Response(selectors.receipt(version), status=status.HTTP_201_CREATED)
 
 
-@extend_schema(tags=["proposals"])
+@extend_schema(tags=["proposals"], parameters=[REFERENCE, PROPOSAL_ID])
 class ProposalDetailView(_TenderMixin, APIView):
     @extend_schema(
         operation_id="tender_proposal_retrieve",
@@ -219,7 +223,7 @@ def scores_json(row) -> dict | None:
     }
 
 
-@extend_schema(tags=["proposals"])
+@extend_schema(tags=["proposals"], parameters=[REFERENCE])
 class PartnerEvaluationView(_TenderMixin, APIView):
     @extend_schema(
         operation_id="tender_partner_evaluation",

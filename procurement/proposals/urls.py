@@ -15,6 +15,11 @@ urlpatterns = [
         name="tender-requirements",
     ),
     path("<tender_ref:reference>/proposals/open/", views.tender_proposals_open, name="tender-proposals-open"),
+    path(
+        "<tender_ref:reference>/proposals/<int:pk>/documents/<int:position>/",
+        views.proposal_document,
+        name="proposal-document",
+    ),
     path("<tender_ref:reference>/evaluation/", views.evaluation_page, name="evaluation"),
     path("<tender_ref:reference>/evaluation/start/", views.evaluation_start, name="evaluation-start"),
     path("<tender_ref:reference>/evaluation/declare/", views.evaluation_declare, name="evaluation-declare"),

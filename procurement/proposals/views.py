@@ -277,6 +277,30 @@ def tender_proposals_open(request, reference: str):
     return redirect("proposals:tender-proposals", reference=tender.reference)
 
 
+@login_required
+def proposal_document(request, reference: str, pk: int, position: int):
+    """A proposal's document, under the sealing rule (`selectors.proposal_document_bytes`): the submitting
+    organisation's people always, city users of the tender only once the box is open."""
+    tender = (
+        tender_get_for_user(user=request.user, reference=reference)
+        if not selectors.partner_organisation_of(user=request.user)
+        else _published_or_404(reference)
+    )
+    version = next((v for v in selectors.standing_versions(tender=tender) if v.proposal_id == pk), None)
+    document = version.documents.filter(position=position).first() if version else None
+    if document is None:
+        raise Http404("No such document.")
+    try:
+        meta = selectors.proposal_content(version=version, user=request.user)["documents"][position]
+        body = selectors.proposal_document_bytes(document=document, user=request.user)
+    except ProposalError:
+        raise Http404("No such document.") from None
+    response = HttpResponse(body, content_type=meta["content_type"] or "application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="proposal-{pk}-{position + 1}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 # --- City: evaluation ------------------------------------------------------------------------------------------
 
 

@@ -316,6 +316,15 @@ def test_the_contract_is_signed_only_after_the_standstill(awarded, transport_off
     assert release.tag == "contract"
     assert release.data["contracts"][0]["awardID"] == release.data["awards"][0]["id"]
     assert release_errors(release.data, strict=True) == []
+    # The whole history compiles into a valid record (tender, amendment, opening, award, contract).
+    from procurement.publication.selectors import record_package
+    from procurement.publication.validation import record_package_errors
+
+    package = record_package(tender=tender, uri="https://city.example/api/v1/tenders/x/record/")
+    assert record_package_errors(package) == []
+    compiled = package["records"][0]["compiledRelease"]
+    assert compiled["bids"]["statistics"][0]["value"] == 3 and len(compiled["bids"]["details"]) == 3
+    assert compiled["contracts"][0]["status"] == "active"
 
 
 def test_cancellation_needs_a_reason_and_is_possible_until_signature(awarded, transport_official):

@@ -220,3 +220,26 @@ def test_the_evaluation_report_exports_csv_and_xlsx(
     outsider = UserFactory(username="olga")
     MembershipFactory(user=outsider, department=DepartmentFactory(code="parks2"), role="official")
     assert client_for(outsider).get(f"/tenders/{open_tender.reference}/evaluation/report/").status_code == 403
+
+
+def test_proposal_documents_are_served_only_under_the_sealing_rule(
+    client_for, open_tender, partner, offer, transport_official, finance_officer, parks_official
+):
+    from procurement.proposals.services import DocumentUpload
+
+    secret = b"%PDF-1.4 " + MARKER.encode()
+    version = proposal_submit(
+        tender=open_tender,
+        organisation=partner,
+        content=offer(),
+        documents=[DocumentUpload("plan.pdf", secret)],
+    )
+    url = f"/tenders/{open_tender.reference}/proposals/{version.proposal_id}/documents/0/"
+    pass_deadline(open_tender)
+    proposals_open(tender=open_tender, actor=transport_official)
+    assert client_for(transport_official).get(url).status_code == 404  # one opening is not enough
+    proposals_open(tender=open_tender, actor=finance_officer)
+    response = client_for(transport_official).get(url)
+    assert response.status_code == 200 and response.content == secret
+    assert response["Content-Type"] == "application/pdf"
+    assert client_for(parks_official).get(url).status_code == 404  # not of the tender
