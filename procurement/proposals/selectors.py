@@ -9,7 +9,7 @@ import datetime
 import json
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from procurement.models import PartnerOrganisation, Tender
@@ -253,7 +253,8 @@ def ranking(*, evaluation: Evaluation) -> list[ProposalScore]:
     return list(
         ProposalScore.objects.filter(evaluation=evaluation)
         .select_related("proposal__organisation", "version")
-        .order_by("rank", "npv", "id")
+        # Ranked first (the database's NULL order differs: PostgreSQL puts NULLs last, SQLite first).
+        .order_by(F("rank").asc(nulls_last=True), F("npv").asc(nulls_last=True), "id")
     )
 
 
