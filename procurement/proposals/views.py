@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from config.charts import Bar, horizontal_bars
@@ -362,7 +363,10 @@ def evaluation_page(request, reference: str):
             "all_in": selectors.all_quality_scores_in(evaluation=evaluation),
             "is_lead": is_lead_official(user=request.user, tender=tender),
             "is_finance": is_finance_for(user=request.user, tender=tender),
-            "award": selectors.award_for(tender=tender),
+            "award": (award := selectors.award_for(tender=tender)),
+            "standstill_over": bool(
+                award and award.standstill_ends_at and timezone.now() >= award.standstill_ends_at
+            ),
             "reason_form": ReasonForm(),
         },
     )

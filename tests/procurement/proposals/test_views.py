@@ -243,3 +243,8 @@ def test_proposal_documents_are_served_only_under_the_sealing_rule(
     assert response.status_code == 200 and response.content == secret
     assert response["Content-Type"] == "application/pdf"
     assert client_for(parks_official).get(url).status_code == 404  # not of the tender
+
+
+def test_a_partner_person_signing_in_on_the_city_login_lands_in_the_portal(client, partner_person):
+    response = client.post("/accounts/login/", {"username": "pat", "password": TEST_PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == "/partner/"
