@@ -24,6 +24,7 @@ urlpatterns = [
     path("<tender_ref:reference>/evaluation/start/", views.evaluation_start, name="evaluation-start"),
     path("<tender_ref:reference>/evaluation/declare/", views.evaluation_declare, name="evaluation-declare"),
     path("<tender_ref:reference>/evaluation/score/", views.evaluation_score, name="evaluation-score"),
+    path("<tender_ref:reference>/evaluation/retry/", views.evaluation_retry, name="evaluation-retry"),
     path(
         "<tender_ref:reference>/evaluation/finalise/", views.evaluation_finalise, name="evaluation-finalise"
     ),

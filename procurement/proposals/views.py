@@ -416,6 +416,19 @@ def evaluation_score(request, reference: str):
 
 @require_POST
 @login_required
+def evaluation_retry(request, reference: str):
+    tender = _city_tender(request, reference)
+    try:
+        evaluation_services.evaluation_retry(evaluation=_evaluation_or_404(tender), actor=request.user)
+    except ProposalError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "The price job was queued again.")
+    return redirect("proposals:evaluation", reference=tender.reference)
+
+
+@require_POST
+@login_required
 def evaluation_finalise(request, reference: str):
     tender = _city_tender(request, reference)
     try:

@@ -52,3 +52,22 @@ def test_the_job_is_idempotent_and_stuck_jobs_are_requeued(opened_two, transport
     assert again.status == Evaluation.Status.SCORING and again.attempts == 1
     assert list(evaluation.scores.order_by("id").values_list("npv", flat=True)) == npvs
     assert evaluations_requeue_stuck(now=later) == []
+
+
+@pytest.mark.django_db
+def test_a_failed_job_shows_its_reason_and_the_lead_official_restarts_it(
+    client_for, opened_two, transport_official, lighting_official, django_capture_on_commit_callbacks
+):
+    from procurement.proposals.evaluation import evaluation_mark_failed, evaluation_retry
+    from procurement.proposals.exceptions import EvaluationRefused
+
+    evaluation = evaluation_start(tender=opened_two, actor=transport_official, enqueue=False)
+    evaluation_mark_failed(evaluation_id=evaluation.pk, message="The price job stopped with an error: boom")
+    page = client_for(transport_official).get(f"/tenders/{opened_two.reference}/evaluation/").content.decode()
+    assert "boom" in page and "Run the price job again" in page
+    with pytest.raises(EvaluationRefused):
+        evaluation_retry(evaluation=evaluation, actor=lighting_official)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(transport_official).post(f"/tenders/{opened_two.reference}/evaluation/retry/")
+    evaluation.refresh_from_db()
+    assert evaluation.status == Evaluation.Status.SCORING and evaluation.error_message == ""
