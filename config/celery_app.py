@@ -26,7 +26,11 @@ app.conf.update(
     task_time_limit=900,
     broker_connection_retry_on_startup=True,
     task_default_queue="default",
-    task_routes={"finance.tasks.*": {"queue": "scenarios"}},
+    task_routes={
+        "finance.tasks.*": {"queue": "scenarios"},
+        # The proposals' price job is an engine computation like a scenario run: same queue, same workers.
+        "procurement.proposals.tasks.*": {"queue": "scenarios"},
+    },
 )
 app.autodiscover_tasks()
 # Site-level tasks live outside the apps.

@@ -13,6 +13,8 @@ urlpatterns = [
     path("outcomes/", include("outcomes.urls")),
     path("finder/", include("departments.finder.urls")),
     path("tenders/", include("procurement.urls")),
+    path("tenders/", include("procurement.proposals.urls")),
+    path("partner/", include("procurement.proposals.urls_partner")),
     path("finance/", include("finance.urls")),
     path("inbox/", include("notifications.urls")),
     path("api/", include("procurement.api.root_urls")),

@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -25,4 +25,9 @@ def healthz(request):
 
 @login_required
 def home(request):
+    from procurement.proposals.selectors import partner_organisation_of
+
+    # People of partner organisations have no city dashboard: their home is the partner portal.
+    if partner_organisation_of(user=request.user) is not None:
+        return redirect("partner:home")
     return render(request, "home.html", {"panels": dashboard_panels(user=request.user)})

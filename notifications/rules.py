@@ -119,11 +119,10 @@ def on_question_answered(*, question, actor) -> int:
         recipients=recipients,
         title=f"Your question on {tender.reference} was answered",
         body=f"Question: {question.question[:300]}\n\nAnswer: {question.answer[:1000]}",
-        url=reverse("procurement:public-tender-detail", args=[tender.reference]),
+        url=reverse("partner:tender", args=[tender.reference]),
     )
 
 
 def partner_people(*, organisation) -> QuerySet:
-    """Users who belong to a partner organisation: none until partner people sign in (the partner portal);
-    until then the organisation learns of answers from the published tender and the API."""
-    return User.objects.none()
+    """The people of a partner organisation who sign in to the partner portal."""
+    return _people(Q(partner_membership__organisation=organisation))

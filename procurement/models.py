@@ -27,6 +27,8 @@ class Tender(models.Model):
         APPROVED = "approved", "Approved"
         PUBLISHED = "published", "Published"
         AWARDED = "awarded", "Awarded"
+        # After the standstill the contract is signed (DESIGN §4, §12); cancellation is possible until then.
+        SIGNED = "signed", "Contract signed"
         CANCELLED = "cancelled", "Cancelled"
 
     class Method(models.TextChoices):
@@ -271,8 +273,14 @@ class PartnerOrganisation(models.Model):
 class ApiToken(models.Model):
     """A partner's API token. Only a hash is stored; the clear key is shown once, at creation."""
 
+    class Scope(models.TextChoices):
+        READ = "read", "Read published tenders"
+        # `propose` includes `read`: a machine that submits proposals must read the tender it answers.
+        PROPOSE = "propose", "Read, and submit proposals"
+
     organisation = models.ForeignKey(PartnerOrganisation, on_delete=models.CASCADE, related_name="tokens")
     name = models.CharField(max_length=100)
+    scope = models.CharField(max_length=16, choices=Scope.choices, default=Scope.READ)
     prefix = models.CharField(
         max_length=12, unique=True, help_text="First characters of the key, for lookup."
     )
@@ -304,3 +312,7 @@ class ClarificationQuestion(models.Model):
 
     class Meta:
         ordering = ["asked_at", "id"]
+
+
+# Proposals, evaluation and award (DESIGN §12) live in their own package but belong to this app.
+from procurement.proposals.models import *  # noqa: E402, F403

@@ -162,6 +162,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "finance.tasks.requeue_stuck_scenario_runs",
         "schedule": float(SCENARIO_REAPER_PERIOD),
     },
+    # Proposal price jobs stuck in queued/running past their deadline (procurement/proposals).
+    "requeue-stuck-price-jobs": {
+        "task": "procurement.proposals.tasks.requeue_stuck_price_jobs",
+        "schedule": 300.0,
+    },
     # Mails whose on-commit enqueue failed (broker down) go out on the next sweep (notifications/).
     "send-pending-notification-emails": {
         "task": "notifications.tasks.send_pending_notification_emails",
@@ -222,6 +227,12 @@ OCDS_SCHEMA_DIR = Path(
 )
 # Validate each release against that schema before it is stored (publishing fails on an invalid release).
 OCDS_VALIDATE_ON_PUBLISH = env.bool("OCDS_VALIDATE_ON_PUBLISH", default=True)
+
+# --- Proposals (DESIGN §12) ----------------------------------------------------------------------------------
+# Fernet keys sealing proposal content at rest, comma-separated; the first seals, all open (rotation). Without
+# keys, a local key file under var/ is created on first use (local and test settings only; production refuses).
+PROPOSAL_SEALING_KEYS = env.list("PROPOSAL_SEALING_KEYS", default=[])
+PROPOSAL_SEALING_LOCAL_KEY_FILE = VAR_DIR / "proposal-sealing.key"
 
 LOGGING = {
     "version": 1,

@@ -11,6 +11,25 @@ if not SECRET_KEY:
         "DJANGO_SECRET_KEY is not set. Production refuses to start without a secret key: "
         "generate one (python -c 'import secrets; print(secrets.token_urlsafe(50))') and export it."
     )
+# Proposals are sealed with keys from the environment only: a key file on the server's disk would sit beside
+# the database it protects.
+PROPOSAL_SEALING_KEYS = env.list("PROPOSAL_SEALING_KEYS", default=[])
+PROPOSAL_SEALING_LOCAL_KEY_FILE = None
+if not PROPOSAL_SEALING_KEYS:
+    raise ImproperlyConfigured(
+        "PROPOSAL_SEALING_KEYS is not set. Production refuses to start without the keys that seal proposals: "
+        "generate one (python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') "
+        "and export it (comma-separated; the first key seals, all keys open)."
+    )
+for _key in PROPOSAL_SEALING_KEYS:
+    try:
+        from cryptography.fernet import Fernet
+
+        Fernet(_key.encode("ascii"))
+    except (ValueError, UnicodeEncodeError):
+        raise ImproperlyConfigured(
+            "PROPOSAL_SEALING_KEYS holds a value that is not a Fernet key (32 url-safe base64-encoded bytes)."
+        ) from None
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 DEMO_MODE = env.bool("DEMO_MODE", default=False)
 

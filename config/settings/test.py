@@ -27,3 +27,7 @@ SCENARIO_RUN_HEARTBEAT_TIMEOUT = 5
 # Each test process keeps its own memory cache, whatever REDIS_URL says: tests clear the cache, which on Redis
 # would flush the broker's database too. The Redis cache itself is tested explicitly (tests/config).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# A fixed sealing key (tests must not depend on a file under var/); PROPOSAL_SEALING_KEYS still wins if set.
+PROPOSAL_SEALING_KEYS = env.list(
+    "PROPOSAL_SEALING_KEYS", default=["dGVzdC1vbmx5LXNlYWxpbmcta2V5LW5vdC1zZWNyZXQ="]
+)

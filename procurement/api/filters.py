@@ -13,9 +13,10 @@ from procurement.models import Release, Tender, TenderAsset, TenderOutcome
 
 STATUS_CHOICES = [("active", "active"), ("complete", "complete"), ("cancelled", "cancelled")]
 TENDER_STATUS_FOR_OCDS = {
-    "active": Tender.Status.PUBLISHED,
-    "complete": Tender.Status.AWARDED,
-    "cancelled": Tender.Status.CANCELLED,
+    "active": [Tender.Status.PUBLISHED],
+    # A signed contract (DESIGN §12) is still a complete tender in OCDS terms.
+    "complete": [Tender.Status.AWARDED, Tender.Status.SIGNED],
+    "cancelled": [Tender.Status.CANCELLED],
 }
 
 
@@ -74,7 +75,7 @@ class PublishedTenderFilter(django_filters.FilterSet):
         fields = ["status", "department", "theme", "category", "published_since"]
 
     def filter_status(self, queryset, name, value):
-        return queryset.filter(status=TENDER_STATUS_FOR_OCDS[value])
+        return queryset.filter(status__in=TENDER_STATUS_FOR_OCDS[value])
 
     def filter_department(self, queryset, name, value):
         from departments.models import Department

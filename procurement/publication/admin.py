@@ -10,7 +10,13 @@ from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from procurement.models import ApiToken, ClarificationQuestion, PartnerOrganisation, Release
+from procurement.models import (
+    ApiToken,
+    ClarificationQuestion,
+    PartnerMembership,
+    PartnerOrganisation,
+    Release,
+)
 from procurement.publication.tokens import token_create, token_revoke
 
 TOKEN_LIFETIME = datetime.timedelta(days=365)
@@ -20,22 +26,36 @@ class ApiTokenInline(admin.TabularInline):
     model = ApiToken
     extra = 0
     can_delete = False
-    fields = ["name", "prefix", "created_at", "expires_at", "revoked_at", "last_used_at"]
+    fields = ["name", "prefix", "scope", "created_at", "expires_at", "revoked_at", "last_used_at"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
         return False  # tokens are created with the action, which shows the key once
 
 
+class PartnerMembershipInline(admin.TabularInline):
+    """People of the organisation who sign in to the partner portal (DESIGN §12)."""
+
+    model = PartnerMembership
+    extra = 0
+    raw_id_fields = ["user"]
+    fields = ["user", "role", "created_at"]
+    readonly_fields = ["created_at"]
+
+
 @admin.register(PartnerOrganisation)
 class PartnerOrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "identifier", "contact_email", "created_at"]
     search_fields = ["name", "identifier"]
-    inlines = [ApiTokenInline]
-    actions = ["create_token"]
+    inlines = [ApiTokenInline, PartnerMembershipInline]
+    actions = ["create_token", "create_propose_token"]
+
+    @admin.action(description="Create a new API token with the 'propose' scope (valid one year; shown once)")
+    def create_propose_token(self, request, queryset):
+        return self.create_token(request, queryset, scope=ApiToken.Scope.PROPOSE)
 
     @admin.action(description="Create a new API token (valid one year; the key is shown once)")
-    def create_token(self, request, queryset):
+    def create_token(self, request, queryset, scope=ApiToken.Scope.READ):
         created = []
         for organisation in queryset:
             token, key = token_create(
@@ -43,6 +63,7 @@ class PartnerOrganisationAdmin(admin.ModelAdmin):
                 name=f"created by {request.user.get_username()} on {timezone.now():%Y-%m-%d}",
                 expires_at=timezone.now() + TOKEN_LIFETIME,
                 actor=request.user,
+                scope=scope,
             )
             created.append({"organisation": organisation, "token": token, "key": key})
         # Rendered straight into this response: the clear key is never stored, not even in a message.
@@ -61,14 +82,24 @@ class ApiTokenAdmin(admin.ModelAdmin):
         "organisation",
         "name",
         "prefix",
+        "scope",
         "created_at",
         "expires_at",
         "revoked_at",
         "last_used_at",
     ]
-    list_filter = ["organisation"]
+    list_filter = ["organisation", "scope"]
     readonly_fields = ["organisation", "prefix", "key_hash", "created_at", "revoked_at", "last_used_at"]
-    fields = ["organisation", "name", "prefix", "created_at", "expires_at", "revoked_at", "last_used_at"]
+    fields = [
+        "organisation",
+        "name",
+        "prefix",
+        "scope",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+        "last_used_at",
+    ]
     actions = ["revoke"]
 
     def has_add_permission(self, request):

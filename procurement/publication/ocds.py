@@ -12,7 +12,7 @@ import datetime
 import hashlib
 import json
 from decimal import Decimal
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 # Release tags we write, per lifecycle action of a published tender.
 TAG_FOR_ACTION = {
@@ -20,6 +20,9 @@ TAG_FOR_ACTION = {
     "amend": "tenderAmendment",
     "award": "award",
     "cancel": "tenderUpdate",
+    # Proposals (DESIGN §12): the opening publishes bids.statistics; the signature a `contract` release.
+    "open": "tenderUpdate",
+    "sign": "contract",
 }
 # OCDS tender.status after each action (codelist tenderStatus).
 TENDER_STATUS_FOR_ACTION = {
@@ -27,6 +30,8 @@ TENDER_STATUS_FOR_ACTION = {
     "amend": "active",
     "award": "complete",
     "cancel": "cancelled",
+    "open": "active",
+    "sign": "complete",
 }
 DOCUMENT_TYPE = {
     "specification": "technicalSpecifications",
@@ -102,6 +107,44 @@ class TenderSnapshot(TypedDict):
     documents: list[Document]
     targets: list[Target]
     award: Award | None
+    # Proposals (procurement.proposals.selectors.publication_snapshot); absent in older snapshots.
+    requirements: NotRequired[dict | None]
+    bids: NotRequired[dict | None]
+    award_bid: NotRequired[dict | None]
+    contract: NotRequired[dict | None]
+
+
+FINANCING_MODEL_LABEL = {
+    "capex": "CapEx purchase",
+    "opex_service": "OpEx service fee",
+    "shared_savings": "shared savings",
+}
+
+
+def _requirements(tender: dict[str, Any], requirements: dict[str, Any]) -> None:
+    """What the tender asks, in OCDS terms: tenderPeriod/enquiryPeriod ends, awardCriteria (rated criteria)
+    with the weights in awardCriteriaDetails, electronic submission with the accepted models."""
+    tender["tenderPeriod"] = {
+        **tender.get("tenderPeriod", {}),
+        "endDate": iso_datetime(requirements["proposal_deadline"]),
+    }
+    tender["enquiryPeriod"] = {"endDate": iso_datetime(requirements["clarification_deadline"])}
+    parts = [
+        f"price (whole-life cost to the city, engine NPV) {requirements['price_weight'].normalize():f} %"
+    ]
+    parts.append(f"outcome commitment {requirements['outcome_weight'].normalize():f} %")
+    parts += [f"{c['name']} {c['weight'].normalize():f} %" for c in requirements["criteria"]]
+    tender["awardCriteria"] = "ratedCriteria"
+    tender["awardCriteriaDetails"] = (
+        "Weights: " + "; ".join(parts) + ". Ties go to the lower NPV. "
+        f"Standstill after the award decision: {requirements['standstill_days']} days."
+    )
+    tender["submissionMethod"] = ["electronicSubmission"]
+    models = ", ".join(FINANCING_MODEL_LABEL.get(m, m) for m in requirements["accepted_models"])
+    tender["submissionMethodDetails"] = (
+        f"Proposals through the partner portal or API. Financing models accepted: {models}. "
+        f"Minimum share of payments at risk on outcomes: {requirements['minimum_at_risk_share'].normalize():f}."
+    )
 
 
 # --- JSON helpers -----------------------------------------------------------------------------------------
@@ -287,6 +330,9 @@ def build_release(
     if targets:
         tender["targets"] = targets
 
+    if snapshot.get("requirements"):
+        _requirements(tender, snapshot["requirements"])
+
     release: dict[str, Any] = {
         "ocid": ocid,
         "id": release_id,
@@ -299,11 +345,43 @@ def build_release(
         "tender": tender,
     }
 
+    bids = snapshot.get("bids")
+    if bids:
+        release["bids"] = {
+            "statistics": [
+                {
+                    "id": "bids",
+                    "measure": "bids",
+                    "value": int(bids["count"]),
+                    "date": iso_datetime(bids["date"]),
+                }
+            ]
+        }
+        if bids.get("details") is not None and action in ("award", "sign"):
+            details = []
+            for bid in bids["details"]:
+                tenderer = add_role(f"partner-{bid['organisation_id']}", bid["organisation_name"], "tenderer")
+                entry = {
+                    "id": bid["id"],
+                    "date": iso_datetime(bid["date"]),
+                    "status": bid["status"],
+                    "tenderers": [tenderer],
+                }
+                if bid.get("value") is not None:
+                    entry["value"] = {"amount": json_number(bid["value"]), "currency": currency}
+                if bid.get("rank") is not None:
+                    entry["hasRank"] = True
+                    entry["rank"] = int(bid["rank"])
+                details.append(entry)
+            release["bids"]["details"] = details
+
     award = snapshot["award"]
-    if action == "award" and award:
-        supplier = add_role(
-            f"supplier-{content_hash(award['supplier_name'])[:12]}", award["supplier_name"], "supplier"
+    award_bid = snapshot.get("award_bid")
+    if action in ("award", "sign") and award:
+        supplier_id = (
+            award_bid["supplier_id"] if award_bid else f"supplier-{content_hash(award['supplier_name'])[:12]}"
         )
+        supplier = add_role(supplier_id, award["supplier_name"], "supplier")
         entry: dict[str, Any] = {
             "id": f"{snapshot['reference']}-award",
             "status": "active",
@@ -313,7 +391,22 @@ def build_release(
             entry["value"] = {"amount": json_number(award["value"]), "currency": currency}
         if award["date"]:
             entry["date"] = day_start(award["date"])
+        if award_bid:
+            entry["relatedBids"] = [award_bid["bid_id"]]
         release["awards"] = [entry]
+        contract = snapshot.get("contract")
+        if action == "sign" and contract:
+            signed: dict[str, Any] = {
+                "id": f"{snapshot['reference']}-contract",
+                "awardID": entry["id"],
+                "status": "active",
+                "dateSigned": iso_datetime(contract["signed_at"]),
+            }
+            if "value" in entry:
+                signed["value"] = entry["value"]
+            if award_bid:
+                signed["relatedBids"] = [award_bid["bid_id"]]
+            release["contracts"] = [signed]
 
     release["parties"] = list(parties.values())
     return release

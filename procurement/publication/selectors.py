@@ -16,10 +16,16 @@ from procurement.models import ClarificationQuestion, Release, Tender
 from procurement.publication.validation import EXTENSION_URLS
 
 # Internal states (draft, submitted, approved) are never public, even if a release somehow existed.
-PUBLIC_STATUSES = (Tender.Status.PUBLISHED, Tender.Status.AWARDED, Tender.Status.CANCELLED)
+PUBLIC_STATUSES = (
+    Tender.Status.PUBLISHED,
+    Tender.Status.AWARDED,
+    Tender.Status.SIGNED,
+    Tender.Status.CANCELLED,
+)
 OCDS_STATUS_FOR_TENDER_STATUS = {
     Tender.Status.PUBLISHED: "active",
     Tender.Status.AWARDED: "complete",
+    Tender.Status.SIGNED: "complete",
     Tender.Status.CANCELLED: "cancelled",
 }
 

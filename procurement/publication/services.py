@@ -26,6 +26,7 @@ def ocid_for(tender: Tender) -> str:
 def tender_snapshot(*, tender: Tender, include_released: bool = False) -> ocds.TenderSnapshot:
     """Plain data the release builder needs, read in a handful of queries (grouped, never per asset)."""
     from finance.models import Contribution
+    from procurement.proposals.selectors import publication_snapshot
 
     statuses = [Contribution.Status.APPROVED]
     if include_released:
@@ -121,6 +122,8 @@ def tender_snapshot(*, tender: Tender, include_released: bool = False) -> ocds.T
             for target in targets
         ],
         "award": award,
+        # Proposals (DESIGN §12): what the tender asks, bids statistics/details, winning bid, contract.
+        **publication_snapshot(tender=tender),
     }
 
 
@@ -208,7 +211,7 @@ def release_on_transition(*, tender: Tender, action: str, actor) -> Release | No
     """
     if action not in ocds.TAG_FOR_ACTION:
         return None
-    if action in ("cancel", "award") and not tender.releases.exists():
+    if action in ("cancel", "award", "sign") and not tender.releases.exists():
         return None
     return release_create(tender=tender, action=action)
 
@@ -260,6 +263,11 @@ def question_ask(
     with transaction.atomic():
         if not tender_list_published().filter(pk=tender.pk, status=Tender.Status.PUBLISHED).exists():
             raise QuestionNotAllowed("Questions are only taken while the tender is open.")
+        from procurement.proposals.selectors import requirements_for
+
+        requirements = requirements_for(tender=tender)
+        if requirements is not None and timezone.now() >= requirements.clarification_deadline:
+            raise QuestionNotAllowed("The clarification deadline has passed: no more questions are taken.")
         item = ClarificationQuestion(tender=tender, organisation=organisation, question=text)
         item.full_clean()
         item.save()

@@ -23,7 +23,12 @@ def hash_key(key: str) -> str:
 
 
 def token_create(
-    *, organisation: PartnerOrganisation, name: str, expires_at: datetime.datetime | None = None, actor=None
+    *,
+    organisation: PartnerOrganisation,
+    name: str,
+    expires_at: datetime.datetime | None = None,
+    actor=None,
+    scope: str = ApiToken.Scope.READ,
 ) -> tuple[ApiToken, str]:
     """Create a token; returns (token, clear key). The clear key is never stored: show it once."""
     with transaction.atomic():
@@ -33,7 +38,12 @@ def token_create(
             if not ApiToken.objects.filter(prefix=prefix).exists():
                 break
         token = ApiToken(
-            organisation=organisation, name=name, prefix=prefix, key_hash=hash_key(key), expires_at=expires_at
+            organisation=organisation,
+            name=name,
+            prefix=prefix,
+            key_hash=hash_key(key),
+            expires_at=expires_at,
+            scope=scope,
         )
         token.full_clean()
         token.save()

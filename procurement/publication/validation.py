@@ -21,7 +21,7 @@ from jsonschema import Draft4Validator, ValidationError, validators
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-EXTENSIONS = ("budget_breakdown", "metrics")
+EXTENSIONS = ("budget_breakdown", "metrics", "bids")
 
 # The URLs a package lists in its `extensions` array (pinned to the commits of the shipped copy, see schema/README.md).
 EXTENSION_URLS = [
@@ -29,6 +29,8 @@ EXTENSION_URLS = [
     "345db699d4915049638a701bf2cb91a7439cff29/extension.json",
     "https://raw.githubusercontent.com/open-contracting-extensions/ocds_metrics_extension/"
     "fad91df868907e339e5b3b4af5c334e02b80fa4f/extension.json",
+    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_bid_extension/"
+    "d62ff4b0ba393d823ca8113a9039b12edf7acb8f/extension.json",
 ]
 
 

@@ -79,7 +79,9 @@ def tender_list_for_user(*, user) -> QuerySet[Tender]:
         return qs.none()
     if roles.is_superuser:
         return qs
-    visible = Q(status__in=[Tender.Status.PUBLISHED, Tender.Status.AWARDED]) | Q(created_by=user)
+    visible = Q(status__in=[Tender.Status.PUBLISHED, Tender.Status.AWARDED, Tender.Status.SIGNED]) | Q(
+        created_by=user
+    )
     if roles.by_department:
         visible |= _participation_q(list(roles.by_department))
     if roles.central_finance:

@@ -413,8 +413,13 @@ TRANSITIONS: dict[str, Transition] = {
         frozenset({S.APPROVED}), S.PUBLISHED, frozenset({FINANCE, LEAD_OFFICIAL}), "Publish", not_creator=True
     ),
     "award": Transition(frozenset({S.PUBLISHED}), S.AWARDED, frozenset({FINANCE, LEAD_OFFICIAL}), "Award"),
+    # After the standstill the contract is signed (DESIGN §12): procurement.proposals.award.contract_sign.
+    "sign": Transition(
+        frozenset({S.AWARDED}), S.SIGNED, frozenset({FINANCE, LEAD_OFFICIAL}), "Sign the contract"
+    ),
+    # Cancellation stays possible until signature (an awarded tender in its standstill may be cancelled).
     "cancel": Transition(
-        frozenset({S.DRAFT, S.SUBMITTED, S.APPROVED, S.PUBLISHED}),
+        frozenset({S.DRAFT, S.SUBMITTED, S.APPROVED, S.PUBLISHED, S.AWARDED}),
         S.CANCELLED,
         frozenset({FINANCE, LEAD_OFFICIAL}),
         "Cancel",
@@ -476,6 +481,25 @@ def available_actions(
     ]
 
 
+def _proposal_flow_problems(*, tender: Tender, action: str, comment: str) -> list[str]:
+    """Guards of the proposal flow (DESIGN §12) on the lifecycle moves it shares with the tender.
+
+    A tender that takes proposals is awarded and signed only through procurement.proposals.award (which has
+    evaluated, budget-checked and four-eyed the decision first); cancelling an awarded tender needs a reason.
+    """
+    from procurement.proposals.models import AwardDecision, TenderRequirements
+
+    if action in ("award", "sign") and TenderRequirements.objects.filter(tender=tender).exists():
+        wanted = AwardDecision.Status.APPROVED if action == "award" else AwardDecision.Status.SIGNED
+        if not AwardDecision.objects.filter(tender=tender, status=wanted).exists():
+            return [
+                "This tender takes proposals: award and sign it through its evaluation and award decision."
+            ]
+    if action == "cancel" and tender.status == S.AWARDED and not comment.strip():
+        return ["Give the reason for cancelling an awarded tender."]
+    return []
+
+
 def tender_transition(
     *,
     tender: Tender,
@@ -523,6 +547,7 @@ def tender_transition(
                 problems.append("Give the award value (more than zero).")
             if award_date is None:
                 problems.append("Give the award date.")
+        problems += _proposal_flow_problems(tender=locked, action=action, comment=comment)
         if problems:
             raise TransitionBlocked(
                 f"{locked.reference} cannot be moved with “{move.label}”:", problems=problems
@@ -552,7 +577,7 @@ def tender_transition(
             to_status=locked.status,
             comment=comment,
         )
-        if action in {"publish", "award", "cancel"}:
+        if action in {"publish", "award", "cancel", "sign"}:
             release_on_transition(tender=locked, action=action, actor=actor)
         from notifications.rules import on_tender_transition
 

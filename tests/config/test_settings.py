@@ -73,6 +73,7 @@ def test_production_settings_pass_check_deploy():
         "WARNING",
         DJANGO_SECRET_KEY="a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
         DJANGO_ALLOWED_HOSTS="procurement.city.example",
+        PROPOSAL_SEALING_KEYS="dGVzdC1vbmx5LXNlYWxpbmcta2V5LW5vdC1zZWNyZXQ=",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -103,6 +104,7 @@ def test_production_reuses_database_connections_only_after_a_health_check():
         "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])",
         DJANGO_SECRET_KEY="a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
         DATABASE_URL="postgres://opp@127.0.0.1:5432/opp",
+        PROPOSAL_SEALING_KEYS="dGVzdC1vbmx5LXNlYWxpbmcta2V5LW5vdC1zZWNyZXQ=",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1].split() == ["60", "True"]

@@ -139,3 +139,21 @@ def test_the_real_worker_mails_each_notification_once(celery_worker, finance_off
     rows = Notification.objects.filter(event_key="worker:1")
     assert rows.count() == 2
     assert all(row.emailed_at is not None for row in rows)
+
+
+def test_an_answer_tells_the_asking_organisations_partner_people(transport, transport_official):
+    from procurement.proposals.models import PartnerMembership
+    from procurement.publication.services import question_answer, question_ask
+    from tests.factories import PartnerOrganisationFactory, UserFactory
+    from tests.procurement.publication.factories import published_tender
+
+    tender = published_tender(lead=transport)
+    asking, other = PartnerOrganisationFactory(name="Asks Ltd"), PartnerOrganisationFactory(name="Other Ltd")
+    pat, olga = UserFactory(username="pat"), UserFactory(username="olga")
+    PartnerMembership.objects.create(user=pat, organisation=asking)
+    PartnerMembership.objects.create(user=olga, organisation=other)
+    question = question_ask(tender=tender, organisation=asking, question="Is LED required?")
+    question_answer(question=question, answer="Yes.", actor=transport_official)
+    notice = Notification.objects.get(recipient=pat, kind="question_answered")
+    assert "Yes." in notice.body and notice.url == f"/partner/tenders/{tender.reference}/"
+    assert not Notification.objects.filter(recipient=olga).exists()

@@ -22,12 +22,14 @@ ALLOWED = {
     (S.SUBMITTED, "return"): {"theo", "fiona"},
     (S.APPROVED, "publish"): {"tom", "theo", "fiona"},  # not the drafter alone
     (S.PUBLISHED, "award"): EVERYONE_WHO_MAY_ACT,
+    (S.AWARDED, "sign"): EVERYONE_WHO_MAY_ACT,  # after the standstill (DESIGN §12)
     **{
-        (status, "cancel"): EVERYONE_WHO_MAY_ACT for status in (S.DRAFT, S.SUBMITTED, S.APPROVED, S.PUBLISHED)
+        (status, "cancel"): EVERYONE_WHO_MAY_ACT
+        for status in (S.DRAFT, S.SUBMITTED, S.APPROVED, S.PUBLISHED, S.AWARDED)  # until signature
     },
 }
 TARGET = {"submit": S.SUBMITTED, "approve": S.APPROVED, "return": S.DRAFT, "publish": S.PUBLISHED}
-TARGET |= {"award": S.AWARDED, "cancel": S.CANCELLED}
+TARGET |= {"award": S.AWARDED, "cancel": S.CANCELLED, "sign": S.SIGNED}
 AWARD = {"award_supplier_name": "Bright Streets Ltd", "award_value": Decimal("1200000.00")}
 AWARD["award_date"] = datetime.date(2027, 6, 1)
 

@@ -56,10 +56,19 @@ def test_demo_city_publishes_one_tender_through_the_services_and_a_second_run_ad
         tender_override(tender=tender) is not None
         or tender_funding_problems(tender=tender, stage="approve") == []
     )
-    # Publication: one tender release that validates, plus the questions and the demo partner key.
-    (release,) = Release.objects.filter(tender=tender)
-    assert release.tag == "tender"
-    assert release_errors(release.data, strict=True) == []
+    # Publication: the tender release, then the proposals step of the demo (procurement.proposals.demo): what
+    # the tender asks and an amendment of it, the opening (bids statistics) and the award; all validate.
+    releases = list(Release.objects.filter(tender=tender).order_by("date", "id"))
+    assert [r.tag for r in releases] == [
+        "tender",
+        "tenderAmendment",
+        "tenderAmendment",
+        "tenderUpdate",
+        "award",
+    ]
+    release = releases[0]
+    for each in releases:
+        assert release_errors(each.data, strict=True) == []
     funders = {line["sourceParty"]["name"] for line in release.data["planning"]["budget"]["budgetBreakdown"]}
     assert funders == {"Transport", "Street lighting", "Public safety"}
     assert ClarificationQuestion.objects.filter(tender=tender).count() == 3
