@@ -54,7 +54,7 @@ def on_contribution_requested(*, contribution, actor) -> int:
             f"budget line “{line}” for the tender {tender.reference} “{tender.title}”. "
             "Approve or reject it in the approval queue."
         ),
-        url=reverse("finance:approval-queue") + f"?tender={tender.pk}",
+        url=reverse("finance:approval-queue") + f"?tender={tender.reference}",
     )
 
 

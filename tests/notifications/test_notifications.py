@@ -45,6 +45,7 @@ def test_a_contribution_request_tells_the_lines_finance_staff_and_central_financ
     assert _inbox(transport_official) == [] and _inbox(parks_official) == []
     notice = Notification.objects.get(recipient=finance_officer)
     assert draft.reference in notice.title and "1,000.00" in notice.title
+    assert notice.url == f"/finance/approvals/?tender={draft.reference}"  # the queue filters by reference
     # Mailed once, after the commit (tasks run inline in tests).
     assert sorted(m.to[0] for m in mail.outbox) == ["fiona@city.example", "theo@city.example"]
 
