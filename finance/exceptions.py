@@ -39,3 +39,16 @@ class BudgetImportInvalid(FinanceError):
     def __init__(self, errors: list[dict]):
         self.errors = errors
         super().__init__(f"The file has {len(errors)} problem(s); nothing was imported.")
+
+
+class BatchInvalid(FinanceError):
+    """Some rows of a batch (contributions requested in one step, budget lines for a term) are refused; nothing
+    was saved. `errors` maps each refused row's index (0-based, in the order given) to a plain sentence."""
+
+    def __init__(self, errors: dict[int, str], *, total: int, what: str = "row"):
+        self.errors = errors
+        self.total = total
+        super().__init__(
+            f"{len(errors)} of {total} {what}(s) could not be saved; nothing was saved. "
+            "Correct the rows marked below and try again."
+        )

@@ -201,10 +201,17 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
     if form.is_valid() and form.cleaned_data["tender"]:
         queue = queue.filter(Q(tender__reference__icontains=form.cleaned_data["tender"]))
     page = _page(request, queue)
+    from finance.views.pooling import pop_bulk_results
+
     return render(
         request,
         "finance/contribution_queue.html",
-        {"page": page, "filter_form": form, "querystring": _querystring(request)},
+        {
+            "page": page,
+            "filter_form": form,
+            "querystring": _querystring(request),
+            "bulk_results": pop_bulk_results(request),
+        },
     )
 
 

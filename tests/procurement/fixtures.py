@@ -90,9 +90,12 @@ def draft(transport_official, transport):
     )
 
 
-def choose_a_scenario(tender, actor, scenario: str = "capex", need: dict | None = None):
+def choose_a_scenario(
+    tender, actor, scenario: str = "capex", need: dict | None = None, department_need: dict | None = None
+):
     """Record a chosen financing scenario without computing one: a succeeded run whose cash flows are `need`
-    ({(fiscal year, budget type): amount}, the lead department's; empty by default). For tests of the lifecycle
+    ({(fiscal year, budget type): amount}, the lead department's; empty by default) plus `department_need`
+    ({(department code, fiscal year, budget type): amount}, for any department). For tests of the lifecycle
     whose subject is not the engine."""
     from finance.models import FinancingChoice, ScenarioCashFlow, ScenarioRun
 
@@ -108,12 +111,18 @@ def choose_a_scenario(tender, actor, scenario: str = "capex", need: dict | None 
             run=run,
             scenario=scenario,
             fiscal_year=year,
-            department=tender.lead_department.code,
+            department=department,
             budget_type=budget_type,
             nominal=amount,
             discounted=amount,
         )
-        for (year, budget_type), amount in (need or {}).items()
+        for department, (year, budget_type), amount in [
+            *((tender.lead_department.code, key, amount) for key, amount in (need or {}).items()),
+            *(
+                (code, (year, budget_type), amount)
+                for (code, year, budget_type), amount in (department_need or {}).items()
+            ),
+        ]
     )
     return FinancingChoice.objects.create(tender=tender, run=run, scenario=scenario, chosen_by=actor)
 
