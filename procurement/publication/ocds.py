@@ -70,6 +70,8 @@ class Document(TypedDict):
     title: str
     content_type: str
     uploaded_at: datetime.datetime
+    # Absolute address of the public download (built by the caller from SITE_URL; the builder stays pure).
+    url: str
 
 
 class Target(TypedDict):
@@ -288,6 +290,7 @@ def build_release(
             "id": str(doc["id"]),
             "documentType": DOCUMENT_TYPE.get(doc["kind"], "tenderNotice"),
             "title": doc["title"],
+            "url": doc["url"],
             "format": doc["content_type"],
             "datePublished": iso_datetime(doc["uploaded_at"]),
             "language": "en",

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from procurement.models import ClarificationQuestion, PartnerOrganisation, Release, Tender, TenderEvent
@@ -21,6 +22,13 @@ QUESTION_MAX_LENGTH = 5000
 
 def ocid_for(tender: Tender) -> str:
     return f"{settings.OCDS_OCID_PREFIX}-{tender.reference}"
+
+
+def public_document_url(*, tender: Tender, document_id: int) -> str:
+    """The absolute address anyone can download a published tender's document from (OCDS documents[].url):
+    SITE_URL, the public address of this site, plus the public download view."""
+    path = reverse("procurement:public-tender-document", args=[tender.reference, document_id])
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
 def tender_snapshot(*, tender: Tender, include_released: bool = False) -> ocds.TenderSnapshot:
@@ -103,6 +111,7 @@ def tender_snapshot(*, tender: Tender, include_released: bool = False) -> ocds.T
                 "title": doc.title,
                 "content_type": doc.content_type,
                 "uploaded_at": doc.uploaded_at,
+                "url": public_document_url(tender=tender, document_id=doc.id),
             }
             for doc in tender.documents.all()
         ],

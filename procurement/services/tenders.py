@@ -200,23 +200,12 @@ def tender_assets_add(
     bulk inserts in batches.
     """
     _require_editable(tender=tender, actor=actor)
-    if action not in TenderAsset.Action.values:
-        raise ValidationError({"action": "Choose replace, upgrade, operate or maintain."})
+    _require_action(action)
     conflicts = _conflicts(tender=tender, assets=assets, actor=actor)
     if conflicts:
         raise _conflict_error(conflicts)
-    new_ids = list(assets.exclude(tender_links__tender=tender).order_by().values_list("pk", flat=True))
-    if not new_ids:
-        return 0
     try:
-        with transaction.atomic():
-            TenderAsset.objects.bulk_create(
-                [TenderAsset(tender=tender, asset_id=pk, action=action, active=True) for pk in new_ids],
-                batch_size=1000,
-            )
-            _event(
-                tender=tender, actor=actor, action="assets_add", comment=f"{len(new_ids)} asset(s), {action}"
-            )
+        return _bundle(tender=tender, assets=assets, action=action, actor=actor)
     except IntegrityError:
         # A concurrent draft bundled one of these assets between our check and our insert: the partial unique
         # constraint (one active tender per asset) refused ours. Its transaction has committed by the time the
@@ -225,6 +214,62 @@ def tender_assets_add(
         if not conflicts:
             raise
         raise _conflict_error(conflicts) from None
+
+
+@dataclass(frozen=True)
+class AssetsAdded:
+    """What `tender_assets_add_free` did: how many assets it bundled, and which it skipped because another
+    active tender holds them, as (asset reference, tender reference or "" when the user may not see it)."""
+
+    added: int
+    skipped: list[tuple[str, str]]
+
+
+def tender_assets_add_free(
+    *, tender: Tender, assets: QuerySet[Asset], action: str = TenderAsset.Action.UPGRADE, actor
+) -> AssetsAdded:
+    """Bundle the assets of `assets` that no other active tender holds, and report the others instead of
+    refusing the batch (the picker's "add all matching": one busy asset must not block 500 free ones).
+
+    Same fixed number of queries as `tender_assets_add`. If a concurrent draft takes one of the free assets
+    between the check and the insert, the whole batch is retried once with the new conflicts skipped.
+    """
+    _require_editable(tender=tender, actor=actor)
+    _require_action(action)
+    for attempt in (1, 2):
+        conflicts = _conflicts(tender=tender, assets=assets, actor=actor)
+        busy = (
+            TenderAsset.objects.filter(active=True, asset__in=assets)
+            .exclude(tender=tender)
+            .values("asset_id")
+        )
+        try:
+            added = _bundle(tender=tender, assets=assets.exclude(pk__in=busy), action=action, actor=actor)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+            continue
+        return AssetsAdded(added=added, skipped=conflicts)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _require_action(action: str) -> None:
+    if action not in TenderAsset.Action.values:
+        raise ValidationError({"action": "Choose replace, upgrade, operate or maintain."})
+
+
+def _bundle(*, tender: Tender, assets: QuerySet[Asset], action: str, actor) -> int:
+    """Insert the assets of `assets` not yet in `tender`, with one history event; the caller has checked
+    that no other active tender holds them (the partial unique constraint raises IntegrityError if one does)."""
+    new_ids = list(assets.exclude(tender_links__tender=tender).order_by().values_list("pk", flat=True))
+    if not new_ids:
+        return 0
+    with transaction.atomic():
+        TenderAsset.objects.bulk_create(
+            [TenderAsset(tender=tender, asset_id=pk, action=action, active=True) for pk in new_ids],
+            batch_size=1000,
+        )
+        _event(tender=tender, actor=actor, action="assets_add", comment=f"{len(new_ids)} asset(s), {action}")
     return len(new_ids)
 
 

@@ -182,6 +182,8 @@ def tender_assets(request, reference):
             in_other=Exists(in_other), in_this=Exists(in_this)
         ),
     )
+    # Assets another active tender holds cannot be added: hidden unless asked for ("show_bundled").
+    show_bundled = params.get("show_bundled") == "1"
     add_form = forms.AssetAddForm(request.POST or None)
     if request.method == "POST":
         if "remove" in request.POST:
@@ -195,11 +197,11 @@ def tender_assets(request, reference):
             return redirect("procurement:tender-assets", tender.reference)
         if add_form.is_valid() and asset_filter.is_valid():
             data = add_form.cleaned_data
-            assets = asset_filter.qs
+            assets = _picker_results(asset_filter, show_bundled=show_bundled)
             if data["scope"] == "selected":
                 assets = assets.model.objects.filter(pk__in=data["asset"])
             try:
-                added = services.tender_assets_add(
+                result = services.tender_assets_add_free(
                     tender=tender, assets=assets.order_by(), action=data["action"], actor=request.user
                 )
             except TenderError as error:
@@ -207,14 +209,19 @@ def tender_assets(request, reference):
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             else:
-                messages.success(request, f"{added} asset(s) added to {tender.reference}.")
+                messages.success(request, f"{result.added} asset(s) added to {tender.reference}.")
+                if result.skipped:
+                    messages.warning(request, _skipped_message(result.skipped))
                 return redirect(
                     reverse("procurement:tender-assets", args=[tender.reference]) + _filter_query(params)
                 )
         elif add_form.errors:
             messages.error(request, " ".join(e for errors in add_form.errors.values() for e in errors))
     results = Paginator(
-        asset_filter.qs if asset_filter.is_valid() else asset_filter.queryset.none(), PICKER_PAGE_SIZE
+        _picker_results(asset_filter, show_bundled=show_bundled)
+        if asset_filter.is_valid()
+        else asset_filter.queryset.none(),
+        PICKER_PAGE_SIZE,
     )
     context = {
         "tender": tender,
@@ -225,6 +232,7 @@ def tender_assets(request, reference):
         "bundled": Paginator(selectors.tender_bundled_assets(tender=tender), BUNDLED_PAGE_SIZE).get_page(
             request.GET.get("bundled_page")
         ),
+        "show_bundled": show_bundled,
         "filter_query": _filter_query(params),
         "filter_pairs": (_filter_query(params)[1:] + "&") if _filter_query(params) else "",
         "steps": _steps(tender, "assets"),
@@ -234,12 +242,33 @@ def tender_assets(request, reference):
     return render(request, "procurement/tender_assets.html", context)
 
 
+def _picker_results(asset_filter: AssetFilter, *, show_bundled: bool):
+    """The picker's matches: the filter's, less the assets another active tender holds unless asked for."""
+    return asset_filter.qs if show_bundled else asset_filter.qs.filter(in_other=False)
+
+
+SKIPPED_SHOWN = 10
+
+
+def _skipped_message(skipped: list[tuple[str, str]]) -> str:
+    """Which assets were left out and why; another tender is named only when the user may see it (the
+    service already blanked the others' references)."""
+    shown = ", ".join(
+        f"{asset} (in {reference})" if reference else f"{asset} (in another tender)"
+        for asset, reference in skipped[:SKIPPED_SHOWN]
+    )
+    more = f" and {len(skipped) - SKIPPED_SHOWN} more" if len(skipped) > SKIPPED_SHOWN else ""
+    return (
+        f"{len(skipped)} asset(s) skipped because another active tender already bundles them: {shown}{more}."
+    )
+
+
 def _filter_query(params) -> str:
     """The asset filter's parameters as a query string, to keep the picker's filter across a redirect."""
     from django.http import QueryDict
 
     kept = QueryDict(mutable=True)
-    for name in AssetFilter.base_filters:
+    for name in [*AssetFilter.base_filters, "show_bundled"]:
         if params.get(name):
             kept[name] = params.get(name)
     return f"?{kept.urlencode()}" if kept else ""

@@ -5,3 +5,39 @@ document.addEventListener("click", (event) => {
     event.preventDefault();
   }
 });
+
+// "Select all on this page": a checkbox with data-select-all="NAME" ticks every enabled checkbox named NAME in
+// its form (delegated, so it works on tables swapped in by htmx).
+document.addEventListener("change", (event) => {
+  const box = event.target;
+  if (!(box instanceof HTMLInputElement) || box.type !== "checkbox" || !box.form) {
+    return;
+  }
+  if (box.dataset.selectAll) {
+    for (const item of box.form.querySelectorAll(`input[type=checkbox][name="${box.dataset.selectAll}"]`)) {
+      if (!item.disabled) {
+        item.checked = box.checked;
+      }
+    }
+    return;
+  }
+  const all = box.form.querySelector(`input[data-select-all="${box.name}"]`);
+  if (all) {
+    const items = [...box.form.querySelectorAll(`input[type=checkbox][name="${box.name}"]`)];
+    all.checked = items.length > 0 && items.every((item) => item.checked);
+  }
+});
+
+// The menu collapses behind a disclosure button on narrow screens. Without this script the menu simply stays open
+// (the button is `hidden` in the HTML); the CSS hides the menu only while the button says aria-expanded="false".
+const menuButton = document.querySelector(".menu-toggle");
+if (menuButton) {
+  const narrow = window.matchMedia("(max-width: 760px)");
+  menuButton.hidden = false;
+  menuButton.setAttribute("aria-expanded", narrow.matches ? "false" : "true");
+  narrow.addEventListener("change", () => menuButton.setAttribute("aria-expanded", narrow.matches ? "false" : "true"));
+  menuButton.addEventListener("click", () => {
+    const open = menuButton.getAttribute("aria-expanded") === "true";
+    menuButton.setAttribute("aria-expanded", open ? "false" : "true");
+  });
+}

@@ -86,3 +86,40 @@ def test_official_drafts_and_submits_a_tender_that_finance_then_sees(
     panel = page.locator("#panel-awaiting-approval")
     panel.get_by_role("link", name=tender.reference).wait_for()
     assert "Smart, safe bus stops" in panel.inner_text()
+
+
+def test_the_picker_selects_a_page_and_adds_what_is_free(
+    page, login_as, transport_official, transport, draft, transport_assets, lighting_assets
+):
+    from departments.models import Asset
+    from procurement.models import TenderAsset
+    from procurement.services.tenders import tender_assets_add, tender_create
+
+    other = tender_create(actor=transport_official, lead_department=transport, title="Shelters only")
+    tender_assets_add(
+        tender=other, assets=Asset.objects.filter(pk=transport_assets[0].pk), actor=transport_official
+    )
+    login_as(transport_official)
+    page.goto(f"/tenders/{draft.reference}/assets/?area=Route+12")
+    # Assets bundled elsewhere are hidden by default: 4 of the 5 assets of route 12 are offered.
+    assert page.get_by_test_id("match-count").inner_text() == "4"
+    page.get_by_label("Also show assets already in other tenders").check()
+    page.get_by_test_id("match-count").filter(has_text="5").wait_for()
+
+    # "Select all on this page" ticks every pickable asset (SH-0 is in another tender: no box) and unticks them.
+    select_all = page.get_by_label("Select all assets on this page")
+    picks = page.get_by_role("checkbox", name=re.compile(r"^Pick "))
+    assert picks.count() == 4
+    select_all.check()
+    assert all(picks.nth(i).is_checked() for i in range(4))
+    picks.nth(0).uncheck()
+    assert not select_all.is_checked()
+    select_all.check()
+    select_all.uncheck()
+    assert not any(picks.nth(i).is_checked() for i in range(4))
+
+    # Adding all 5 matching adds the 4 free ones and says which one was skipped, and where it is.
+    page.get_by_role("button", name="Add all 5 matching").click()
+    page.get_by_text(f"4 asset(s) added to {draft.reference}").wait_for()
+    assert f"SH-0 (in {other.reference})" in page.get_by_role("status").inner_text()
+    assert TenderAsset.objects.filter(tender=draft).count() == 4

@@ -181,20 +181,71 @@ def test_picker_adds_ticked_assets(client_for, transport_official, draft, safety
     assert (link.asset, link.action) == (safety_assets[0], "maintain")
 
 
-def test_asset_in_another_active_tender_is_refused_by_name_and_nothing_is_added(
+def test_add_all_matching_adds_the_free_assets_and_names_the_skipped_one(
+    client_for, transport_official, transport, draft, transport_assets
+):
+    # Issue 13: one asset in another tender no longer blocks the batch; it is skipped and reported by name.
+    other = tender_create(actor=transport_official, lead_department=transport, title="Shelters only")
+    tender_assets_add(
+        tender=other, assets=Asset.objects.filter(pk=transport_assets[0].pk), actor=transport_official
+    )
+    response = client_for(transport_official).post(
+        url("tender-assets", draft),
+        {"area": "Route 12", "show_bundled": "1", "scope": "filter", "action": "upgrade"},
+        follow=True,
+    )
+    text = response.content.decode()
+    assert f"{len(transport_assets) - 1} asset(s) added to {draft.reference}" in text
+    assert "1 asset(s) skipped because another active tender already bundles them: SH-0 (in " in text
+    assert f"SH-0 (in {other.reference})" in text
+    added = set(TenderAsset.objects.filter(tender=draft).values_list("asset_id", flat=True))
+    assert added == {asset.pk for asset in transport_assets[1:]}
+
+
+def test_a_skipped_asset_does_not_name_a_tender_the_user_may_not_see(
+    client_for, transport_official, lighting_official, lighting, draft, lighting_assets
+):
+    hidden = tender_create(actor=lighting_official, lead_department=lighting, title="Lamps, quietly")
+    tender_assets_add(
+        tender=hidden, assets=Asset.objects.filter(pk=lighting_assets[0].pk), actor=lighting_official
+    )
+    response = client_for(transport_official).post(
+        url("tender-assets", draft),
+        {"q": lighting_assets[0].external_ref, "show_bundled": "1", "scope": "filter", "action": "upgrade"},
+        follow=True,
+    )
+    text = response.content.decode()
+    assert f"{lighting_assets[0].external_ref} (in another tender)" in text
+    assert hidden.reference not in text
+
+
+def test_the_picker_hides_assets_bundled_elsewhere_unless_asked(
     client_for, transport_official, transport, draft, transport_assets
 ):
     other = tender_create(actor=transport_official, lead_department=transport, title="Shelters only")
     tender_assets_add(
         tender=other, assets=Asset.objects.filter(pk=transport_assets[0].pk), actor=transport_official
     )
-    response = client_for(transport_official).post(
-        url("tender-assets", draft), {"area": "Route 12", "scope": "filter", "action": "upgrade"}, follow=True
+    client = client_for(transport_official)
+    hidden = client.get(url("tender-assets", draft), {"area": "Route 12"})
+    shown = client.get(url("tender-assets", draft), {"area": "Route 12", "show_bundled": "1"})
+    assert transport_assets[0] not in hidden.context["results"].object_list
+    assert transport_assets[0] in shown.context["results"].object_list
+    assert shown.context["results"].paginator.count == hidden.context["results"].paginator.count + 1
+    assert "another tender" in shown.content.decode()
+    # Adding all matching keeps the choice across the redirect.
+    response = client.post(
+        url("tender-assets", draft),
+        {"area": "Route 12", "show_bundled": "1", "scope": "filter", "action": "upgrade"},
     )
-    text = response.content.decode()
-    assert "SH-0 (in " + other.reference + ")" in text
-    assert "already in another active tender" in text
-    assert not TenderAsset.objects.filter(tender=draft).exists()
+    assert "show_bundled=1" in response["Location"]
+
+
+def test_the_picker_offers_select_all_on_this_page(client_for, transport_official, draft, transport_assets):
+    page = client_for(transport_official).get(url("tender-assets", draft), {"area": "Route 12"})
+    text = page.content.decode()
+    assert 'data-select-all="asset"' in text
+    assert 'aria-label="Select all assets on this page"' in text
 
 
 def test_asset_of_a_cancelled_tender_can_be_bundled_again(
@@ -388,7 +439,12 @@ def test_picker_marks_assets_already_in_another_tender(
     tender_assets_add(
         tender=other, assets=Asset.objects.filter(pk=transport_assets[0].pk), actor=transport_official
     )
-    text = client_for(transport_official).get(url("tender-assets", draft), {"q": "SH-0"}).content.decode()
+    # Shown only when asked for (hidden by default since issue 13), and then marked and not pickable.
+    text = (
+        client_for(transport_official)
+        .get(url("tender-assets", draft), {"q": "SH-0", "show_bundled": "1"})
+        .content.decode()
+    )
     assert "another tender" in text and 'aria-label="Pick SH-0"' not in text
 
 
