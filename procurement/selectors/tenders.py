@@ -210,6 +210,10 @@ def tender_readiness_problems(*, tender: Tender) -> list[str]:
             problems.append(message)
     if tender.tender_period_start is None or tender.tender_period_end is None:
         problems.append("Set the tender period (when partners may submit proposals).")
+    from .signoffs import tender_sign_off_problems
+
+    # Every other participating department consents to what the tender takes from it (its officials sign off).
+    problems += tender_sign_off_problems(tender=tender)
     return problems
 
 
