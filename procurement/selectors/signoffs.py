@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
 
 from departments.models import Department, Membership
 from procurement.models import DepartmentSignOff, Tender, TenderAsset
@@ -103,7 +103,8 @@ def snapshot_hash(snapshot: dict) -> str:
 def department_bundles(
     *, tender_ids: Iterable[int], department_ids: Iterable[int] | None = None, exclude_lead: bool = True
 ) -> dict[tuple[int, int], DepartmentBundle]:
-    """Bundles of departments in tenders, keyed (tender id, department id): two queries whatever the numbers.
+    """Bundles of departments in tenders, keyed (tender id, department id): ONE query whatever the numbers (the
+    bundled assets and the drawing contributions, as one UNION ALL: the tender page has a query budget).
 
     `exclude_lead` leaves out each tender's own lead department (it does not sign off; a tender of 5,000 of the
     lead's shelters then reads no shelter at all here).
@@ -111,14 +112,6 @@ def department_bundles(
     from finance.models import Contribution
 
     tender_ids = list(tender_ids)
-    bundles: dict[tuple[int, int], DepartmentBundle] = {}
-
-    def bundle(tender_id: int, department_id: int, name: str) -> DepartmentBundle:
-        key = (tender_id, department_id)
-        if key not in bundles:
-            bundles[key] = DepartmentBundle(department_id=department_id, department_name=name)
-        return bundles[key]
-
     assets = TenderAsset.objects.filter(tender_id__in=tender_ids)
     contributions = Contribution.objects.filter(tender_id__in=tender_ids, status__in=_drawing_statuses())
     if department_ids is not None:
@@ -128,29 +121,46 @@ def department_bundles(
     if exclude_lead:
         assets = assets.exclude(asset__department_id=LEAD_OF_TENDER)
         contributions = contributions.exclude(budget_line__department_id=LEAD_OF_TENDER)
-    for tender_id, dept_id, name, asset_id, action, value in assets.values_list(
-        "tender_id",
-        "asset__department_id",
-        "asset__department__name",
-        "asset_id",
-        "action",
-        "asset__replacement_cost",
-    ).order_by():
-        item = bundle(tender_id, dept_id, name)
-        item.assets[asset_id] = action
-        item.replacement_value += value or Decimal("0")
-    for tender_id, dept_id, name, line_id, year, budget_type, amount in contributions.values_list(
-        "tender_id",
-        "budget_line__department_id",
-        "budget_line__department__name",
-        "budget_line_id",
-        "budget_line__fiscal_year",
-        "budget_line__budget_type",
-        "amount",
-    ).order_by():
-        item = bundle(tender_id, dept_id, name)
-        _, _, before = item.contributions.get(line_id, (year, budget_type, Decimal("0")))
-        item.contributions[line_id] = (year, budget_type, before + amount)
+    # Both sides select the same columns, all as annotations so that their order is the one written here:
+    # kind, tender, department, its name, key (asset / budget line), text (action / budget type), money
+    # (replacement cost / amount, EUR), fiscal year (contributions only).
+    columns = ["kind", "of_tender", "of_department", "department_name", "key", "text", "money", "year"]
+    asset_rows = assets.annotate(
+        kind=Value("asset"),
+        of_tender=F("tender_id"),
+        of_department=F("asset__department_id"),
+        department_name=F("asset__department__name"),
+        key=F("asset_id"),
+        text=F("action"),
+        money=F("asset__replacement_cost"),
+        year=Value(None, output_field=IntegerField()),
+    ).values_list(*columns)
+    contribution_rows = contributions.annotate(
+        kind=Value("money"),
+        of_tender=F("tender_id"),
+        of_department=F("budget_line__department_id"),
+        department_name=F("budget_line__department__name"),
+        key=F("budget_line_id"),
+        text=F("budget_line__budget_type"),
+        money=F("amount"),
+        year=F("budget_line__fiscal_year"),
+    ).values_list(*columns)
+    bundles: dict[tuple[int, int], DepartmentBundle] = {}
+    for kind, tender_id, dept_id, name, key, text, money, year in asset_rows.order_by().union(
+        contribution_rows.order_by(), all=True
+    ):
+        item = bundles.get((tender_id, dept_id))
+        if item is None:
+            item = bundles[(tender_id, dept_id)] = DepartmentBundle(
+                department_id=dept_id, department_name=name
+            )
+        money = Decimal(money or 0)
+        if kind == "asset":
+            item.assets[key] = text
+            item.replacement_value += money
+        else:
+            _, _, before = item.contributions.get(key, (year, text, Decimal("0")))
+            item.contributions[key] = (year, text, before + money)
     return bundles
 
 
