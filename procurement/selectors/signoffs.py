@@ -266,7 +266,7 @@ class DepartmentInTender:
 
 def departments_in_other_tenders(*, user, limit: int = 20) -> list[DepartmentInTender]:
     """Active tenders led by another department that bundle assets of, or draw budget from, a department where
-    `user` is an official; those waiting for that department's sign-off first. Four queries."""
+    `user` is an official; those waiting for that department's sign-off first. Three queries."""
     from finance.models import Contribution
 
     mine = user_roles(user=user).departments_with(Membership.Role.OFFICIAL)

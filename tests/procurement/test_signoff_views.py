@@ -197,3 +197,21 @@ def test_the_lead_does_not_see_its_own_tender_there_and_outsiders_see_nothing(
         (panel,) = [p for p in response.context["panels"] if "rows" in p]
         assert panel["rows"] == []
         assert "No tender of another department takes assets or budget" in response.content.decode()
+
+
+def test_the_dashboard_panel_reads_a_fixed_number_of_queries_whatever_the_number_of_tenders(
+    lighting_official, transport, lighting, street_lights, django_assert_num_queries
+):
+    from procurement.selectors.signoffs import departments_in_other_tenders
+    from procurement.selectors.tenders import user_roles
+    from tests.factories import TenderAssetFactory, TenderFactory
+
+    for n in range(12):
+        tender = TenderFactory(lead_department=transport)
+        for i in range(3):
+            light = AssetFactory(department=lighting, category=street_lights, external_ref=f"SL-{n}-{i}")
+            TenderAssetFactory(tender=tender, asset=light)
+    user_roles(user=lighting_official)  # once per request, shared by every panel
+    with django_assert_num_queries(3):  # the tenders, their departments' bundles, the sign-offs
+        rows = departments_in_other_tenders(user=lighting_official)
+    assert len(rows) == 12 and all(row.waiting_for_you and row.state.bundle.asset_count == 3 for row in rows)
