@@ -94,6 +94,28 @@ def on_tender_transition(*, tender, action: str, actor, comment: str = "") -> in
     return 0
 
 
+def on_sign_off_requested(*, tender, department_ids: list[int], actor, event_key: str) -> int:
+    """The lead asks departments to sign off what the tender takes from them: their officials are told.
+
+    `event_key` names the request (its history row): asking again later is a new event, told again."""
+    names = ", ".join(
+        Department.objects.filter(pk__in=department_ids).order_by("name").values_list("name", flat=True)
+    )
+    officials = Q(memberships__role=Membership.Role.OFFICIAL, memberships__department_id__in=department_ids)
+    return notify(
+        event_key=event_key,
+        kind=Notification.Kind.SIGN_OFF_REQUESTED,
+        recipients=_people(officials, actor=actor),
+        title=f"{tender.reference} waits for the sign-off of {names}",
+        body=(
+            f"{actor.get_full_name() or actor.username} ({tender.lead_department.name}) asks {names} to sign off "
+            f"what the tender {tender.reference} “{tender.title}” takes from your department: its bundled "
+            "assets and its budget contributions. It cannot be submitted before."
+        ),
+        url=_tender_url(tender) + "#sign-offs",
+    )
+
+
 def on_question_asked(*, question) -> int:
     tender = question.tender
     central = Q(memberships__role=Membership.Role.FINANCE) & Q(

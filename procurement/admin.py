@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Tender, TenderAsset, TenderDocument, TenderEvent, TenderOutcome
+from .models import DepartmentSignOff, Tender, TenderAsset, TenderDocument, TenderEvent, TenderOutcome
 from .publication import admin as publication_admin  # noqa: F401  (registers partner, token, release admin)
 
 
@@ -30,6 +30,11 @@ class TenderDocumentInline(ReadOnlyInline):
     fields = ["kind", "title", "content_type", "size_bytes", "uploaded_by", "uploaded_at"]
 
 
+class DepartmentSignOffInline(ReadOnlyInline):
+    model = DepartmentSignOff
+    fields = ["department", "signed_by", "signed_at", "snapshot_hash"]
+
+
 class TenderEventInline(ReadOnlyInline):
     model = TenderEvent
     fields = ["created_at", "actor", "action", "from_status", "to_status", "comment"]
@@ -43,7 +48,7 @@ class TenderAdmin(admin.ModelAdmin):
     list_filter = ["status", "lead_department", "procurement_method", "main_category"]
     search_fields = ["reference", "title"]
     list_select_related = ["lead_department"]
-    inlines = [TenderOutcomeInline, TenderDocumentInline, TenderEventInline]
+    inlines = [TenderOutcomeInline, TenderDocumentInline, DepartmentSignOffInline, TenderEventInline]
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -93,9 +93,40 @@ def load(*, log) -> None:
         log(f"“{title}” ({tender.reference}): {added} assets, {len(targets)} indicators, {state}")
 
 
+# Who signs off for each department in the demo city (departments.demo).
+DEMO_OFFICIALS = {"transport": "tina", "lighting": "luc", "safety": "sam", "parks": "paula"}
+
+
+def sign_off_departments(*, tender: Tender, lead_official, log) -> None:
+    """The lead official asks for the sign-offs, and each department's demo official signs off its part, through
+    the services (the request's notifications and the history rows as in the browser). A department without its
+    demo official stays waiting, and the submission then says so."""
+    from procurement.selectors.signoffs import SIGNED, tender_sign_off_states
+    from procurement.services.signoffs import signoff_give, signoff_request
+
+    User = get_user_model()
+    asked = signoff_request(tender=tender, actor=lead_official)
+    if not asked:
+        return
+    departments = {d.pk: d for d in Department.objects.filter(name__in=asked)}
+    signed = []
+    for state in tender_sign_off_states(tender=tender):
+        department = departments.get(state.department_id)
+        if state.status == SIGNED or department is None:
+            continue
+        official = User.objects.filter(username=DEMO_OFFICIALS.get(department.code, "")).first()
+        if official is None:
+            log(f"{department.name} has no demo official: its sign-off of {tender.reference} waits")
+            continue
+        signoff_give(tender=tender, department=department, actor=official)
+        signed.append(official.username)
+    log(f"{tender.reference} signed off by {', '.join(signed) or 'nobody'}")
+
+
 def submit_if_ready(*, tender: Tender, official, log) -> str:
     """Submit through the lifecycle if every rule is met (a chosen scenario, funding, …); else leave a draft."""
     try:
+        sign_off_departments(tender=tender, lead_official=official, log=log)
         tender_transition(tender=tender, action="submit", actor=official, comment="Demo submission")
     except TenderError as error:
         log(f"“{tender.title}” stays a draft for now: {error}")

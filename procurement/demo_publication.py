@@ -257,6 +257,10 @@ def _build_dedicated(log) -> Tender | None:
         raise DemoSkipped(
             f"the budget lines cannot hold the need of {tender.reference}: {' '.join(problems)}"
         )
+    from procurement.demo import sign_off_departments
+
+    # The departments whose assets and budgets the tender takes consent to it (luc, sam), as in the browser.
+    sign_off_departments(tender=tender, lead_official=tina, log=log)
     tender = tender_transition(tender=tender, action="submit", actor=tina, comment="Demo submission")
     tender = tender_transition(tender=tender, action="approve", actor=approvers[0], comment="Demo approval")
     return _publish(tender, log)

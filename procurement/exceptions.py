@@ -47,3 +47,11 @@ class InvalidOutcomeWeights(TenderError):
 
 class DocumentRejected(TenderError):
     """An uploaded document has a disallowed type, content that does not match it, or is too large."""
+
+
+class SignOffNotPermitted(TransitionNotPermitted):
+    """Only a department's own officials sign off (or withdraw) for it; only lead officials ask for sign-offs."""
+
+
+class SignOffRefused(TenderError):
+    """The sign-off cannot be given or withdrawn now (not a draft, nothing to sign, the bundle changed)."""

@@ -214,6 +214,37 @@ class TenderComment(models.Model):
         ordering = ["created_at", "id"]
 
 
+class DepartmentSignOff(models.Model):
+    """A participating department's consent to what the tender takes from it: its bundled assets (and what is done
+    to them) and its budget contributions, as they were when its official signed.
+
+    One row per tender and department, the current sign-off: signing again replaces it, withdrawing deletes it,
+    and each request, signature and withdrawal writes a TenderEvent (the append-only history). A sign-off is
+    stale when the department's bundle today hashes differently from `snapshot_hash`
+    (procurement.selectors.signoffs): computed on reading, so no change anywhere has to remember to expire it.
+    """
+
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="sign_offs")
+    department = models.ForeignKey(
+        "departments.Department", on_delete=models.PROTECT, related_name="tender_sign_offs"
+    )
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField()
+    snapshot = models.JSONField(
+        help_text="What was signed: bundled asset ids with their action, contributions per budget line (EUR)."
+    )
+    snapshot_hash = models.CharField(max_length=64, help_text="sha256 of the canonical JSON of `snapshot`.")
+
+    class Meta:
+        ordering = ["tender", "department__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["tender", "department"], name="signoff_once_per_department"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} signed off {self.tender.reference}"
+
+
 # --- Publication ---------------------------------------------------------------------------------------------
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from procurement import url_converters  # noqa: F401 — registers the `tender_ref` converter
+from procurement.views import signoffs as signoff_views
 from procurement.views import tenders as views
 
 urlpatterns = [
@@ -19,4 +20,15 @@ urlpatterns = [
     path("<tender_ref:reference>/review/", views.tender_review, name="tender-review"),
     path("<tender_ref:reference>/transition/", views.tender_transition, name="tender-transition"),
     path("<tender_ref:reference>/comments/", views.tender_comment, name="tender-comment"),
+    path("<tender_ref:reference>/sign-offs/request/", signoff_views.signoff_request, name="signoff-request"),
+    path(
+        "<tender_ref:reference>/sign-offs/<int:department_id>/sign/",
+        signoff_views.signoff_give,
+        name="signoff-give",
+    ),
+    path(
+        "<tender_ref:reference>/sign-offs/<int:department_id>/withdraw/",
+        signoff_views.signoff_withdraw,
+        name="signoff-withdraw",
+    ),
 ]

@@ -212,6 +212,10 @@ def tender_readiness_problems(*, tender: Tender) -> list[str]:
             problems.append(message)
     if tender.tender_period_start is None or tender.tender_period_end is None:
         problems.append("Set the tender period (when partners may submit proposals).")
+    from .signoffs import tender_sign_off_problems
+
+    # Every other participating department consents to what the tender takes from it (its officials sign off).
+    problems += tender_sign_off_problems(tender=tender)
     return problems
 
 
@@ -232,7 +236,8 @@ def tenders_awaiting_action(*, user) -> QuerySet[Tender]:
 
 
 def dashboard_panels(*, user) -> list[dict]:
-    """Panels of the home page: officials see their drafts and tenders awaiting their action; finance staff
+    """Panels of the home page: officials see their drafts, tenders awaiting their action and their department's
+    part in tenders led by others (sign-offs waiting for them); finance staff
     see the submissions awaiting approval (the rest of finance's home comes from finance.selectors)."""
     roles = user_roles(user=user)
     panels: list[dict] = []
@@ -245,6 +250,14 @@ def dashboard_panels(*, user) -> list[dict]:
         panels.append({"template": "procurement/_dashboard_drafts.html", "tenders": drafts})
         awaiting = list(tenders_awaiting_action(user=user)[:20])
         panels.append({"template": "procurement/_dashboard_awaiting.html", "tenders": awaiting})
+        from .signoffs import departments_in_other_tenders
+
+        panels.append(
+            {
+                "template": "procurement/_dashboard_department_tenders.html",
+                "rows": departments_in_other_tenders(user=user),
+            }
+        )
     if roles.central_finance or roles.departments_with(Role.FINANCE):
         from finance.selectors.budgets import prepared_by_q
 

@@ -1,5 +1,6 @@
 """In Chromium: an official drafts a tender bundling assets of two departments, links two indicators with
-weights and submits it; the finance officer then finds it on their dashboard."""
+weights, asks Street lighting to sign off its street lights (its official finds the request on their dashboard
+and signs) and submits it; the finance officer then finds it on their dashboard."""
 
 import re
 from decimal import Decimal
@@ -35,6 +36,7 @@ def test_official_drafts_and_submits_a_tender_that_finance_then_sees(
     page,
     login_as,
     transport_official,
+    lighting_official,
     finance_officer,
     transport_assets,
     lighting_assets,
@@ -74,6 +76,22 @@ def test_official_drafts_and_submits_a_tender_that_finance_then_sees(
     _fund(tender, transport_official)
 
     page.get_by_role("link", name="Continue to financing and review").click()
+    assert "by: Street lighting." in page.content()  # its sign-off is still missing
+    page.goto(f"/tenders/{tender.reference}/")
+    page.get_by_role("button", name="Ask for sign-offs").click()
+    page.get_by_text("Sign-off asked of Street lighting; their officials are told.").wait_for()
+
+    login_as(lighting_official)
+    page.goto("/")
+    panel = page.locator("#panel-department-tenders")
+    panel.get_by_text("Sign-off needed").wait_for()
+    panel.get_by_role("link", name=re.compile(tender.reference)).click()
+    assert "Its part: 2 assets" in page.locator("#sign-offs").inner_text()
+    page.get_by_role("button", name="Sign off for Street lighting").click()
+    page.get_by_text(f"Street lighting signed off {tender.reference}").wait_for()
+
+    login_as(transport_official)
+    page.goto(f"/tenders/{tender.reference}/review/")
     assert "Everything the draft needs is there." in page.content()
     participating = page.get_by_test_id("participating").inner_text()
     assert "Transport" in participating and "Street lighting" in participating

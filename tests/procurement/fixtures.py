@@ -127,9 +127,36 @@ def choose_a_scenario(
     return FinancingChoice.objects.create(tender=tender, run=run, scenario=scenario, chosen_by=actor)
 
 
+def sign_off_all(tender):
+    """Every department that must sign off `tender` does, through the service, by one of its officials (an
+    official "<code>-signer" is made for a department that has none). Call it again after changing what a
+    department puts in (its assets or contributions): that makes its sign-off stale."""
+    from departments.models import Department, Membership
+    from procurement.selectors.signoffs import SIGNED, tender_sign_off_states
+    from procurement.services.signoffs import signoff_give
+
+    for state in tender_sign_off_states(tender=tender):
+        if state.status == SIGNED:
+            continue
+        department = Department.objects.get(pk=state.department_id)
+        membership = (
+            Membership.objects.filter(department=department, role=Membership.Role.OFFICIAL)
+            .select_related("user")
+            .order_by("pk")
+            .first()
+        )
+        if membership is not None:
+            official = membership.user
+        else:
+            official = UserFactory(username=f"{department.code}-signer")
+            MembershipFactory(user=official, department=department, role="official")
+        signoff_give(tender=tender, department=department, actor=official)
+
+
 @pytest.fixture
 def ready_draft(draft, transport_official, transport_assets, lighting_assets, indicators):
-    """A draft bundling transport and lighting assets with two weighted indicators: ready to submit."""
+    """A draft bundling transport and lighting assets with two weighted indicators, signed off by Street
+    lighting: ready to submit."""
     from departments.models import Asset
     from procurement.services.tenders import OutcomeTarget, tender_assets_add, tender_outcomes_set
 
@@ -146,6 +173,7 @@ def ready_draft(draft, transport_official, transport_assets, lighting_assets, in
         ],
         actor=transport_official,
     )
+    sign_off_all(draft)
     return draft
 
 

@@ -4,12 +4,20 @@ from decimal import Decimal
 
 from procurement import demo
 from procurement.models import Tender
-from tests.factories import AssetCategoryFactory, AssetFactory, IndicatorFactory
+from tests.factories import (
+    AssetCategoryFactory,
+    AssetFactory,
+    IndicatorFactory,
+    MembershipFactory,
+    UserFactory,
+)
 
 
 def test_demo_loads_a_draft_and_a_submitted_tender_and_is_idempotent(
-    transport_official, transport, lighting, safety, no_seams
+    transport_official, lighting_official, transport, lighting, safety, no_seams
 ):
+    sam = UserFactory(username="sam")
+    MembershipFactory(user=sam, department=safety, role="official")
     for department, code, area in [
         (transport, "bus-shelter", "Route 12"),
         (lighting, "street-light", "Route 12"),
@@ -33,6 +41,11 @@ def test_demo_loads_a_draft_and_a_submitted_tender_and_is_idempotent(
         "safety",
     }
     assert sorted(submitted.targeted_outcomes.values_list("payment_weight", flat=True)) == [40, 60]
+    # The departments whose assets it bundles signed off through the service, by their demo officials.
+    assert set(submitted.sign_offs.values_list("department__code", "signed_by__username")) == {
+        ("lighting", "luc"),
+        ("safety", "sam"),
+    }
     assert tenders["Smart, safe bus stops — Route 7"].status == "draft"
     assert sum("exists" in line for line in lines) == 2
 
