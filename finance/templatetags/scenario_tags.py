@@ -2,6 +2,8 @@
 
 from django import template
 
+from config.numbers import percent
+
 register = template.Library()
 
 
@@ -11,9 +13,5 @@ def get_item(mapping, key):
     return mapping.get(key) if hasattr(mapping, "get") else None
 
 
-@register.filter
-def percent(value, digits=1):
-    """0.0712 -> '7.1 %' (rates and probabilities are stored as fractions)."""
-    if value is None:
-        return "—"
-    return f"{float(value) * 100:.{int(digits)}f} %"
+# The site-wide rule (config/numbers.py); registered here too, as pages load it with this library.
+register.filter("percent", percent)
