@@ -1,7 +1,7 @@
 """How numbers are written, on pages and in CSV files — one rule each, used everywhere.
 
-* money: thousands separators and two decimals on pages (``138,526.27``); in CSV cells two decimals as text
-  and no separators (``138526.27``), so that every spreadsheet reads the cell as a number.
+* money: thousands separators and two decimals on pages (``138,526.27``); in CSV cells two decimals and no
+  separators (``138526.27``, ``money_cell``), so that every spreadsheet reads the cell as a number.
 * percent: rates are stored as fractions and shown (and entered) as percentages (``0.035`` → ``3.5 %``).
 * measure: indicator values, targets and measurements without padding zeros (``-10``, ``12.5``), with thousands
   separators, never in exponent notation (``Decimal("1E+2")`` is ``100``).
@@ -48,10 +48,12 @@ def money(value: Any) -> str:
     return f"{_cents(number):,.2f}"
 
 
-def csv_money(value: Any) -> str:
-    """A money cell of a CSV export: '1234567.89' (two decimals, no separators); empty when there is none."""
-    number = as_decimal(value)
-    return "" if number is None else f"{_cents(number):.2f}"
+def money_cell(value: Any) -> Any:
+    """A money cell of a CSV/XLSX export: a Decimal with two places (written '-1234567.89': no separators,
+    so spreadsheets parse it; a number, not text, so a negative amount is not taken for a formula by
+    config/spreadsheets.py). Anything that is not a number (None, text) is returned unchanged."""
+    number = as_decimal(value) if isinstance(value, Decimal | float | int) else None
+    return value if number is None else _cents(number)
 
 
 @register.filter

@@ -2,7 +2,7 @@
 
 from django import template
 
-from config.numbers import percent
+from config.numbers import measure, percent
 
 register = template.Library()
 
@@ -15,3 +15,12 @@ def get_item(mapping, key):
 
 # The site-wide rule (config/numbers.py); registered here too, as pages load it with this library.
 register.filter("percent", percent)
+
+
+@register.filter
+def assumption_value(value, parameter: str) -> str:
+    """A tornado row's low/high value as a person reads it: the contract term in years, every rate as a
+    percentage (0.02 → '2.00 %'), never a raw fraction like 0.0200."""
+    if parameter == "contract_term":
+        return f"{measure(value)} years"
+    return percent(value, 2)
