@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.charts import Bar, horizontal_bars
+from config.forms import add_service_errors
 from config.uploads import attachment_response
 
 from . import exports, imports, selectors, services
@@ -174,15 +175,6 @@ def asset_detail(request, pk: int):
     )
 
 
-def _add_model_errors(form, error: ValidationError) -> None:
-    """Show a model/service ValidationError on the form: on its field where the form has it, else on top."""
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def asset_create(request):
@@ -200,7 +192,7 @@ def asset_create(request):
         except NotAnOfficial as error:
             raise PermissionDenied(str(error)) from error
         except ValidationError as error:
-            _add_model_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Asset {asset} registered.")
             return redirect("departments:asset-detail", pk=asset.pk)
@@ -222,7 +214,7 @@ def asset_edit(request, pk: int):
                 asset=Asset.objects.get(pk=pk), actor=request.user, **dict(form.cleaned_data)
             )
         except ValidationError as error:
-            _add_model_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Asset {asset} saved.")
             return redirect("departments:asset-detail", pk=pk)

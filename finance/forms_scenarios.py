@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 
+from config.forms import PercentField
+from config.numbers import plain
+from finance.engine.inputs import RATE_RANGES
 from finance.engine.presets import OPTIMISM_BIAS_PRESETS
 from finance.models import ScenarioAssumptions
 from finance.models.scenarios import Scenario
-from finance.services.scenarios import ASSUMPTION_FIELDS, assumption_problems_by_field
+from finance.services.scenarios import ASSUMPTION_FIELDS, ENGINE_NAMES, assumption_problems_by_field
 
 CUSTOM = "custom"
+RATE_FIELDS = [
+    "discount_rate",
+    "inflation",
+    "energy_escalation",
+    "optimism_bias",
+    "partner_cost_of_capital",
+    "partner_margin",
+    "partner_savings_share",
+    "payment_at_risk_share",
+    "outcome_achievement",
+]
 
-# Label and help text (with the unit) of every field; rates are fractions per year, as the engine takes them.
+# Label and help text (with the unit) of every field. Rates are entered as percentages (3.5 means 3.5 %) and
+# stored as fractions (0.035), as the engine takes them.
 FIELD_TEXT = {
     "project_type": (
         "Project type (optimism-bias preset)",
@@ -19,22 +36,31 @@ FIELD_TEXT = {
     ),
     "start_year": ("First year", "Calendar year of t = 0, e.g. 2027. Assets must be installed by then."),
     "horizon_years": ("Horizon", "Years compared, 1–60."),
-    "discount_rate": ("Discount rate (real)", "Fraction per year; Green Book: 0.035 (= 3.5 %)."),
-    "inflation": ("Inflation", "Fraction per year, e.g. 0.02 (= 2 %)."),
-    "energy_escalation": ("Energy price escalation", "Fraction per year on energy costs, e.g. 0.03."),
+    "discount_rate": ("Discount rate (real, % per year)", "Percent per year; Green Book: 3.5."),
+    "inflation": ("Inflation (% per year)", "Percent per year, e.g. 2."),
+    "energy_escalation": (
+        "Energy price escalation (% per year)",
+        "Percent per year on energy costs, e.g. 3.",
+    ),
     "optimism_bias": (
-        "Optimism bias (CapEx uplift)",
-        "Fraction added to city-paid CapEx, e.g. 0.24 (= +24 %).",
+        "Optimism bias (CapEx uplift, %)",
+        "Percent added to city-paid CapEx, e.g. 24.",
     ),
     "partner_cost_of_capital": (
-        "Partner cost of capital",
-        "Nominal fraction per year: the partner's discount and annuity rate, e.g. 0.07.",
+        "Partner cost of capital (% per year)",
+        "Nominal, percent per year: the partner's discount and annuity rate, e.g. 7.",
     ),
-    "partner_margin": ("Partner margin", "Fraction on the operation costs the partner runs, e.g. 0.10."),
+    "partner_margin": ("Partner margin (%)", "Percent on the operation costs the partner runs, e.g. 10."),
     "contract_term_years": ("Contract term", "Years the partner is paid, at most the horizon."),
-    "partner_savings_share": ("Partner share of savings", "Fraction 0–1 of savings paid in shared savings."),
-    "payment_at_risk_share": ("Payment at risk", "Fraction 0–1 of partner payments linked to outcomes."),
-    "outcome_achievement": ("Expected outcome achievement", "Fraction 0–1 of targets expected to be met."),
+    "partner_savings_share": (
+        "Partner share of savings (%)",
+        "Percent 0–100 of savings paid in shared savings.",
+    ),
+    "payment_at_risk_share": ("Payment at risk (%)", "Percent 0–100 of partner payments linked to outcomes."),
+    "outcome_achievement": (
+        "Expected outcome achievement (%)",
+        "Percent 0–100 of targets expected to be met.",
+    ),
     "monte_carlo_draws": ("Monte Carlo draws", "Number of simulated futures, 0–100,000 (0 skips it)."),
     "seed": ("Random seed", "Whole number: the same seed gives the same Monte Carlo result."),
 }
@@ -52,6 +78,10 @@ class ScenarioAssumptionsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in RATE_FIELDS:
+            self.fields[name] = PercentField(
+                fraction_places=ScenarioAssumptions._meta.get_field(name).decimal_places
+            )
         for name, (label, help_text) in FIELD_TEXT.items():
             self.fields[name].label = label
             self.fields[name].help_text = help_text
@@ -66,6 +96,13 @@ class ScenarioAssumptionsForm(forms.ModelForm):
         data = super().clean()
         if all(name in data for name in ASSUMPTION_FIELDS):
             for field, problems in assumption_problems_by_field(data).items():
+                if field in RATE_FIELDS:
+                    # The engine speaks in fractions; the user typed a percentage, so answer in percentages.
+                    low, high, _ = RATE_RANGES[ENGINE_NAMES.get(field, field)]
+                    problems = [
+                        f"Enter a percentage between {plain_percent(low)} and {plain_percent(high)} "
+                        f"(you entered {plain_percent(data[field])})."
+                    ]
                 for problem in problems:
                     self.add_error(None if field == "__all__" else field, problem)
         return data
@@ -75,8 +112,14 @@ class ScenarioAssumptionsForm(forms.ModelForm):
         data = self.data.copy()
         preset = OPTIMISM_BIAS_PRESETS.get(data.get("project_type", ""))
         if preset is not None:
-            data["optimism_bias"] = f"{preset.capex_upper:.4f}"
+            data["optimism_bias"] = plain_percent(preset.capex_upper, sign=False)
         return data
+
+
+def plain_percent(fraction, *, sign: bool = True) -> str:
+    """0.2 → '20 %' (sign=False: '20'), as the user would type it."""
+    text = plain(Decimal(str(fraction)) * 100)
+    return f"{text} %" if sign else text
 
 
 class ChooseScenarioForm(forms.Form):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from config.forms import add_service_errors  # noqa: F401 — the site-wide rule, imported by views
 from config.import_forms import DecimalSeparatorField
 from departments.models import AssetCategory, Department
 
@@ -12,15 +13,6 @@ from . import selectors
 from .models import Indicator, Measurement, Outcome
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: per field where the form has it, else at the top."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 class ModelRulesForm(forms.ModelForm):

@@ -115,6 +115,12 @@ class OutcomeTargetForm(forms.Form):
         data = super().clean()
         if data.get("indicator") and data.get("target_value") is None:
             self.add_error("target_value", "Give the contract's target value for this indicator.")
+        elif data.get("indicator"):
+            # The model's own rule (TenderOutcome.clean), checked here too so that the message stands next to
+            # the row's target instead of at the top of the page.
+            message = data["indicator"].range_error(data["target_value"], what="The target")
+            if message:
+                self.add_error("target_value", message)
         if not data.get("indicator") and (
             data.get("target_value") is not None or data.get("payment_weight") is not None
         ):

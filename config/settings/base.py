@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for the site form renderer (config/forms.py)
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -66,6 +67,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
+# One rendering of every form: error summary with links, errors next to fields (config/forms.py).
+FORM_RENDERER = "config.forms.SiteFormRenderer"
 
 TEMPLATES = [
     {
@@ -79,6 +82,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.site",
             ],
+            # money / percent / measure filters on every template (config/numbers.py)
+            "builtins": ["config.numbers"],
         },
     }
 ]

@@ -251,4 +251,6 @@ def candidate_explanation(*, candidate: FinderCandidate, run: FinderRun) -> str:
 def _money(value: Decimal) -> str:
     from django.conf import settings
 
-    return f"{settings.CITY_CURRENCY} {value:,.0f}"
+    from config.numbers import money
+
+    return f"{settings.CITY_CURRENCY} {money(value)}"

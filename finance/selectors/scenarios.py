@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Subquery, Sum
 
+from config.numbers import money
 from departments.models import Department, Membership
 from finance import charts
 from finance.models import (
@@ -119,7 +120,7 @@ def result_run_id(run: ScenarioRun) -> int:
 
 
 def _money_words(value: Decimal) -> str:
-    return f"{value:,.2f}"
+    return money(value)  # the site's one money rule (config/numbers.py)
 
 
 def scenario_recommendation(*, summaries: list[ScenarioSummary], has_budget: bool) -> dict[str, Any] | None:

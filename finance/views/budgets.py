@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from config.forms import add_service_errors
 from departments.models import Department
 from finance.exceptions import BudgetImportInvalid, BudgetPermissionDenied, FinanceError
 from finance.forms_budgets import (
@@ -111,7 +112,7 @@ def budget_line_create(request: HttpRequest) -> HttpResponse:
         except BudgetPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from None
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Budget line {line} saved.")
             return redirect("finance:budget-line-detail", pk=line.pk)

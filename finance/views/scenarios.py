@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.jobs import QUEUE_UNREACHABLE
+from config.numbers import money_cell
 from config.spreadsheets import csv_writer, xlsx_row
 from finance import charts
 from finance.engine import EngineError
@@ -371,6 +372,27 @@ def _export_tables(run: ScenarioRun) -> dict[str, tuple[list[str], list[list]]]:
     return tables
 
 
+# Columns of the export tables that are not money (years, counts, rates as fractions, flags); every other
+# number is money and is written with two decimals (config/numbers.py money_cell, docs/decisions.md).
+NOT_MONEY_COLUMNS = {
+    "fiscal_year",
+    "draws",
+    "partner_irr",
+    "bankable",
+    "break_even_savings_share",
+    "low_value",
+    "high_value",
+    "probability_cheapest",
+}
+
+
+def _money_cells(header: list[str], rows: list[list]) -> list[list]:
+    money = [column not in NOT_MONEY_COLUMNS for column in header]
+    return [
+        [money_cell(v) if is_money else v for v, is_money in zip(row, money, strict=False)] for row in rows
+    ]
+
+
 def _succeeded_run(request, pk: int) -> ScenarioRun:
     run = _run_for(request, pk)
     if run.status != ScenarioRun.Status.SUCCEEDED:
@@ -390,7 +412,7 @@ def scenario_run_export_csv(request, pk: int):
     buffer = io.StringIO()
     writer = csv_writer(buffer)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows(_money_cells(header, rows))
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{run.tender.reference}-run-{run.pk}-{name}.csv"'
     return response
@@ -407,7 +429,7 @@ def scenario_run_export_xlsx(request, pk: int):
     for name, (header, rows) in _export_tables(run).items():
         sheet = workbook.create_sheet(title=name[:31])
         sheet.append(xlsx_row(header))
-        for row in rows:
+        for row in _money_cells(header, rows):
             # Decimal cells are written as numbers (two decimals' precision); text never as a formula.
             sheet.append(xlsx_row(row))
     buffer = io.BytesIO()

@@ -252,7 +252,7 @@ def tender_requirements_set(*, tender: Tender, data: RequirementsInput, actor) -
             tender=locked,
             actor=actor,
             action="requirements",
-            comment=f"Proposal deadline {data.proposal_deadline.isoformat()}"
+            comment=f"Proposal deadline {data.proposal_deadline.astimezone(datetime.UTC):%Y-%m-%d %H:%M:%S} UTC"
             + (" (amendment)" if amending else ""),
         )
         if amending:

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from config.forms import add_service_errors
 from config.uploads import attachment_response
 from departments.filters import AssetFilter
 from departments.models import Department, Membership
@@ -87,7 +88,7 @@ def tender_create(request):
         try:
             tender = services.tender_create(actor=request.user, **data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         except TenderError as error:
             form.add_error(None, str(error))
         else:
@@ -105,7 +106,7 @@ def tender_edit(request, reference):
         try:
             services.tender_update(tender=tender, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         except TenderError as error:
             form.add_error(None, str(error))
         else:
@@ -329,7 +330,7 @@ def tender_documents(request, reference):
                 for problem in error.problems or [error.message]:
                     form.add_error("file", problem)
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, "Document attached.")
                 return redirect("procurement:tender-documents", tender.reference)

@@ -128,7 +128,7 @@ def test_posting_assumptions_or_a_run_is_refused_with_a_clear_message(
     tender = _move_to(chosen_run.tender, status)
     client = client_for(transport_official)
     url = reverse("finance:scenario-assumptions", kwargs={"reference": tender.reference})
-    response = client.post(url, form_data(discount_rate="0.05"), follow=True)
+    response = client.post(url, form_data(discount_rate="5"), follow=True)
     assert "is frozen" in response.text
     assert str(ScenarioAssumptions.objects.get(tender=tender).discount_rate) == "0.0350"
     runs = ScenarioRun.objects.filter(tender=tender).count()
@@ -168,7 +168,7 @@ def test_after_publication_the_partner_api_shows_the_published_choice_unchanged(
     client.post(
         reverse("finance:scenario-choose", kwargs={"pk": chosen_run.pk}), {"scenario": "opex_service"}
     )
-    form = {"discount_rate": "0.05", "project_type": "standard_buildings"}
+    form = {"discount_rate": "5", "project_type": "standard_buildings"}
     client.post(reverse("finance:scenario-assumptions", kwargs={"reference": tender.reference}), form)
 
     from django.core.cache import cache

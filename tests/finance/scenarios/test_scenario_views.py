@@ -21,16 +21,17 @@ def form_data(**changes):
         "project_type": "standard_buildings",
         "start_year": "2027",
         "horizon_years": "30",
-        "discount_rate": "0.035",
-        "inflation": "0.02",
-        "energy_escalation": "0.03",
-        "optimism_bias": "0.24",
-        "partner_cost_of_capital": "0.07",
-        "partner_margin": "0.10",
+        # Rates are typed as percentages (3.5 means 3.5 %).
+        "discount_rate": "3.5",
+        "inflation": "2",
+        "energy_escalation": "3",
+        "optimism_bias": "24",
+        "partner_cost_of_capital": "7",
+        "partner_margin": "10",
         "contract_term_years": "10",
-        "partner_savings_share": "0.5",
-        "payment_at_risk_share": "0.2",
-        "outcome_achievement": "0.95",
+        "partner_savings_share": "50",
+        "payment_at_risk_share": "20",
+        "outcome_achievement": "95",
         "monte_carlo_draws": "300",
         "seed": "7",
     }
@@ -49,27 +50,27 @@ def test_official_sees_default_assumptions_with_help_texts_and_units(
     response = client_for(transport_official).get(assumptions_url(bus_stop_tender))
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Green Book: 0.035 (= 3.5 %)" in body
-    assert 'value="0.0350"' in body or 'value="0.035"' in body
+    assert "Green Book: 3.5." in body
+    assert 'name="discount_rate" value="3.5"' in body  # the stored fraction 0.035, shown as a percentage
     assert "Run scenarios" in body
 
 
 def test_invalid_assumptions_show_every_engine_message_at_once_and_save_nothing(
     client_for, transport_official, bus_stop_tender
 ):
-    data = form_data(horizon_years="80", contract_term_years="90", discount_rate="0.5")
+    data = form_data(horizon_years="80", contract_term_years="90", discount_rate="50")
     response = client_for(transport_official).post(assumptions_url(bus_stop_tender), data)
     assert response.status_code == 400
     body = response.content.decode()
     assert "horizon must be between 1 and 60 years (got 80)" in body
-    assert "discount_rate (real discount rate) must be between 0 and 0.2 (got 0.5)" in body
+    assert "Enter a percentage between 0 % and 20 % (you entered 50 %)." in body
     assert "contract_term (90 years) must not be longer than the horizon (80 years)" in body
     assert not ScenarioAssumptions.objects.exists()
 
 
 def test_valid_assumptions_are_saved(client_for, transport_official, bus_stop_tender):
     response = client_for(transport_official).post(
-        assumptions_url(bus_stop_tender), form_data(inflation="0.025")
+        assumptions_url(bus_stop_tender), form_data(inflation="2.5")
     )
     assert response.status_code == 302
     assert ScenarioAssumptions.objects.get(tender=bus_stop_tender).inflation == Decimal("0.0250")
@@ -78,7 +79,7 @@ def test_valid_assumptions_are_saved(client_for, transport_official, bus_stop_te
 def test_preset_button_fills_the_green_book_upper_bound(client_for, transport_official, bus_stop_tender):
     data = form_data(project_type="standard_civil_engineering", apply_preset="1")
     response = client_for(transport_official).post(assumptions_url(bus_stop_tender), data)
-    assert 'value="0.4400"' in response.content.decode()
+    assert 'name="optimism_bias" value="44"' in response.content.decode()
     assert not ScenarioAssumptions.objects.exists()
 
 
@@ -261,13 +262,13 @@ def test_financing_panel_shows_latest_run_and_choice_in_three_queries(
 def test_htmx_validation_on_change_returns_every_error_and_saves_nothing(
     client_for, transport_official, bus_stop_tender
 ):
-    data = form_data(partner_savings_share="1.5", validate_only="1")
+    data = form_data(partner_savings_share="150", validate_only="1")
     response = client_for(transport_official).post(
         assumptions_url(bus_stop_tender), data, headers={"HX-Request": "true"}
     )
     body = response.content.decode()
     assert response.status_code == 200 and "<form" not in body  # only the error summary is swapped
-    assert "partner_savings_share (partner share of savings) must be between 0 and 1 (got 1.5)" in body
+    assert "Enter a percentage between 0 % and 100 % (you entered 150 %)." in body
     assert not ScenarioAssumptions.objects.exists()
 
 
