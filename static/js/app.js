@@ -51,3 +51,15 @@ document.addEventListener("click", (event) => {
     field.focus();
   }
 });
+
+// A region that scrolls sideways (a wide table in its card) must be reachable by keyboard to be scrolled
+// without a mouse: give it a tab stop when, and only when, it overflows.
+function markScrollableRegions(root) {
+  root.querySelectorAll(".card, .table-wrap").forEach((element) => {
+    if (element.scrollWidth > element.clientWidth && !element.hasAttribute("tabindex")) {
+      element.setAttribute("tabindex", "0");
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", () => markScrollableRegions(document));
+document.addEventListener("htmx:afterSettle", (event) => markScrollableRegions(event.target));

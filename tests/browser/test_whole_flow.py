@@ -1,0 +1,164 @@
+"""In Chromium, at a laptop's and a phone's width: a tender goes from a ready draft to its public page through
+the everyday flow — the lead official pools the budget in one step and asks for sign-offs, Street lighting
+signs off, the official submits, finance approves the requests in bulk and then the tender, another official
+publishes, and a visitor reads the public page in plain words. On every page visited nothing scrolls sideways
+and axe-core finds no serious or critical accessibility violation (issue 13)."""
+
+from decimal import Decimal
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.factories import TEST_PASSWORD, BudgetLineFactory
+from tests.procurement.fixtures import *  # noqa: F403 — assets in three departments, two indicators
+from tests.procurement.fixtures import choose_a_scenario
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+VIEWPORTS = {"laptop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
+BLOCKING = {"serious", "critical"}
+AXE = Axe()
+
+
+class Visit:
+    """A browser page that checks each page it shows: no sideways scrolling, no serious a11y violation."""
+
+    def __init__(self, page):
+        self.page = page
+        self.checked: list[str] = []
+        self.problems: list[str] = []
+
+    def check(self) -> None:
+        page = self.page
+        page.wait_for_load_state()
+        path = page.url.split("://", 1)[-1].split("/", 1)[-1]
+        width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        if width[0] > width[1]:
+            self.problems.append(f"/{path} scrolls sideways: {width[0]} px wide in {width[1]} px")
+        results = AXE.run(page)
+        for violation in results.response["violations"]:
+            if violation.get("impact") in BLOCKING:
+                targets = [node["target"] for node in violation["nodes"][:3]]
+                self.problems.append(f"/{path}: {violation['impact']} {violation['id']} at {targets}")
+        self.checked.append(f"/{path}")
+
+    def goto(self, url: str) -> None:
+        self.page.goto(url)
+        self.check()
+
+    def click(self, name: str, *, role: str = "button") -> None:
+        self.page.get_by_role(role, name=name).first.click()
+        self.check()
+
+    def login(self, user) -> None:
+        self.page.context.clear_cookies()
+        self.goto("/accounts/login/")
+        self.page.get_by_label("Username").fill(user.username)
+        self.page.get_by_label("Password").fill(TEST_PASSWORD)
+        self.page.get_by_role("button", name="Sign in").click()
+        self.check()
+
+
+@pytest.fixture
+def flow_draft(draft, transport_official, transport_assets, lighting_assets, indicators, transport, lighting):
+    """A draft with both departments' assets, two weighted targets and a chosen scenario whose need falls on
+    Transport and Street lighting in 2027 — but no contributions and no sign-offs yet."""
+    from departments.models import Asset
+    from procurement.services.tenders import OutcomeTarget, tender_assets_add, tender_outcomes_set
+
+    tender_assets_add(
+        tender=draft,
+        assets=Asset.objects.filter(pk__in=[a.pk for a in transport_assets + lighting_assets]),
+        actor=transport_official,
+    )
+    tender_outcomes_set(
+        tender=draft,
+        targets=[
+            OutcomeTarget(indicators[0].pk, Decimal("40"), Decimal("60")),
+            OutcomeTarget(indicators[1].pk, Decimal("250"), Decimal("40")),
+        ],
+        actor=transport_official,
+    )
+    choose_a_scenario(
+        draft,
+        transport_official,
+        need={(2027, "opex"): Decimal("12000.00")},
+        department_need={("lighting", 2027, "opex"): Decimal("8000.00")},
+    )
+    BudgetLineFactory(department=transport, fiscal_year=2027, budget_type="opex", name="Stops", amount=50_000)
+    BudgetLineFactory(department=lighting, fiscal_year=2027, budget_type="opex", name="Lamps", amount=30_000)
+    return draft
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_a_tender_goes_from_draft_to_a_public_page_in_plain_words(
+    browser,
+    live_server,
+    viewport,
+    flow_draft,
+    transport_official,
+    second_transport_official,
+    lighting_official,
+    finance_officer,
+):
+    from procurement.models import Tender
+
+    tender = flow_draft
+    context = browser.new_context(base_url=live_server.url, viewport=VIEWPORTS[viewport])
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    # Publishing asks "Publish …? … cannot be withdrawn": the official confirms.
+    page.on("dialog", lambda dialog: dialog.accept())
+    visit = Visit(page)
+    try:
+        # The lead official pools the budget in one step from the chosen scenario's need.
+        visit.login(transport_official)
+        visit.goto(f"/tenders/{tender.reference}/")
+        visit.goto(f"/finance/tenders/{tender.reference}/budget/")
+        visit.click("Pool the budget", role="link")
+        visit.click("Request the ticked contributions")
+        assert "Requested 2 contribution(s)" in page.locator(".message.success").inner_text()
+        # … and asks the participating department to sign off its part.
+        visit.goto(f"/tenders/{tender.reference}/")
+        visit.click("Ask for sign-offs")
+
+        visit.login(lighting_official)
+        visit.goto("/")
+        visit.goto(f"/tenders/{tender.reference}/")
+        visit.click("Sign off for Street lighting")
+
+        visit.login(transport_official)
+        visit.goto(f"/tenders/{tender.reference}/")
+        visit.click("Submit for approval")
+        page.get_by_text(f"{tender.reference} is now submitted").wait_for()
+
+        # Finance decides both requests from the checklist at once, then approves the tender.
+        visit.login(finance_officer)
+        visit.goto("/finance/approvals/")
+        for checkbox in page.locator("input[name=contribution]").all():
+            checkbox.check()
+        visit.click("Approve selected")
+        assert "2 approved" in page.get_by_test_id("bulk-results").inner_text()
+        visit.goto(f"/tenders/{tender.reference}/")
+        visit.click("Approve")
+        page.get_by_text(f"{tender.reference} is now approved").wait_for()
+
+        # Another lead official (not the drafter) publishes.
+        visit.login(second_transport_official)
+        visit.goto(f"/tenders/{tender.reference}/")
+        visit.click("Publish")
+        page.get_by_text(f"{tender.reference} is now published").wait_for()
+        assert Tender.objects.get(pk=tender.pk).status == Tender.Status.PUBLISHED
+
+        # A visitor reads it in plain words.
+        context.clear_cookies()
+        visit.goto("/tenders/public/")
+        visit.goto(f"/tenders/public/{tender.reference}/")
+        summary = page.get_by_test_id("plain-summary").inner_text()
+        assert "What the city buys" in summary and "Who pays" in summary
+        assert "Transport" in summary and "Street lighting" in summary
+        assert "2027: 20,000.00 EUR" in summary
+    finally:
+        context.close()
+    assert len(visit.checked) >= 20
+    assert visit.problems == [], "\n".join(visit.problems)
