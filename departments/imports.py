@@ -302,13 +302,27 @@ def validate(
 # --- Writing -------------------------------------------------------------------------------------------------
 
 _UPDATED_COLUMNS = [c for c in DB_COLUMNS if c not in ("department_id", "external_ref")]
+# How the merge reads a staging column that is not stored as it is.
+_STAGING_SELECT = {
+    "name": "COALESCE(name, '')",
+    "area": "COALESCE(area, '')",
+    "latitude": "latitude::numeric / 1000000",
+    "longitude": "longitude::numeric / 1000000",
+}
 
 
 def _write_postgresql(rows: pd.DataFrame, progress: Progress) -> tuple[int, int]:
     """COPY into a temporary staging table, then one INSERT … ON CONFLICT DO UPDATE (same transaction)."""
     table = Asset._meta.db_table
+    # Coordinates (already rounded to 6 decimals) travel as whole micro-degrees: exact, and written by to_csv
+    # as integers instead of formatting every float with "%.6f" one value at a time; the merge divides them
+    # back in numeric arithmetic (no float on the database side).
+    micro = {
+        column: pd.array(np.round(rows[column].to_numpy(dtype="float64") * 1_000_000), dtype="Int64")
+        for column in ("latitude", "longitude")
+    }
     buffer = io.StringIO()
-    rows.to_csv(buffer, index=False, header=False, float_format="%.6f")
+    rows.assign(**micro).to_csv(buffer, index=False, header=False)
     staging_columns = ", ".join(DB_COLUMNS)
     with connection.cursor() as cursor:
         # ON COMMIT DROP: the staging table lives exactly as long as this transaction. The DROP covers a second
@@ -318,7 +332,7 @@ def _write_postgresql(rows: pd.DataFrame, progress: Progress) -> tuple[int, int]
             """
             CREATE TEMPORARY TABLE asset_import_staging (
                 department_id bigint NOT NULL, category_id bigint NOT NULL, external_ref varchar(64) NOT NULL,
-                name varchar(200), area varchar(100), latitude numeric(9, 6), longitude numeric(9, 6),
+                name varchar(200), area varchar(100), latitude bigint, longitude bigint,
                 install_year integer NOT NULL, life_years integer NOT NULL,
                 replacement_cost numeric(18, 2) NOT NULL, maintenance_cost numeric(18, 2) NOT NULL,
                 energy_cost numeric(18, 2) NOT NULL, condition integer NOT NULL, status varchar(16) NOT NULL
@@ -329,7 +343,7 @@ def _write_postgresql(rows: pd.DataFrame, progress: Progress) -> tuple[int, int]
             copy.write(buffer.getvalue())
         progress(60)
         updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in _UPDATED_COLUMNS)
-        selected = ", ".join(f"COALESCE({c}, '')" if c in ("name", "area") else c for c in DB_COLUMNS)
+        selected = ", ".join(_STAGING_SELECT.get(c, c) for c in DB_COLUMNS)
         # (xmax = 0) is true for a freshly inserted row and false for one updated by ON CONFLICT.
         cursor.execute(
             f"""
@@ -343,6 +357,7 @@ def _write_postgresql(rows: pd.DataFrame, progress: Progress) -> tuple[int, int]
             """
         )
         created, updated = cursor.fetchone()
+    progress(90)
     return int(created), int(updated)
 
 
