@@ -8,7 +8,7 @@ from decimal import Decimal
 from functools import cache
 
 from django.conf import settings
-from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, QuerySet, Subquery
 from django.db.models.fields.json import KT
 from django.utils import timezone
 
@@ -48,17 +48,20 @@ def tender_list_published_with_latest() -> QuerySet[Tender]:
 # Only the partner API uses it (its pages also carry an ETag and expire after LIST_CACHE_SECONDS); the
 # public HTML pages read `public_pages_version()` fresh on every request and are never stale.
 VERSION_MEMO_SECONDS = 1.0
-_version_memo: tuple[float, int] | None = None
+_version_memo: tuple[float, str] | None = None
 
 
-def published_version() -> int:
-    """Changes whenever published data changes (every change appends a release): the latest release id."""
+def published_version() -> str:
+    """Changes whenever published data changes (every change appends a release): the latest release id and
+    the number of releases. The count matters: two transactions may commit their releases out of id order,
+    and the later commit of the smaller id leaves the largest id unchanged."""
     global _version_memo
     memo = _version_memo
     now = time.monotonic()
     if memo is not None and now - memo[0] < VERSION_MEMO_SECONDS:
         return memo[1]
-    version = Release.objects.aggregate(latest=Max("id"))["latest"] or 0
+    found = Release.objects.aggregate(latest=Max("id"), count=Count("id"))
+    version = f"{found['latest'] or 0}.{found['count']}"
     _version_memo = (now, version)
     return version
 

@@ -147,3 +147,31 @@ def test_a_visitor_with_a_waiting_message_gets_a_fresh_page_showing_it(transport
     client.cookies["messages"] = response.cookies["messages"].value
     assert "You have signed out." in detail_html(client, tender)
     assert "You have signed out." not in detail_html(Client(), tender)
+
+
+def test_a_release_committed_after_one_with_a_larger_id_still_changes_the_versions(transport):
+    # Two publications in flight: the one holding the smaller id commits last. The largest id alone would not
+    # change, and the pages cached in between would stay stale for ever.
+    from procurement.models import Release
+    from procurement.publication.selectors import (
+        forget_published_version,
+        public_pages_version,
+        published_version,
+    )
+
+    tender = published_tender(lead=transport)
+    first = Release.objects.get(tender=tender)
+
+    def release_with_id(pk: int, suffix: str) -> Release:
+        return Release.objects.create(
+            pk=pk, tender=tender, ocid=first.ocid, release_id=f"{first.release_id}-{suffix}", tag="tenderUpdate",
+            date=first.date, data=first.data, content_hash=first.content_hash,
+        )  # fmt: skip
+
+    release_with_id(first.pk + 100, "late-id")
+    forget_published_version()
+    before = public_pages_version(), public_pages_version(reference=tender.reference), published_version()
+    release_with_id(first.pk + 50, "early-id")  # committed after the one with the larger id
+    forget_published_version()
+    after = public_pages_version(), public_pages_version(reference=tender.reference), published_version()
+    assert all(b != a for b, a in zip(before, after, strict=True))
