@@ -94,7 +94,7 @@ def build_tender(n_assets: int):
         batch_size=5000,
     )
     tender = Tender.objects.create(
-        reference="T-BENCH-0001",
+        reference="T-2027-9001",  # the tender_ref converter needs T-YYYY-NNNN
         title="Benchmark tender",
         lead_department=departments[0],
         created_by=official,

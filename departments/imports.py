@@ -172,6 +172,7 @@ def validate(
         return None, errors
 
     frame = add_missing_columns(frame.reset_index(drop=True), OPTIONAL_COLUMNS)
+    # Every cell stripped once, here; the number rules below are told so (stripped=True).
     text = {c: frame[c].astype(str).str.strip() for c in ALL_COLUMNS}
 
     # Department and category by code (case-insensitive), looked up once for the whole file.
@@ -226,6 +227,7 @@ def validate(
         maximum=32767,
         label="Install year",
         decimal=decimal,
+        stripped=True,
     )
     errors.add_mask(
         install_year > current_year,
@@ -240,16 +242,24 @@ def validate(
         maximum=200,
         label="Expected life (years)",
         decimal=decimal,
+        stripped=True,
     )
 
     for column in MONEY_COLUMNS:
         # Thousands separators in valid groups ("1,250.00") are dropped; the canonical text goes to the database.
         label = column.replace("_", " ").capitalize()
-        text[column] = money_column(text[column], column, errors, label=label, decimal=decimal)
+        text[column] = money_column(text[column], column, errors, label=label, decimal=decimal, stripped=True)
 
     condition_text = text["condition"].where(text["condition"] != "", "3")
     condition = integer_column(
-        condition_text, "condition", errors, minimum=1, maximum=5, label="Condition", decimal=decimal
+        condition_text,
+        "condition",
+        errors,
+        minimum=1,
+        maximum=5,
+        label="Condition",
+        decimal=decimal,
+        stripped=True,
     )
 
     status_text = text["status"].str.lower().str.replace(" ", "_", regex=False)
@@ -264,7 +274,13 @@ def validate(
     for column, limit in (("latitude", 90), ("longitude", 180)):
         label = column.capitalize()
         canonical = number_text(
-            text[column], column, errors, label=label, decimal=decimal, invalid=f"{label} must be a number."
+            text[column],
+            column,
+            errors,
+            label=label,
+            decimal=decimal,
+            invalid=f"{label} must be a number.",
+            stripped=True,
         )
         number = pd.to_numeric(canonical.where(canonical.notna() & (canonical != "")), errors="coerce")
         errors.add_mask(
