@@ -76,7 +76,8 @@ def public_pages_version(*, reference: str | None = None) -> str:
 
     A rendered public page is cached under this value, so it must change whenever anything the page shows
     changes: every publication, amendment, award and cancellation appends a release (the count changes even
-    when transactions commit out of id order, which the largest id alone would miss), and the departments'
+    when transactions commit out of id order, which the largest id alone would miss; the latest release's
+    content hash tells a new database from an old one that had the same ids), and the departments'
     names label the rows. With `reference`, also what the tender's page shows beside its releases: the
     tender row (`updated_at` is touched by every save), its answered questions and its chosen scenario.
     Read before rendering: under READ COMMITTED the page then shows data at least as new as the version.
@@ -89,7 +90,9 @@ def public_pages_version(*, reference: str | None = None) -> str:
     release, department = Release._meta.db_table, Department._meta.db_table
     concat = "string_agg" if connection.vendor == "postgresql" else "group_concat"
     columns = [
-        f"(SELECT MAX(id) FROM {release})",
+        # The latest release's content hash too: a database created anew (a restored backup, a reloaded demo)
+        # repeats ids and counts, while the cache may still hold pages of the old one.
+        f"(SELECT CAST(id AS TEXT) || ':' || content_hash FROM {release} ORDER BY id DESC LIMIT 1)",
         f"(SELECT COUNT(*) FROM {release})",
         f"(SELECT {concat}(CAST(id AS TEXT) || ':' || code || ':' || name || ':' || kind, ',') "
         f"FROM {department})",
