@@ -127,12 +127,13 @@ def queries_of(path: str, cookie: str | None = None, htmx: bool = False) -> int:
     return len(ctx.captured_queries)
 
 
-def start_gunicorn(url: str, workers: int) -> subprocess.Popen:
+def start_gunicorn(url: str, workers: int, *, no_cache: bool = False) -> subprocess.Popen:
     env = {
         **os.environ,
         "DATABASE_URL": url,
         "DJANGO_SETTINGS_MODULE": "benchmarks.api_settings",
         "PYTHONPATH": str(ROOT),
+        **({"BENCH_NO_CACHE": "1"} if no_cache else {}),
     }
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     proc = subprocess.Popen(
@@ -267,6 +268,20 @@ def main() -> None:
         finally:
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=20)
+        # The same public pages from a server without any cache (what every request cost before issue 17),
+        # with /healthz again on that server for its own ratio.
+        uncached_pages = [pages[0], pages[2], pages[3]]
+        proc = start_gunicorn(url, args.workers, no_cache=True)
+        try:
+            for _, path, page_cookie, htmx in uncached_pages:
+                load(BASE + path, 1, args.connections, page_cookie, htmx)
+            uncached: dict[str, list[tuple[float, float, int]]] = {label: [] for label, *_ in uncached_pages}
+            for _ in range(args.rounds):
+                for label, path, page_cookie, htmx in uncached_pages:
+                    uncached[label].append(load(BASE + path, 2, args.connections, page_cookie, htmx))
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=20)
     finally:
         from django.db import connection
 
@@ -299,6 +314,16 @@ def main() -> None:
         if errors:
             line += f"  non-2xx: {errors}"
         print(line)
+    uncached_baseline = statistics.mean(r for r, _, _ in uncached[pages[0][0]])
+    print("Same-run baseline, a server without any cache (every request renders from the database):")
+    for label, *_ in uncached_pages:
+        rps = statistics.mean(r for r, _, _ in uncached[label])
+        p99 = statistics.median(p for _, p, _ in uncached[label])
+        cached_rps = statistics.mean(r for r, _, _ in results[label])
+        print(
+            f"  {label:40s} {rps:8.1f} req/s  p99 {p99:7.1f} ms  {rps / uncached_baseline:6.1%} of its /healthz"
+            + (f"; the cached page serves {cached_rps / rps:.1f}× as many" if label != pages[0][0] else "")
+        )
 
 
 if __name__ == "__main__":
