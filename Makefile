@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format worker bench bench-engine bench-import bench-api bench-tender bench-job bench-finder migrate demo clean
+.PHONY: run test lint format worker bench bench-engine bench-import bench-api bench-pages bench-tender bench-job bench-finder migrate demo clean
 
 $(VENV)/bin/activate:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 is required, found " + sys.version.split()[0]'
@@ -53,7 +53,7 @@ format: $(VENV)/.installed-dev
 worker: $(VENV)/.installed
 	$(VENV)/bin/celery -A config.celery_app worker -Q default,scenarios --loglevel INFO
 
-bench: bench-engine bench-import bench-api bench-tender bench-job bench-finder
+bench: bench-engine bench-import bench-api bench-pages bench-tender bench-job bench-finder
 
 bench-engine: $(VENV)/.installed-dev
 	$(PY) benchmarks/engine.py
@@ -63,6 +63,10 @@ bench-import: $(VENV)/.installed-dev
 
 bench-api: $(VENV)/.installed-dev
 	$(PY) benchmarks/api.py
+
+# The HTML pages beside /healthz under gunicorn + wrk (apt-get install -y wrk; else a Python load loop).
+bench-pages: $(VENV)/.installed-dev
+	$(PY) benchmarks/pages.py
 
 bench-tender: $(VENV)/.installed-dev
 	$(PY) benchmarks/tender_page.py

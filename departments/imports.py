@@ -172,6 +172,7 @@ def validate(
         return None, errors
 
     frame = add_missing_columns(frame.reset_index(drop=True), OPTIONAL_COLUMNS)
+    # Every cell stripped once, here; the number rules below are told so (stripped=True).
     text = {c: frame[c].astype(str).str.strip() for c in ALL_COLUMNS}
 
     # Department and category by code (case-insensitive), looked up once for the whole file.
@@ -226,6 +227,7 @@ def validate(
         maximum=32767,
         label="Install year",
         decimal=decimal,
+        stripped=True,
     )
     errors.add_mask(
         install_year > current_year,
@@ -240,16 +242,24 @@ def validate(
         maximum=200,
         label="Expected life (years)",
         decimal=decimal,
+        stripped=True,
     )
 
     for column in MONEY_COLUMNS:
         # Thousands separators in valid groups ("1,250.00") are dropped; the canonical text goes to the database.
         label = column.replace("_", " ").capitalize()
-        text[column] = money_column(text[column], column, errors, label=label, decimal=decimal)
+        text[column] = money_column(text[column], column, errors, label=label, decimal=decimal, stripped=True)
 
     condition_text = text["condition"].where(text["condition"] != "", "3")
     condition = integer_column(
-        condition_text, "condition", errors, minimum=1, maximum=5, label="Condition", decimal=decimal
+        condition_text,
+        "condition",
+        errors,
+        minimum=1,
+        maximum=5,
+        label="Condition",
+        decimal=decimal,
+        stripped=True,
     )
 
     status_text = text["status"].str.lower().str.replace(" ", "_", regex=False)
@@ -264,7 +274,13 @@ def validate(
     for column, limit in (("latitude", 90), ("longitude", 180)):
         label = column.capitalize()
         canonical = number_text(
-            text[column], column, errors, label=label, decimal=decimal, invalid=f"{label} must be a number."
+            text[column],
+            column,
+            errors,
+            label=label,
+            decimal=decimal,
+            invalid=f"{label} must be a number.",
+            stripped=True,
         )
         number = pd.to_numeric(canonical.where(canonical.notna() & (canonical != "")), errors="coerce")
         errors.add_mask(
@@ -302,13 +318,27 @@ def validate(
 # --- Writing -------------------------------------------------------------------------------------------------
 
 _UPDATED_COLUMNS = [c for c in DB_COLUMNS if c not in ("department_id", "external_ref")]
+# How the merge reads a staging column that is not stored as it is.
+_STAGING_SELECT = {
+    "name": "COALESCE(name, '')",
+    "area": "COALESCE(area, '')",
+    "latitude": "latitude::numeric / 1000000",
+    "longitude": "longitude::numeric / 1000000",
+}
 
 
 def _write_postgresql(rows: pd.DataFrame, progress: Progress) -> tuple[int, int]:
     """COPY into a temporary staging table, then one INSERT … ON CONFLICT DO UPDATE (same transaction)."""
     table = Asset._meta.db_table
+    # Coordinates (already rounded to 6 decimals) travel as whole micro-degrees: exact, and written by to_csv
+    # as integers instead of formatting every float with "%.6f" one value at a time; the merge divides them
+    # back in numeric arithmetic (no float on the database side).
+    micro = {
+        column: pd.array(np.round(rows[column].to_numpy(dtype="float64") * 1_000_000), dtype="Int64")
+        for column in ("latitude", "longitude")
+    }
     buffer = io.StringIO()
-    rows.to_csv(buffer, index=False, header=False, float_format="%.6f")
+    rows.assign(**micro).to_csv(buffer, index=False, header=False)
     staging_columns = ", ".join(DB_COLUMNS)
     with connection.cursor() as cursor:
         # ON COMMIT DROP: the staging table lives exactly as long as this transaction. The DROP covers a second
@@ -318,7 +348,7 @@ def _write_postgresql(rows: pd.DataFrame, progress: Progress) -> tuple[int, int]
             """
             CREATE TEMPORARY TABLE asset_import_staging (
                 department_id bigint NOT NULL, category_id bigint NOT NULL, external_ref varchar(64) NOT NULL,
-                name varchar(200), area varchar(100), latitude numeric(9, 6), longitude numeric(9, 6),
+                name varchar(200), area varchar(100), latitude bigint, longitude bigint,
                 install_year integer NOT NULL, life_years integer NOT NULL,
                 replacement_cost numeric(18, 2) NOT NULL, maintenance_cost numeric(18, 2) NOT NULL,
                 energy_cost numeric(18, 2) NOT NULL, condition integer NOT NULL, status varchar(16) NOT NULL
@@ -329,7 +359,7 @@ def _write_postgresql(rows: pd.DataFrame, progress: Progress) -> tuple[int, int]
             copy.write(buffer.getvalue())
         progress(60)
         updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in _UPDATED_COLUMNS)
-        selected = ", ".join(f"COALESCE({c}, '')" if c in ("name", "area") else c for c in DB_COLUMNS)
+        selected = ", ".join(_STAGING_SELECT.get(c, c) for c in DB_COLUMNS)
         # (xmax = 0) is true for a freshly inserted row and false for one updated by ON CONFLICT.
         cursor.execute(
             f"""
@@ -343,6 +373,7 @@ def _write_postgresql(rows: pd.DataFrame, progress: Progress) -> tuple[int, int]
             """
         )
         created, updated = cursor.fetchone()
+    progress(90)
     return int(created), int(updated)
 
 

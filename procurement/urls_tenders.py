@@ -18,6 +18,7 @@ urlpatterns = [
         name="tender-document-download",
     ),
     path("<tender_ref:reference>/review/", views.tender_review, name="tender-review"),
+    path("<tender_ref:reference>/finance/", views.tender_finance_panels, name="tender-finance-panels"),
     path("<tender_ref:reference>/transition/", views.tender_transition, name="tender-transition"),
     path("<tender_ref:reference>/comments/", views.tender_comment, name="tender-comment"),
     path("<tender_ref:reference>/sign-offs/request/", signoff_views.signoff_request, name="signoff-request"),

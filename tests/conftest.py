@@ -150,6 +150,16 @@ def client_for(client):
     return _login
 
 
+@pytest.fixture(autouse=True)
+def _own_page_cache(monkeypatch):
+    """Cached public pages of one test are never read by another (rolled-back databases repeat ids)."""
+    import uuid
+
+    from config import pagecache
+
+    monkeypatch.setattr(pagecache, "KEY_SALT", uuid.uuid4().hex)
+
+
 # --- Append-only history: emptying the database between transactional tests ---------------------------------
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from functools import cache
 
 from django.conf import settings
-from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, QuerySet, Subquery
 from django.db.models.fields.json import KT
 from django.utils import timezone
 
@@ -49,20 +49,25 @@ def tender_list_published_with_latest() -> QuerySet[Tender]:
     )
 
 
-# The published version is remembered in this process for up to this long, so that a cached list page costs
-# no query at all; a release written by this process forgets it at once, others' within this delay.
+# The published version is remembered in this process for up to this long, so that a cached API list page
+# costs no query at all; a release written by this process forgets it at once, others' within this delay.
+# Only the partner API uses it (its pages also carry an ETag and expire after LIST_CACHE_SECONDS); the
+# public HTML pages read `public_pages_version()` fresh on every request and are never stale.
 VERSION_MEMO_SECONDS = 1.0
-_version_memo: tuple[float, int] | None = None
+_version_memo: tuple[float, str] | None = None
 
 
-def published_version() -> int:
-    """Changes whenever published data changes (every change appends a release): the latest release id."""
+def published_version() -> str:
+    """Changes whenever published data changes (every change appends a release): the latest release id and
+    the number of releases. The count matters: two transactions may commit their releases out of id order,
+    and the later commit of the smaller id leaves the largest id unchanged."""
     global _version_memo
     memo = _version_memo
     now = time.monotonic()
     if memo is not None and now - memo[0] < VERSION_MEMO_SECONDS:
         return memo[1]
-    version = Release.objects.aggregate(latest=Max("id"))["latest"] or 0
+    found = Release.objects.aggregate(latest=Max("id"), count=Count("id"))
+    version = f"{found['latest'] or 0}.{found['count']}"
     _version_memo = (now, version)
     return version
 
@@ -70,6 +75,51 @@ def published_version() -> int:
 def forget_published_version() -> None:
     global _version_memo
     _version_memo = None
+
+
+def public_pages_version(*, reference: str | None = None) -> str:
+    """What the public HTML pages show, summed up in ONE query, read fresh on every request (no memo).
+
+    A rendered public page is cached under this value, so it must change whenever anything the page shows
+    changes: every publication, amendment, award and cancellation appends a release (the count changes even
+    when transactions commit out of id order, which the largest id alone would miss; the latest release's
+    content hash tells a new database from an old one that had the same ids), and the departments'
+    names label the rows. With `reference`, also what the tender's page shows beside its releases: the
+    tender row (`updated_at` is touched by every save), its answered questions and its chosen scenario.
+    Read before rendering: under READ COMMITTED the page then shows data at least as new as the version.
+    """
+    from django.db import connection
+
+    from departments.models import Department
+    from finance.models import FinancingChoice
+
+    release, department = Release._meta.db_table, Department._meta.db_table
+    concat = "string_agg" if connection.vendor == "postgresql" else "group_concat"
+    columns = [
+        # The latest release's content hash too: a database created anew (a restored backup, a reloaded demo)
+        # repeats ids and counts, while the cache may still hold pages of the old one.
+        f"(SELECT CAST(id AS TEXT) || ':' || content_hash FROM {release} ORDER BY id DESC LIMIT 1)",
+        f"(SELECT COUNT(*) FROM {release})",
+        f"(SELECT {concat}(CAST(id AS TEXT) || ':' || code || ':' || name || ':' || kind, ',') "
+        f"FROM {department})",
+    ]
+    params: list = []
+    if reference is not None:
+        tender, question = Tender._meta.db_table, ClarificationQuestion._meta.db_table
+        choice = FinancingChoice._meta.db_table
+        tender_id = f"(SELECT id FROM {tender} WHERE reference = %s)"
+        columns += [
+            f"(SELECT CAST(updated_at AS TEXT) FROM {tender} WHERE reference = %s)",
+            f"(SELECT CAST(COUNT(*) AS TEXT) || ':' || COALESCE(CAST(MAX(answered_at) AS TEXT), '') "
+            f"FROM {question} WHERE tender_id = {tender_id} AND answered_at IS NOT NULL)",
+            f"(SELECT CAST(chosen_at AS TEXT) || ':' || CAST(run_id AS TEXT) || ':' || scenario "
+            f"FROM {choice} WHERE tender_id = {tender_id})",
+        ]
+        params = [reference, reference, reference]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(columns), params)
+        row = cursor.fetchone()
+    return hashlib.sha256(repr(row).encode()).hexdigest()
 
 
 def tender_summaries(*, tenders) -> list[dict]:

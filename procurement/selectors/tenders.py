@@ -114,8 +114,21 @@ def _reverse_participation_q(tender: Tender) -> Q:
     )
 
 
-def tender_participating_departments(*, tender: Tender) -> QuerySet[Department]:
-    return Department.objects.filter(Q(pk=tender.lead_department_id) | _reverse_participation_q(tender))
+def tender_participating_departments(
+    *, tender: Tender, asset_department_ids: list[int] | None = None
+) -> QuerySet[Department]:
+    """Lead + bundled assets' + contributions' departments. `asset_department_ids`: the bundled assets'
+    departments when the caller has them already (tender_asset_summary's rows), so the bundle — thousands of
+    rows — is not read a second time."""
+    if asset_department_ids is None:
+        return Department.objects.filter(Q(pk=tender.lead_department_id) | _reverse_participation_q(tender))
+    from finance.models import Contribution
+
+    return Department.objects.filter(
+        Q(pk=tender.lead_department_id)
+        | Q(pk__in=asset_department_ids)
+        | Q(Exists(Contribution.objects.filter(tender=tender, budget_line__department_id=OuterRef("pk"))))
+    )
 
 
 # --- Roles on one tender (used by the lifecycle guards and by the views to offer only allowed actions) -----

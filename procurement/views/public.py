@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from config.charts import Bar, horizontal_bars
+from config.pagecache import cached_anonymous_page
 from config.uploads import attachment_response
 from departments.models import Department
 from procurement.api.filters import PublishedTenderFilter
@@ -16,6 +17,21 @@ PAGE_SIZE = 20
 
 
 def public_tender_list(request):
+    # The unfiltered list (any page) is cached for anonymous visitors under the public pages' version; a
+    # filtered list reads live tables (funding departments, outcomes) and is always rendered.
+    page_number = request.GET.get("page", "")
+    if set(request.GET) <= {"page"} and len(page_number) <= 6 and page_number.isdigit() | (page_number == ""):
+        return cached_anonymous_page(
+            request,
+            name="public-tender-list",
+            version=selectors.public_pages_version(),
+            template="procurement/public_tender_list.html",
+            context=lambda: _public_tender_list_context(request),
+        )
+    return render(request, "procurement/public_tender_list.html", _public_tender_list_context(request))
+
+
+def _public_tender_list_context(request) -> dict:
     filterset = PublishedTenderFilter(
         request.GET or None, queryset=selectors.tender_list_published_with_latest()
     )
@@ -35,35 +51,33 @@ def public_tender_list(request):
         rows.append({"tender": tender, "release": data.get("tender", {})})
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "procurement/public_tender_list.html",
-        {
-            "filter": filterset,
-            "page": page,
-            "rows": rows,
-            "extra_query": (query.urlencode() + "&") if query else "",
-            "departments": Department.objects.filter(kind=Department.Kind.SERVICE).only("code", "name"),
-        },
-    )
+    return {
+        "filter": filterset,
+        "page": page,
+        "rows": rows,
+        "extra_query": (query.urlencode() + "&") if query else "",
+        "departments": Department.objects.filter(kind=Department.Kind.SERVICE).only("code", "name"),
+    }
 
 
 def public_tender_detail(request, reference: str):
-    tender = selectors.tender_get_published(reference=reference)
-    if tender is None:
-        raise Http404("No published tender with this reference.")
-    releases = selectors.release_list_for_tender(tender=tender)
-    latest = releases[-1].data
-    budget = selectors.pooled_budget_by_department(release=latest)
-    currency = latest["tender"].get("value", {}).get("currency", "")
-    chart = horizontal_bars(
-        [Bar(entry["name"], entry["total"], f"{entry['total']:,.2f} {currency}") for entry in budget],
-        title="Pooled budget by department",
-    )
-    return render(
-        request,
-        "procurement/public_tender_detail.html",
-        {
+    # The version is read before the page's data (see public_pages_version); a cached rendering exists only
+    # for a tender that was published when it was rendered, and the version includes the tender row.
+    version = selectors.public_pages_version(reference=reference)
+
+    def context() -> dict:
+        tender = selectors.tender_get_published(reference=reference)
+        if tender is None:
+            raise Http404("No published tender with this reference.")
+        releases = selectors.release_list_for_tender(tender=tender)
+        latest = releases[-1].data
+        budget = selectors.pooled_budget_by_department(release=latest)
+        currency = latest["tender"].get("value", {}).get("currency", "")
+        chart = horizontal_bars(
+            [Bar(entry["name"], entry["total"], f"{entry['total']:,.2f} {currency}") for entry in budget],
+            title="Pooled budget by department",
+        )
+        return {
             "tender": tender,
             "release": latest,
             "ocds_tender": latest["tender"],
@@ -75,7 +89,14 @@ def public_tender_detail(request, reference: str):
             "scenario": selectors.chosen_scenario(tender=tender),
             "questions": selectors.questions_published(tender=tender),
             "can_answer": selectors.user_can_answer_questions(user=request.user, tender=tender),
-        },
+        }
+
+    return cached_anonymous_page(
+        request,
+        name="public-tender-detail",
+        version=version,
+        template="procurement/public_tender_detail.html",
+        context=context,
     )
 
 

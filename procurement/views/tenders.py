@@ -120,9 +120,14 @@ def tender_edit(request, reference):
 
 
 def _detail_context(request, tender: Tender) -> dict:
-    participating = list(selectors.tender_participating_departments(tender=tender))
-    participating_ids = {d.pk for d in participating}
+    # The bundle is aggregated once: the summary's departments are the bundled assets' departments.
     summary = selectors.tender_asset_summary(tender=tender)
+    participating = list(
+        selectors.tender_participating_departments(
+            tender=tender, asset_department_ids=[d["id"] for d in summary["departments"]]
+        )
+    )
+    participating_ids = {d.pk for d in participating}
     paginator = Paginator(selectors.tender_bundled_assets(tender=tender), BUNDLED_PAGE_SIZE)
     # The summary already counted the bundled assets: spare the paginator its COUNT(*) query.
     paginator.count = summary["asset_count"]
@@ -154,6 +159,16 @@ def tender_detail(request, reference):
     if request.htmx and request.GET.get("page"):
         return render(request, "procurement/_tender_bundled_assets.html", context)
     return render(request, "procurement/tender_detail.html", context)
+
+
+@login_required
+def tender_finance_panels(request, reference):
+    """The pooled-budget and financing panels of the tender page, loaded by htmx after the page (they cost as
+    much to render as the rest of the page together); without JavaScript the page links here: a page of its own."""
+    tender = selectors.tender_get_for_user(user=request.user, reference=reference)
+    if request.htmx:
+        return render(request, "procurement/_tender_finance_panels.html", {"tender": tender})
+    return render(request, "procurement/tender_finance_panels.html", {"tender": tender})
 
 
 @login_required

@@ -238,3 +238,20 @@ def test_every_problem_is_counted_even_beyond_the_kept_list(setup, monkeypatch):
     result = run([good_row(external_ref=f"R-{i}", condition="0") for i in range(5)])
     assert (len(result.errors), result.error_count) == (3, 5)
     assert [e.row for e in result.errors] == [2, 3, 4]
+
+
+@pytest.mark.parametrize(
+    "latitude, longitude, stored",
+    [
+        ("-33.8688", "151.2093", (Decimal("-33.868800"), Decimal("151.209300"))),
+        ("89.9999995", "-179.9999994", (Decimal("90.000000"), Decimal("-179.999999"))),
+        ("0.000001", "-0.0000004", (Decimal("0.000001"), Decimal("0.000000"))),
+        ("", "", (None, None)),
+    ],
+)
+def test_coordinates_are_stored_exactly_to_six_decimals(setup, latitude, longitude, stored):
+    # The PostgreSQL writer sends coordinates as whole micro-degrees; none may move by a single unit.
+    result = run([good_row(external_ref="GEO-1", latitude=latitude, longitude=longitude)])
+    assert result.ok, errors_of(result)
+    asset = Asset.objects.get(external_ref="GEO-1")
+    assert (asset.latitude, asset.longitude) == stored

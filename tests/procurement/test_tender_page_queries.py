@@ -83,3 +83,25 @@ def test_bulk_add_of_5000_assets_uses_a_fixed_number_of_queries(
             tender=ready_draft, assets=Asset.objects.filter(area="Route 9"), actor=transport_official
         )
     assert added == 5000
+
+
+def test_the_finance_panels_load_after_the_page_and_open_as_a_page_without_javascript(
+    big_tender, client_for, transport_official, django_assert_max_num_queries
+):
+    client = client_for(transport_official)
+    page = client.get(reverse("procurement:tender-detail", args=[big_tender.reference])).content.decode()
+    panels_url = reverse("procurement:tender-finance-panels", args=[big_tender.reference])
+    # The page holds an htmx container that loads the panels, and a plain link for a browser without JS.
+    assert f'hx-get="{panels_url}" hx-trigger="load"' in page and f'href="{panels_url}"' in page
+    assert 'id="financing"' not in page
+    with django_assert_max_num_queries(20):
+        partial = client.get(panels_url, headers={"HX-Request": "true"})
+    assert 'id="financing"' in partial.content.decode() and "<html" not in partial.content.decode()
+    whole = client.get(panels_url).content.decode()
+    assert 'id="financing"' in whole and "<html" in whole
+
+
+def test_the_finance_panels_are_as_private_as_the_tender(big_tender, client_for, parks_official):
+    panels_url = reverse("procurement:tender-finance-panels", args=[big_tender.reference])
+    response = client_for(parks_official).get(panels_url, headers={"HX-Request": "true"})
+    assert response.status_code == 404
