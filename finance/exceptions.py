@@ -39,3 +39,7 @@ class BudgetImportInvalid(FinanceError):
     def __init__(self, errors: list[dict]):
         self.errors = errors
         super().__init__(f"The file has {len(errors)} problem(s); nothing was imported.")
+
+
+class PaymentExceedsApproved(FinanceError):
+    """A payment would take a department beyond what finance approved for this tender, year and type."""

@@ -167,6 +167,10 @@ def contract_sign(*, tender: Tender, actor, now: datetime.datetime | None = None
         decision.signed_at = now
         decision.save()
         tender_transition(tender=locked, action="sign", actor=actor, comment="Contract signed")
+        # The contract that pays on outcomes (DESIGN §13) is frozen from the winning proposal now.
+        from procurement.contracts.services import contract_create_from_award
+
+        contract_create_from_award(decision=decision, actor=actor)
     return decision
 
 
