@@ -78,6 +78,9 @@ class Contract(models.Model):
     term_years = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(30)])
     period_length = models.CharField(max_length=16, choices=PeriodLength.choices, default=PeriodLength.YEARLY)
     grace_days = models.PositiveSmallIntegerField(default=30, validators=[MaxValueValidator(180)])
+    first_budget_year = models.PositiveSmallIntegerField(
+        help_text="The pooled budget's fiscal year that pays contract year 0; year t is paid from this + t."
+    )
     financing_model = models.CharField(max_length=16)
     financing_charge = models.DecimalField(**MONEY, default=Decimal("0"), help_text="A′ per year, flat.")
     operation_fee = models.DecimalField(

@@ -158,6 +158,7 @@ def contract_create(
     start_date: datetime.date,
     period_length: str = Contract.PeriodLength.YEARLY,
     grace_days: int = 30,
+    first_budget_year: int | None = None,
 ) -> Contract:
     """Freeze the contract and generate its periods. Called at signature (inside its transaction)."""
     with transaction.atomic():
@@ -170,6 +171,8 @@ def contract_create(
             term_years=tender.contract_term_years,
             period_length=period_length,
             grace_days=grace_days,
+            # By default the calendar year the contract starts in pays year 0 (the scenario's start year Y₀).
+            first_budget_year=first_budget_year or start_date.year,
             financing_model=terms.financing_model,
             financing_charge=terms.financing_charge,
             operation_fee=terms.operation_fee,
@@ -208,7 +211,14 @@ def contract_create(
     return contract
 
 
-def contract_create_from_award(*, decision, actor, start_date: datetime.date | None = None) -> Contract:
+def contract_create_from_award(
+    *,
+    decision,
+    actor,
+    start_date: datetime.date | None = None,
+    period_length: str = Contract.PeriodLength.YEARLY,
+    first_budget_year: int | None = None,
+) -> Contract:
     """The contract of a signed award, from the winning proposal's version at the deadline.
 
     The content is read under the winner's own right to read its proposal (the sealing rule's first case), so
@@ -231,6 +241,8 @@ def contract_create_from_award(*, decision, actor, start_date: datetime.date | N
         terms=terms_from_content(content),
         actor=actor,
         start_date=start_date,
+        period_length=period_length,
+        first_budget_year=first_budget_year,
     )
 
 
@@ -460,9 +472,16 @@ def may_review(*, user, contract: Contract) -> bool:
     return is_lead_official(user=user, tender=contract.tender)
 
 
-def _review_checks(*, report: PeriodReport, actor, verified: bool, reason: str, status: str) -> str:
-    if not may_review(user=actor, contract=report.period.contract):
-        raise ReviewRefused("Only officials of the lead department verify reports.")
+def _review_checks(
+    *, report: PeriodReport, actor, verified: bool, reason: str, status: str, permitted: bool | None = None
+) -> str:
+    if permitted is None:
+        permitted = may_review(user=actor, contract=report.period.contract)
+    if not permitted:
+        raise ReviewRefused(
+            "Only officials of the lead department verify the costs, and officials who record the outcome's "
+            "measurements verify its measurements."
+        )
     if report.submitted_by_id is not None and report.submitted_by_id == actor.pk:
         raise ReviewRefused("You entered this report; another official must verify it.")
     if report.period.status == PeriodStatus.CERTIFIED:
@@ -489,10 +508,18 @@ def measurement_review(
             .get(pk=line.pk)
         )
         report = line.report
-        text = _review_checks(
-            report=report, actor=actor, verified=verified, reason=reason, status=line.status
-        )
         indicator = line.contract_indicator.indicator
+        # A verified measurement enters the outcome's history: the outcome's own rule says who may put it there.
+        from outcomes.selectors import can_record_measurements
+
+        text = _review_checks(
+            report=report,
+            actor=actor,
+            verified=verified,
+            reason=reason,
+            status=line.status,
+            permitted=can_record_measurements(user=actor, outcome=indicator.outcome),
+        )
         if verified:
             try:
                 line.measurement = measurement_create(
@@ -663,7 +690,7 @@ def certificate_compute(
             city_savings=result.city_savings,
             deductions_total=result.fee_deduction + result.savings_deduction,
             total_payable=result.total_payable,
-            fiscal_year=period.start_date.year,
+            fiscal_year=period.contract.first_budget_year + period.contract_year,
             lines=[_line_json(line, "line") for line in result.lines]
             + [_line_json(line, "deduction") for line in result.deductions]
             + [

@@ -41,3 +41,12 @@ def test_quarterly_periods_are_allowed():
 def test_the_beat_opens_ended_periods_only(contract):
     statuses = list(contract.periods.values_list("status", flat=True)[:3])
     assert statuses == [PerformancePeriod.Status.OPEN, PerformancePeriod.Status.UPCOMING, "upcoming"]
+
+
+def test_the_beat_task_is_scheduled_and_idempotent(contract, settings):
+    from procurement.contracts.tasks import open_periods_and_mark_overdue
+
+    schedule = settings.CELERY_BEAT_SCHEDULE["contracts-open-periods-and-mark-overdue"]
+    assert schedule["task"] == "procurement.contracts.tasks.open_periods_and_mark_overdue"
+    assert open_periods_and_mark_overdue() == {"opened": 0, "overdue": 0, "certified": 0}
+    assert contract.periods.filter(status=PerformancePeriod.Status.OPEN).count() == 1

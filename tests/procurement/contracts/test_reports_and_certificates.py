@@ -160,7 +160,7 @@ def test_a_line_is_reviewed_once(reported, transport_official, second_transport_
 
 
 def test_an_official_of_another_department_cannot_verify(reported, parks_official):
-    with pytest.raises(ReviewRefused, match="lead department"):
+    with pytest.raises(ReviewRefused, match="record the outcome"):
         measurement_review(line=reported.measurements.get(), actor=parks_official, verified=True)
 
 
