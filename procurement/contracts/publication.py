@@ -151,16 +151,32 @@ def implementation_release_data(
     if contract_entry["period"]["endDate"] is None:
         del contract_entry["period"]["endDate"]
     contract_entry["description"] = f"Paid so far on outcomes: {paid:.2f} {currency}."
-    return {
-        "ocid": ocid,
-        "id": release_id,
-        "date": ocds.iso_datetime(date),
-        "tag": ["implementation"],
-        "initiationType": "tender",
-        "buyer": city,
-        "parties": list(parties.values()),
-        "contracts": [contract_entry],
-    }
+    # The release repeats the whole contracting process as the signature published it (tender, planning,
+    # awards, the contract), so that every reader of "the latest release" sees a complete picture, and adds
+    # the implementation to the contract.
+    from procurement.publication.services import tender_snapshot
+
+    release = ocds.build_release(
+        snapshot=tender_snapshot(tender=tender),
+        ocid=ocid,
+        release_id=release_id,
+        date=date,
+        action="sign",
+        city_name=settings.CITY_NAME,
+    )
+    release["tag"] = ["implementation"]
+    merged = {party["id"]: party for party in release.get("parties", [])}
+    for party_id, party in parties.items():
+        if party_id in merged:
+            for role in party["roles"]:
+                if role not in merged[party_id]["roles"]:
+                    merged[party_id]["roles"].append(role)
+        else:
+            merged[party_id] = party
+    release["parties"] = list(merged.values())
+    signed = (release.get("contracts") or [{}])[0]
+    release["contracts"] = [{**signed, **contract_entry}]
+    return release
 
 
 def implementation_release_append(*, certificate: PaymentCertificate) -> Release:

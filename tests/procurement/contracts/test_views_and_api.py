@@ -299,3 +299,11 @@ def test_contract_page_queries_do_not_grow_with_the_periods(
     lots = _queries_for_page(client, many)
     assert lots <= 20 and few <= 20
     assert lots == few, (few, lots)
+
+
+def test_the_menu_and_the_portal_lead_to_contracts(
+    client_for, client, contract, transport_official, partner_person
+):
+    assert 'href="/contracts/"' in client_for(transport_official).get("/").content.decode()
+    client.force_login(partner_person)
+    assert 'href="/partner/contracts/"' in client.get("/partner/").content.decode()
