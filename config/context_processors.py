@@ -13,6 +13,7 @@ NAVIGATION = [
     ("Budgets", "finance:budget-line-list", "member"),
     ("Approvals", "finance:approval-queue", "finance"),
     ("Opportunities", "finder:finder", "planner"),
+    ("Contracts", "contracts:list", "member"),
 ]
 PUBLIC_NAVIGATION = [("Published tenders", "procurement:public-tender-list"), ("API", "api-docs")]
 

@@ -52,3 +52,7 @@ class BatchInvalid(FinanceError):
             f"{len(errors)} of {total} {what}(s) could not be saved; nothing was saved. "
             "Correct the rows marked below and try again."
         )
+
+
+class PaymentExceedsApproved(FinanceError):
+    """A payment would take a department beyond what finance approved for this tender, year and type."""

@@ -346,4 +346,6 @@ class ClarificationQuestion(models.Model):
 
 
 # Proposals, evaluation and award (DESIGN §12) live in their own package but belong to this app.
+# Contracts that pay on outcomes (DESIGN §13), in their own package, also of this app.
+from procurement.contracts.models import *  # noqa: E402, F403
 from procurement.proposals.models import *  # noqa: E402, F403

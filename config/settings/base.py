@@ -177,6 +177,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.send_pending_notification_emails",
         "schedule": 300.0,
     },
+    # Contracts (DESIGN §13): open ended periods for reporting, mark overdue reports and certify them.
+    "contracts-open-periods-and-mark-overdue": {
+        "task": "procurement.contracts.tasks.open_periods_and_mark_overdue",
+        "schedule": 3600.0,
+    },
 }
 
 # --- Cache ------------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from .budgets import (  # noqa: F401
     FundingOverride,
     TenderNeed,
 )
+from .payments import ContributionPayment  # noqa: F401
 from .scenarios import (  # noqa: F401
     FinancingChoice,
     MonteCarloResult,

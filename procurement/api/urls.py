@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from procurement.api import views
+from procurement.contracts import api as contracts_api
 from procurement.proposals import api as proposals_api
 
 app_name = "api"
@@ -29,6 +30,11 @@ urlpatterns = [
         "tenders/<str:reference>/evaluation/",
         proposals_api.PartnerEvaluationView.as_view(),
         name="tender-partner-evaluation",
+    ),
+    path(
+        "contracts/<int:pk>/periods/<int:number>/report",
+        contracts_api.PeriodReportView.as_view(),
+        name="contract-period-report",
     ),
     path("", include(router.urls)),
 ]

@@ -147,7 +147,15 @@ def award_approve(*, tender: Tender, actor, override_reason: str = "") -> AwardD
     return decision
 
 
-def contract_sign(*, tender: Tender, actor, now: datetime.datetime | None = None) -> AwardDecision:
+def contract_sign(
+    *,
+    tender: Tender,
+    actor,
+    now: datetime.datetime | None = None,
+    contract_start: datetime.date | None = None,
+    period_length: str = "yearly",
+    first_budget_year: int | None = None,
+) -> AwardDecision:
     """Sign the contract after the standstill (lead official or finance): the `contract` release."""
     from procurement.services.tenders import tender_transition
 
@@ -167,6 +175,16 @@ def contract_sign(*, tender: Tender, actor, now: datetime.datetime | None = None
         decision.signed_at = now
         decision.save()
         tender_transition(tender=locked, action="sign", actor=actor, comment="Contract signed")
+        # The contract that pays on outcomes (DESIGN §13) is frozen from the winning proposal now.
+        from procurement.contracts.services import contract_create_from_award
+
+        contract_create_from_award(
+            decision=decision,
+            actor=actor,
+            start_date=contract_start,
+            period_length=period_length,
+            first_budget_year=first_budget_year,
+        )
     return decision
 
 

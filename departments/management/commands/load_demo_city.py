@@ -14,6 +14,7 @@ DEMO_STEPS = [
     "procurement.demo_submission",  # the Route 12 tender asks for the rest of its need and is submitted
     "procurement.demo_publication",  # one published tender with questions and answers
     "procurement.proposals.demo",  # that tender takes proposals: three answers, opened, evaluated, awarded
+    "procurement.contracts.demo",  # its contract: two past quarters, one paid, one with a deduction
 ]
 
 

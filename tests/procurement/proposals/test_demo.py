@@ -19,8 +19,9 @@ def test_the_demo_tender_is_answered_opened_evaluated_and_awarded():
     assert evaluation.status == Evaluation.Status.FINAL
     assert ProposalScore.objects.filter(compliant=False).count() == 1
     decision = AwardDecision.objects.get()
-    assert decision.status == AwardDecision.Status.APPROVED
-    release = decision.tender.releases.order_by("-date", "-id").first()
+    # The contracts step (issue 15) then signs it at the end of the standstill and plays two quarters.
+    assert decision.status == AwardDecision.Status.SIGNED
+    release = decision.tender.releases.filter(tag="award").order_by("-date", "-id").first()
     assert release.tag == "award" and release_errors(release.data) == []
     # Idempotent: a second run changes nothing.
     call_command("load_demo_city", stdout=io.StringIO())

@@ -65,6 +65,10 @@ def test_demo_city_publishes_one_tender_through_the_services_and_a_second_run_ad
         "tenderAmendment",
         "tenderUpdate",
         "award",
+        # The contracts step (issue 15): signature, then one implementation release per approved certificate.
+        "contract",
+        "implementation",
+        "implementation",
     ]
     release = releases[0]
     for each in releases:

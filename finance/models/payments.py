@@ -1,0 +1,34 @@
+"""Payments charged against approved contributions (DESIGN §13): what each department actually paid a partner.
+
+Written only by `finance.services.payments.contributions_charge`, under row locks on the contributions, so that
+a contribution is never paid beyond its approved amount. Append-only: a payment is a fact.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from config.append_only import append_only_triggers
+
+MONEY = {"max_digits": 18, "decimal_places": 2}
+
+
+class ContributionPayment(models.Model):
+    contribution = models.ForeignKey(
+        "finance.Contribution", on_delete=models.PROTECT, related_name="payments"
+    )
+    amount = models.DecimalField(**MONEY)
+    reference = models.CharField(max_length=100, help_text="What is paid, e.g. the payment certificate.")
+    payee = models.CharField(max_length=200)
+    charged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    charged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["charged_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="contributionpayment_amount_positive"),
+        ]
+        triggers = append_only_triggers()
+
+    def __str__(self) -> str:
+        return f"{self.amount} on contribution {self.contribution_id} ({self.reference})"
