@@ -1,6 +1,7 @@
 """Contract pages (city, portal, public), the partner report API, dashboards, ledger exports, query counts."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -307,3 +308,47 @@ def test_the_menu_and_the_portal_lead_to_contracts(
     assert 'href="/contracts/"' in client_for(transport_official).get("/").content.decode()
     client.force_login(partner_person)
     assert 'href="/partner/contracts/"' in client.get("/partner/").content.decode()
+
+
+def test_the_ledger_shows_the_chosen_scenarios_projection_beside_the_actual_savings(
+    contract, indicator, partner, transport_official
+):
+    from finance.models import ScenarioCashFlow
+    from finance.selectors.scenarios import savings_ledger
+    from procurement.contracts.selectors import actual_savings_ledger
+    from tests.procurement.fixtures import choose_a_scenario
+
+    year = start_of_contract().year
+    # The projection: the status quo costs 1,000.00 more than the chosen scenario in the first year.
+    choice = choose_a_scenario(contract.tender, transport_official, scenario="opex_service")
+    ScenarioCashFlow.objects.bulk_create(
+        ScenarioCashFlow(
+            run=choice.run,
+            scenario=scenario,
+            fiscal_year=year,
+            department="transport",
+            budget_type="opex",
+            nominal=amount,
+            discounted=amount,
+        )
+        for scenario, amount in (("status_quo", Decimal("3000.00")), ("opex_service", Decimal("2000.00")))
+    )
+    report = report_submit(
+        period=contract.periods.get(number=1),
+        organisation=partner,
+        measurements={indicator.pk: "52"},
+        actual_maintenance="150.00",
+        actual_energy="200.00",
+    )
+    measurement_review(line=report.measurements.get(), actor=transport_official, verified=True)
+    costs_review(report=report, actor=transport_official, verified=True)
+
+    ledger = actual_savings_ledger(contract=contract)
+    projection = savings_ledger(tender=contract.tender)
+    planned = {(r["year"], r["code"]): r["planned"] for r in ledger["rows"] if r["planned"] is not None}
+    assert planned == {
+        (row["year"], code): amount for row in projection["rows"] for code, amount in row["shares"].items()
+    }
+    assert ledger["planned_total"] == Decimal("1000.00") == sum(planned.values())
+    assert ledger["scenario"] == "OpEx service fee"
+    assert ledger["actual_total"] == Decimal("50.00")  # the measured savings of the first period, as above
