@@ -7,8 +7,12 @@ later (the scenario reaper; an import's "Start it again"). The wording is shared
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import time
+from collections.abc import Iterator
 
+from django.db import connection
 from kombu.exceptions import OperationalError as BrokerError
 
 logger = logging.getLogger(__name__)
@@ -31,3 +35,33 @@ def send_job(task, *args) -> bool:
         logger.error("job queue unreachable, %s%r not sent: %s", task.name, args, error)
         return False
     return True
+
+
+@contextlib.contextmanager
+def job_lock(namespace: int, key: int, *, wait: float) -> Iterator[bool]:
+    """Hold a PostgreSQL session advisory lock on (namespace, key) while a job computes; yields whether it was
+    acquired within `wait` seconds.
+
+    Why: a job may be delivered twice (redelivery after a worker died, or a reaper re-queuing it). A live
+    computation holds the lock, so a second delivery skips; a dead worker's connection closes and the lock goes
+    with it, so its redelivery may take over. The short wait covers the moment between the broker redelivering a
+    killed worker's message and the server noticing its closed connection. On SQLite (embedded, one process,
+    tasks inline) there is no second process to exclude.
+    """
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    deadline = time.monotonic() + wait
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [namespace, key])
+            acquired = bool(cursor.fetchone()[0])
+            if acquired or time.monotonic() >= deadline:
+                break
+            time.sleep(0.1)
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            with contextlib.suppress(Exception), connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [namespace, key])

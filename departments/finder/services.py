@@ -8,12 +8,10 @@ half-stored; a finished run is never recomputed.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -26,6 +24,7 @@ from django.db.models import F, FloatField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from config.jobs import job_lock
 from departments.models import Asset, AssetCategory, AuditEvent, Department
 from finance.engine import Assumptions, EngineError
 from finance.selectors.scenarios import to_money
@@ -229,28 +228,9 @@ def finder_run_enqueue(*, run_id: int) -> None:
 # --- Executing a run (called by the task) ----------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _run_lock(run_id: int) -> Iterator[bool]:
-    """A PostgreSQL session advisory lock held while a run is computed: a redelivered message (worker killed,
-    late acknowledgement) skips a run that a live process computes, and takes over one whose worker died (its
-    connection, and the lock, went with it). SQLite (embedded, tasks inline) has no second process."""
-    if connection.vendor != "postgresql":
-        yield True
-        return
-    deadline = time.monotonic() + LOCK_WAIT
-    with connection.cursor() as cursor:
-        while True:
-            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_LOCK_NAMESPACE, run_id])
-            acquired = bool(cursor.fetchone()[0])
-            if acquired or time.monotonic() >= deadline:
-                break
-            time.sleep(0.1)
-    try:
-        yield acquired
-    finally:
-        if acquired:
-            with contextlib.suppress(Exception), connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_NAMESPACE, run_id])
+def _run_lock(run_id: int):
+    """The run's advisory lock while it is computed (config.jobs.job_lock says why)."""
+    return job_lock(_LOCK_NAMESPACE, run_id, wait=LOCK_WAIT)
 
 
 def _progress_writer(run_id: int):

@@ -26,7 +26,7 @@ from django.db.models import F, Q, Sum, TextField, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from config.jobs import send_job
+from config.jobs import job_lock, send_job
 from departments.models import Asset, AssetCategory
 from finance.engine import Assumptions, EngineError, EngineResult, run_all
 from finance.engine.presets import DEFAULT_PROJECT_TYPE, OPTIMISM_BIAS_PRESETS
@@ -400,33 +400,9 @@ def scenario_run_enqueue(*, run_id: int) -> bool:
 # --- Executing a run (called by the task) ----------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _run_lock(run_id: int) -> Iterator[bool]:
-    """Hold a PostgreSQL session advisory lock on the run while computing it.
-
-    Why: a run may be delivered twice (redelivery after a worker died, or the reaper re-queuing it). A live
-    computation holds the lock, so a second delivery skips; a dead worker's connection closes and the lock goes
-    with it, so its redelivery may take over a run left 'running'. Waits briefly because the server notices a
-    killed process's closed connection a moment after the broker redelivers its message. On SQLite (embedded,
-    single process, tasks inline) there is no second process to exclude.
-    """
-    if connection.vendor != "postgresql":
-        yield True
-        return
-    deadline = time.monotonic() + LOCK_WAIT
-    with connection.cursor() as cursor:
-        while True:
-            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_LOCK_NAMESPACE, run_id])
-            acquired = bool(cursor.fetchone()[0])
-            if acquired or time.monotonic() >= deadline:
-                break
-            time.sleep(0.1)
-    try:
-        yield acquired
-    finally:
-        if acquired:
-            with contextlib.suppress(Exception), connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_NAMESPACE, run_id])
+def _run_lock(run_id: int):
+    """The run's advisory lock while it is computed (config.jobs.job_lock says why)."""
+    return job_lock(_LOCK_NAMESPACE, run_id, wait=LOCK_WAIT)
 
 
 def run_is_being_computed(run_id: int) -> bool:
