@@ -56,6 +56,37 @@ def _show_error(request, error: TenderError) -> None:
     messages.error(request, str(error))
 
 
+REFUSAL_KEY = "tender-action-refused:{reference}"
+# The refusal a rule gives when a reason is missing: shown at the reason field itself, not only at the top.
+REASON_MISSING = "Give the reason for cancelling"
+
+
+def _stash_refusal(request, *, tender: Tender, data: dict, error: Exception) -> None:
+    """Keep a refused action's problems and what was typed for the next page of this tender (post/redirect/get):
+    the action's form shows them in an error summary and at the reason field, with the typed text kept."""
+    if isinstance(error, TenderError):
+        headline, problems = error.message, error.problems or []
+    elif isinstance(error, OcdsInvalid):
+        headline, problems = "The publication would be refused:", list(error.errors[:5])
+    else:
+        headline, problems = "Nothing was changed:", list(getattr(error, "messages", [str(error)]))[:5]
+    reason_problems = [p for p in problems if p.startswith(REASON_MISSING)]
+    request.session[REFUSAL_KEY.format(reference=tender.reference)] = {
+        "action": data["action"],
+        "headline": headline,
+        "problems": [p for p in problems if p not in reason_problems]
+        or ([] if reason_problems else [headline]),
+        "comment_error": reason_problems[0] if reason_problems else "",
+        "comment": data.get("comment", ""),
+        "award_supplier_name": data.get("award_supplier_name", ""),
+    }
+    # Also as a message: the refused action may not be offered on the page at all (e.g. a move from a state
+    # that does not allow it), and then its form is not there to show the problems.
+    messages.error(
+        request, f"{tender.reference} was not changed. {headline} {' '.join(problems[:5])}".strip()
+    )
+
+
 @login_required
 def tender_list(request):
     tenders = selectors.tender_list_for_user(user=request.user)
@@ -120,6 +151,11 @@ def tender_edit(request, reference):
 
 
 def _detail_context(request, tender: Tender) -> dict:
+    refusal = request.session.pop(REFUSAL_KEY.format(reference=tender.reference), None)
+    return {**_tender_page_context(request, tender), "refusal": refusal}
+
+
+def _tender_page_context(request, tender: Tender) -> dict:
     # The bundle is aggregated once: the summary's departments are the bundled assets' departments.
     summary = selectors.tender_asset_summary(tender=tender)
     participating = list(
@@ -391,14 +427,13 @@ def tender_transition(request, reference):
         )
     except TransitionNotPermitted as error:
         raise PermissionDenied(str(error)) from error
-    except TenderError as error:
-        _show_error(request, error)
+    except (TenderError, ValidationError, PublicationError, OcdsInvalid) as error:
+        # Anything the rules or the data refuse is shown in the action's own form, next to what the user typed
+        # (nothing was changed); never a server error.
+        _stash_refusal(request, tender=tender, data=data, error=error)
         if data["action"] == "submit":
-            return redirect("procurement:tender-review", tender.reference)
-    except (ValidationError, PublicationError, OcdsInvalid) as error:
-        # Anything the data itself refuses is a message, never a server error; nothing was changed.
-        detail = error.errors if isinstance(error, OcdsInvalid) else getattr(error, "messages", [str(error)])
-        messages.error(request, f"{tender.reference} was not changed: " + " ".join(detail[:5]))
+            return redirect(reverse("procurement:tender-review", args=[tender.reference]) + "#actions")
+        return redirect(reverse("procurement:tender-detail", args=[tender.reference]) + "#actions")
     else:
         messages.success(request, f"{tender.reference} is now {tender.get_status_display().lower()}.")
     return redirect("procurement:tender-detail", tender.reference)

@@ -529,3 +529,35 @@ def test_cancel_return_and_publish_ask_for_confirmation_and_cancel_asks_for_a_re
     cancel_form = html.split('value="cancel"')[1].split("</form>")[0]
     assert "Reason for cancelling (required)" in cancel_form and "required" in cancel_form
     assert "data-confirm=" in cancel_form and "cannot be undone" in cancel_form
+
+
+def test_a_cancellation_without_reason_is_refused_at_the_reason_field_keeping_nothing_half_done(
+    client_for, transport_official, ready_draft
+):
+    client = client_for(transport_official)
+    response = client.post(
+        url("tender-transition", ready_draft), {"action": "cancel", "comment": "   "}, follow=True
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    form = html.split('value="cancel"')[1].split("</form>")[0]
+    assert "“Cancel” was refused; nothing was changed." in form or "was refused; nothing was changed." in form
+    assert 'href="#comment-cancel"' in form and "Give the reason for cancelling" in form
+    assert 'aria-invalid="true"' in form and 'aria-describedby="comment-cancel-error"' in form
+    ready_draft.refresh_from_db()
+    assert ready_draft.status == "draft"
+    # Shown once: the next visit of the page is clean.
+    again = client.get(url("tender-detail", ready_draft)).content.decode()
+    assert "Give the reason for cancelling" not in again
+
+
+def test_a_refused_submission_lists_its_problems_in_the_submit_form_and_keeps_the_comment(
+    client_for, transport_official, draft
+):
+    response = client_for(transport_official).post(
+        url("tender-transition", draft), {"action": "submit", "comment": "Ready, I think"}, follow=True
+    )
+    html = response.content.decode()
+    form = html.split('value="submit"')[1].split("</form>")[0]
+    assert 'data-testid="error-summary"' in form and "Bundle at least one asset." in form
+    assert "Ready, I think</textarea>" in form
