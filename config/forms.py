@@ -69,3 +69,29 @@ class PercentField(forms.DecimalField):
         attrs = super().widget_attrs(widget)
         attrs["step"] = "any"
         return attrs
+
+
+# --- Small forms that post and redirect (post/redirect/get) ------------------------------------------------------
+# A form on a page that another view handles (a comment under a tender, an answer under a question) redirects
+# back after a refusal. What the user typed and why it was refused travel in the session to the next page, which
+# shows the form bound to that data with the errors at their fields, once.
+
+
+def stash_refused_form(request, key: str, *, data: dict, errors: dict[str, list[str]]) -> None:
+    request.session[f"refused-form:{key}"] = {"data": data, "errors": errors}
+
+
+def take_refused_form(request, key: str, form_class: type[forms.Form], **kwargs) -> forms.Form | None:
+    """The refused form stashed under `key`, bound to what was typed and carrying its errors; None if none."""
+    stashed = request.session.pop(f"refused-form:{key}", None)
+    if stashed is None:
+        return None
+    form = form_class(data=stashed["data"], **kwargs)
+    form.is_valid()  # the form's own rules give their errors again
+    for field, messages in stashed["errors"].items():
+        known = field in form.fields and messages not in (form.errors.get(field) or [])
+        if known or field not in form.fields:
+            for message in messages:
+                if message not in (form.errors.get(field if known else NON_FIELD_ERRORS) or []):
+                    form.add_error(field if known else None, message)
+    return form

@@ -171,7 +171,12 @@ class DocumentForm(forms.ModelForm):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Comment", max_length=5000)
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Comment",
+        max_length=5000,
+        error_messages={"required": "Write a comment first."},
+    )
 
 
 class TransitionForm(forms.Form):

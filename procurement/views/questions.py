@@ -23,7 +23,8 @@ def question_list(request):
     page = Paginator(selectors.questions_awaiting_answer(user=request.user), 20).get_page(
         request.GET.get("page")
     )
-    return render(request, "procurement/question_list.html", {"page": page})
+    refused = request.session.pop("question-answer-refused", None)
+    return render(request, "procurement/question_list.html", {"page": page, "refused": refused})
 
 
 @login_required
@@ -40,7 +41,13 @@ def question_answer(request, pk: int):
     try:
         answer_service(question=question, answer=request.POST.get("answer", ""), actor=request.user)
     except QuestionNotAllowed as error:
-        messages.error(request, str(error))
+        # Shown at the answer field of this question on the next page, with what was typed (post/redirect/get).
+        request.session["question-answer-refused"] = {
+            "pk": question.pk,
+            "answer": request.POST.get("answer", ""),
+            "error": str(error),
+        }
+        messages.error(request, "The answer was not published: see the problem at the answer.")
     else:
         messages.success(request, "Answer published.")
     next_url = request.POST.get("next", "")

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from config.forms import add_service_errors
+from config.forms import add_service_errors, stash_refused_form, take_refused_form
 from config.uploads import attachment_response
 from departments.filters import AssetFilter
 from departments.models import Department, Membership
@@ -183,7 +183,8 @@ def _tender_page_context(request, tender: Tender) -> dict:
         "can_comment": selectors.can_comment(
             user=request.user, tender=tender, participating=participating_ids
         ),
-        "comment_form": forms.CommentForm(),
+        "comment_form": take_refused_form(request, f"comment:{tender.reference}", forms.CommentForm)
+        or forms.CommentForm(),
         "steps": _steps(tender, "review") if tender.status == Tender.Status.DRAFT else None,
     }
 
@@ -450,11 +451,18 @@ def tender_comment(request, reference):
         except TransitionNotPermitted as error:
             raise PermissionDenied(str(error)) from error
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            stash_refused_form(
+                request,
+                f"comment:{tender.reference}",
+                data={"body": request.POST.get("body", "")},
+                errors={"body": error.messages},
+            )
         else:
             messages.success(request, "Comment added.")
     else:
-        messages.error(request, "Write a comment first.")
+        stash_refused_form(
+            request, f"comment:{tender.reference}", data={"body": request.POST.get("body", "")}, errors={}
+        )
     return redirect(reverse("procurement:tender-detail", args=[tender.reference]) + "#comments")
 
 

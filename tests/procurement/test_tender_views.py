@@ -561,3 +561,12 @@ def test_a_refused_submission_lists_its_problems_in_the_submit_form_and_keeps_th
     form = html.split('value="submit"')[1].split("</form>")[0]
     assert 'data-testid="error-summary"' in form and "Bundle at least one asset." in form
     assert "Ready, I think</textarea>" in form
+
+
+def test_an_empty_comment_is_refused_at_its_field_on_the_tender_page(client_for, transport_official, draft):
+    response = client_for(transport_official).post(url("tender-comment", draft), {"body": ""}, follow=True)
+    html = response.content.decode()
+    comments = html.split('id="comments"')[1]
+    assert 'data-testid="error-summary"' in comments and "Write a comment first." in comments
+    assert 'aria-invalid="true"' in comments
+    assert not TenderComment.objects.exists()

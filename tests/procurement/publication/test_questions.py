@@ -75,3 +75,19 @@ def test_answer_never_redirects_off_site(client_for, transport_official, asked):
         reverse("procurement:question-answer", args=[asked.pk]), {"answer": "Yes.", "next": "//evil.example/"}
     )
     assert response["Location"] == reverse("procurement:question-list")
+
+
+def test_an_empty_answer_is_refused_at_that_questions_answer_field(client_for, transport_official, transport):
+    from procurement.models import ClarificationQuestion
+    from tests.factories import PartnerOrganisationFactory
+
+    tender = published_tender(lead=transport)
+    asked = ClarificationQuestion.objects.create(
+        tender=tender, organisation=PartnerOrganisationFactory(), question="LED?"
+    )
+    response = client_for(transport_official).post(
+        reverse("procurement:question-answer", args=[asked.pk]), {"answer": "  "}, follow=True
+    )
+    html = response.content.decode()
+    field = html.split(f'for="answer-{asked.pk}"')[1].split("</textarea>")[0]
+    assert "The answer is empty." in field and 'aria-invalid="true"' in field
