@@ -79,7 +79,11 @@ class TenderNeedForm(forms.Form):
 
 
 class FundingOverrideForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        error_messages={"required": "Give the reason for the override."},
+    )
 
 
 class QueueFilterForm(forms.Form):

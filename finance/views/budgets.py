@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from config.forms import add_service_errors
+from config.forms import add_service_errors, stash_refused_form, take_refused_form
 from departments.models import Department
 from finance.exceptions import BudgetImportInvalid, BudgetPermissionDenied, FinanceError
 from finance.forms_budgets import (
@@ -322,8 +322,15 @@ def tender_budget(request: HttpRequest, reference: str) -> HttpResponse:
             "tender": tender,
             "on_budget_page": True,
             "form": form if can_request else None,
-            "need_form": TenderNeedForm() if sel.can_set_need(user=request.user, tender=tender) else None,
-            "override_form": FundingOverrideForm()
+            "need_form": (
+                take_refused_form(request, f"need:{tender.reference}", TenderNeedForm) or TenderNeedForm()
+            )
+            if sel.can_set_need(user=request.user, tender=tender)
+            else None,
+            "override_form": (
+                take_refused_form(request, f"override:{tender.reference}", FundingOverrideForm)
+                or FundingOverrideForm()
+            )
             if sel.can_override(user=request.user, tender=tender) and sel.tender_is_open(tender=tender)
             else None,
         },
@@ -338,14 +345,15 @@ def tender_need(request: HttpRequest, reference: str) -> HttpResponse:
     if not sel.can_set_need(user=request.user, tender=tender):
         raise PermissionDenied("Only officials of the lead department or central finance enter the need.")
     form = TenderNeedForm(request.POST)
+    key = f"need:{tender.reference}"
     if not form.is_valid():
-        for field, errs in form.errors.items():
-            messages.error(request, f"Need — {field}: {' '.join(errs)}")
+        # Shown on the budget page bound to what was typed, each error at its field (post/redirect/get).
+        stash_refused_form(request, key, data=request.POST.dict(), errors={})
     else:
         try:
             services.tender_need_set(tender=tender, actor=request.user, **form.cleaned_data)
         except FinanceError as exc:
-            messages.error(request, str(exc))
+            stash_refused_form(request, key, data=request.POST.dict(), errors={NON_FIELD_ERRORS: [str(exc)]})
         else:
             messages.success(request, "Need saved.")
     return redirect("finance:contribution-request", reference=tender.reference)
@@ -358,15 +366,21 @@ def tender_override(request: HttpRequest, reference: str) -> HttpResponse:
     if not sel.can_override(user=request.user, tender=tender):
         raise PermissionDenied("Only central finance staff who did not prepare the tender may override.")
     form = FundingOverrideForm(request.POST)
+    key = f"override:{tender.reference}"
     if not form.is_valid():
-        messages.error(request, "Give the reason for the override.")
+        stash_refused_form(request, key, data=request.POST.dict(), errors={})
     else:
         try:
             services.tender_funding_override(
                 tender=tender, reason=form.cleaned_data["reason"], actor=request.user
             )
         except (FinanceError, ValidationError) as exc:
-            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            stash_refused_form(
+                request,
+                key,
+                data=request.POST.dict(),
+                errors={"reason": list(getattr(exc, "messages", [str(exc)]))},
+            )
         else:
             messages.success(request, "Funding override recorded.")
     return redirect("finance:contribution-request", reference=tender.reference)

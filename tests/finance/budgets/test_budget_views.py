@@ -316,3 +316,28 @@ def test_first_approval_of_a_large_contribution_via_htmx_says_a_second_is_needed
         reverse("finance:contribution-decide", args=[c.pk]), {"decision": "approve"}, HTTP_HX_REQUEST="true"
     )
     assert "awaits a second approver" in response.text and 'name="decision"' not in response.text
+
+
+def test_a_refused_need_or_override_is_shown_at_its_fields_with_what_was_typed(
+    client_for, transport_official, finance_officer, tender
+):
+    client = client_for(transport_official)
+    page = client.post(
+        reverse("finance:tender-need", args=[tender.reference]),
+        {"fiscal_year": "1999", "budget_type": "opex", "amount": "900.00"},
+        follow=True,
+    ).content.decode()
+    need = page.split(f'action="/finance/tenders/{tender.reference}/need/"')[1].split("</form>")[0]
+    assert 'data-testid="error-summary"' in need and 'aria-invalid="true"' in need
+    assert "1999" in need and "900" in need
+    assert not tender.budget_needs.exists()
+    tender.status = "submitted"
+    tender.submitted_by = transport_official
+    tender.save()
+    page = (
+        client_for(finance_officer)
+        .post(reverse("finance:tender-override", args=[tender.reference]), {"reason": ""}, follow=True)
+        .content.decode()
+    )
+    assert "Give the reason for the override." in page and 'aria-invalid="true"' in page
+    assert not tender.funding_overrides.exists()
