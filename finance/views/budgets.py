@@ -261,6 +261,7 @@ def contribution_decide(request: HttpRequest, pk: int) -> HttpResponse:
             {
                 "c": contribution,
                 "error": error,
+                "typed_comment": request.POST.get("comment", "") if error else "",
                 "done": not error,
                 "conflict": conflict,
                 "next": request.POST.get("next", ""),

@@ -341,3 +341,19 @@ def test_a_refused_need_or_override_is_shown_at_its_fields_with_what_was_typed(
     )
     assert "Give the reason for the override." in page and 'aria-invalid="true"' in page
     assert not tender.funding_overrides.exists()
+
+
+def test_a_refused_decision_is_shown_at_the_comment_of_that_row_with_the_typed_comment(
+    client_for, finance_officer, tender, transport_line, request_contribution
+):
+    c = request_contribution(tender, transport_line, "100.00")
+    response = client_for(finance_officer).post(
+        reverse("finance:contribution-decide", args=[c.pk]),
+        {"decision": "maybe", "comment": "Looks fine to me"},
+        HTTP_HX_REQUEST="true",
+    )
+    row = response.text
+    assert f'id="decision-error-{c.pk}"' in row and "Choose approve or reject." in row
+    assert 'value="Looks fine to me"' in row and f'aria-describedby="decision-error-{c.pk}"' in row
+    c.refresh_from_db()
+    assert c.status == "requested"
