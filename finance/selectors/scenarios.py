@@ -189,6 +189,34 @@ def scenario_recommendation(*, summaries: list[ScenarioSummary], has_budget: boo
     }
 
 
+def department_yearly_cost(*, run_id: int, scenario: str | None, names: dict[str, str]) -> dict | None:
+    """What one scenario costs each department in each year of its budgets (CapEx + OpEx, nominal; the residual
+    value is not a budget flow), as rows of a department × year table with totals. One query."""
+    if not scenario:
+        return None
+    cells: dict[str, dict[int, Decimal]] = defaultdict(dict)
+    years: set[int] = set()
+    for row in (
+        ScenarioCashFlow.objects.filter(run_id=run_id, scenario=scenario)
+        .exclude(budget_type="none")
+        .values("department", "fiscal_year")
+        .annotate(total=Sum("nominal"))
+        .order_by()
+    ):
+        cells[row["department"]][row["fiscal_year"]] = row["total"]
+        years.add(row["fiscal_year"])
+    ordered = sorted(years)
+    rows = [
+        {
+            "name": names.get(code, code),
+            "cells": [cells[code].get(year, Decimal(0)) for year in ordered],
+            "total": sum(cells[code].values(), Decimal(0)),
+        }
+        for code in sorted(cells, key=lambda c: names.get(c, c))
+    ]
+    return {"scenario_label": SCENARIO_LABELS[scenario], "years": ordered, "rows": rows}
+
+
 def scenario_run_results(*, run: ScenarioRun) -> dict[str, Any]:
     """Everything the results page and the exports show, in a constant number of queries (6)."""
     source = result_run_id(run)
@@ -257,8 +285,12 @@ def scenario_run_results(*, run: ScenarioRun) -> dict[str, Any]:
     )
     budget_fit = {s.scenario: s.data.get("budget_fit", []) for s in summaries}
     has_budget = any(budget_fit.values())
+    recommendation = scenario_recommendation(summaries=summaries, has_budget=has_budget)
     return {
-        "recommendation": scenario_recommendation(summaries=summaries, has_budget=has_budget),
+        "recommendation": recommendation,
+        "recommended_by_department": department_yearly_cost(
+            run_id=source, scenario=(recommendation or {}).get("scenario"), names=names
+        ),
         "source_run_id": source,
         "summaries": summaries,
         "cash": cash,

@@ -99,3 +99,25 @@ def test_when_nothing_beats_the_status_quo_the_answer_is_to_keep_it():
     )
     assert recommendation["scenario"] == "status_quo"
     assert recommendation["headline"].startswith("Keep the status quo")
+
+
+def test_the_recommended_scenarios_cost_per_department_and_year_is_shown_and_adds_up(
+    client_for, run, finance_officer
+):
+    from finance.models import ScenarioCashFlow
+    from finance.selectors.scenarios import scenario_run_results
+
+    results = scenario_run_results(run=run)
+    table = results["recommended_by_department"]
+    scenario = results["recommendation"]["scenario"]
+    budget_flows = ScenarioCashFlow.objects.filter(run=run, scenario=scenario).exclude(budget_type="none")
+    assert sum(row["total"] for row in table["rows"]) == sum(f.nominal for f in budget_flows)
+    assert table["years"] == sorted(set(budget_flows.values_list("fiscal_year", flat=True)))
+    for row in table["rows"]:
+        assert sum(row["cells"]) == row["total"]
+    html = (
+        client_for(finance_officer)
+        .get(reverse("finance:scenario-run-detail", args=[run.pk]))
+        .content.decode()
+    )
+    assert 'data-testid="recommended-by-department"' in html and "costs each department, year by year" in html
