@@ -268,8 +268,7 @@ def tender_assets(request, reference):
                 return redirect(
                     reverse("procurement:tender-assets", args=[tender.reference]) + _filter_query(params)
                 )
-        elif add_form.errors:
-            messages.error(request, " ".join(e for errors in add_form.errors.values() for e in errors))
+        # Otherwise the bound form re-renders in place: its error summary stands at the top of the picker.
     results = Paginator(
         _picker_results(asset_filter, show_bundled=show_bundled)
         if asset_filter.is_valid()

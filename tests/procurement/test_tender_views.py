@@ -570,3 +570,15 @@ def test_an_empty_comment_is_refused_at_its_field_on_the_tender_page(client_for,
     assert 'data-testid="error-summary"' in comments and "Write a comment first." in comments
     assert 'aria-invalid="true"' in comments
     assert not TenderComment.objects.exists()
+
+
+def test_adding_ticked_assets_with_none_ticked_is_refused_in_the_pickers_error_summary(
+    client_for, transport_official, draft, transport_assets
+):
+    response = client_for(transport_official).post(
+        url("tender-assets", draft), {"scope": "selected", "action": "upgrade"}
+    )
+    html = response.content.decode()
+    summary = html.split('data-testid="error-summary"')[1].split("</div>")[0]
+    assert "Tick at least one asset" in summary
+    assert not draft.bundled_assets.exists()
