@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format worker bench bench-engine bench-import bench-api bench-pages bench-tender bench-job bench-finder migrate demo clean
+.PHONY: messages catalogues run test lint format worker bench bench-engine bench-import bench-api bench-pages bench-tender bench-job bench-finder migrate demo clean
 
 $(VENV)/bin/activate:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 is required, found " + sys.version.split()[0]'
@@ -23,7 +23,17 @@ $(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/activate
 	$(PIP) install --quiet -e '.[dev]'
 	touch $(VENV)/.installed $@
 
-run: $(VENV)/.installed
+# The translation catalogues (locale/): `make messages` extracts every marked string into the French, Dutch and
+# English catalogues (file references without line numbers, so that catalogues change only when strings do);
+# `make catalogues` compiles them for Django.
+MESSAGES_IGNORE := --ignore '.venv/*' --ignore 'tests/*' --ignore 'benchmarks/*' --ignore 'var/*' --ignore 'build/*'
+messages: $(VENV)/.installed
+	$(MANAGE) makemessages -l en -l fr -l nl --add-location file --no-obsolete $(MESSAGES_IGNORE)
+
+catalogues: $(VENV)/.installed
+	$(MANAGE) compilemessages --ignore '.venv/*' >/dev/null
+
+run: $(VENV)/.installed catalogues
 	mkdir -p var
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo_city
@@ -35,7 +45,7 @@ migrate: $(VENV)/.installed
 demo: $(VENV)/.installed
 	$(MANAGE) load_demo_city
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev catalogues
 	mkdir -p var
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
