@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "procurement",
     "finance",
     "notifications",
+    "accounts",
 ]
 
 MIDDLEWARE = [
