@@ -6,6 +6,12 @@
 * measure: indicator values, targets and measurements without padding zeros (``-10``, ``12.5``), with thousands
   separators, never in exponent notation (``Decimal("1E+2")`` is ``100``).
 
+On pages, the separators are those of the active language (Django's locale formats): ``138,526.27`` in English,
+``138 526,27`` in French (a non-breaking space), ``138.526,27`` in Dutch. The digits and the rounding are computed
+once, in the English form, and only the two separator characters are swapped — so a number is never rounded
+twice or differently per language. CSV cells, form input values (``plain_number``) and imports never follow the
+language: imports have their own explicit separator rule (departments/imports.py).
+
 These are template builtins (config.settings TEMPLATES ``builtins``): no ``{% load %}`` needed.
 """
 
@@ -16,6 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django import template
+from django.utils.formats import get_format
 
 register = template.Library()
 
@@ -39,13 +46,21 @@ def _cents(number: Decimal) -> Decimal:
     return number.quantize(CENT, rounding=ROUND_HALF_UP) + 0  # "+ 0" turns -0.00 into 0.00
 
 
+def localized(text: str) -> str:
+    """An English-form number ('-1,234.5') written with the active language's separators ('-1.234,5' in Dutch)."""
+    thousands, decimal = get_format("THOUSAND_SEPARATOR"), get_format("DECIMAL_SEPARATOR")
+    if (thousands, decimal) == (",", "."):
+        return text
+    return text.translate(str.maketrans({",": thousands, ".": decimal}))
+
+
 @register.filter
 def money(value: Any) -> str:
     """1234567.891 → '1,234,567.89'; None or not a number → '—'."""
     number = as_decimal(value)
     if number is None:
         return DASH
-    return f"{_cents(number):,.2f}"
+    return localized(f"{_cents(number):,.2f}")
 
 
 def money_cell(value: Any) -> Any:
@@ -63,7 +78,7 @@ def percent(value: Any, digits: int | str = 1) -> str:
     if number is None:
         return DASH
     places = Decimal(1).scaleb(-int(digits))
-    return f"{(number * 100).quantize(places, rounding=ROUND_HALF_UP) + 0:,} %"
+    return localized(f"{(number * 100).quantize(places, rounding=ROUND_HALF_UP) + 0:,}") + " %"
 
 
 def plain(number: Decimal) -> str:
@@ -83,7 +98,7 @@ def measure(value: Any) -> str:
     text = plain(number)
     whole, _, fraction = text.partition(".")
     whole = f"{int(whole):,}" if whole != "-0" else "-0"
-    return f"{whole}.{fraction}" if fraction else whole
+    return localized(f"{whole}.{fraction}" if fraction else whole)
 
 
 @register.filter

@@ -106,6 +106,8 @@ LANGUAGE_CODE = "en"
 # locale/ (one catalogue per language for the whole project, so that one word is translated one way everywhere).
 LANGUAGES = [("en", "English"), ("fr", "Français"), ("nl", "Nederlands")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates per language: English keeps ISO dates (config/formats/en); French and Dutch use Django's.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env("DJANGO_TIME_ZONE", default="Europe/Brussels")
 USE_I18N = True
 USE_TZ = True

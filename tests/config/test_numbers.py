@@ -1,9 +1,11 @@
 """The one way numbers are written (config/numbers.py): money, percentages, measures, number inputs, CSV cells."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.template import Context, Template
+from django.utils import translation
 
 from config.numbers import measure, money, money_cell, percent, plain_number
 
@@ -89,3 +91,39 @@ def test_the_filters_need_no_load_tag_in_templates():
         Context({"a": Decimal("-93768"), "r": Decimal("0.035"), "m": Decimal("-10.0000")})
     )
     assert html == "-93,768.00 · 3.5 % · -10"
+
+
+@pytest.mark.parametrize(
+    ("language", "amount", "rate", "value"),
+    [
+        ("en", "1,234,567.90", "7.1 %", "-12,345.5"),
+        ("fr", "1\xa0234\xa0567,90", "7,1 %", "-12\xa0345,5"),
+        ("nl", "1.234.567,90", "7,1 %", "-12.345,5"),
+    ],
+)
+def test_numbers_on_pages_use_the_separators_of_the_readers_language(language, amount, rate, value):
+    with translation.override(language):
+        assert money(Decimal("1234567.895")) == amount
+        assert percent(Decimal("0.0712")) == rate
+        assert measure(Decimal("-12345.5000")) == value
+
+
+def test_csv_cells_and_number_inputs_never_follow_the_language():
+    with translation.override("fr"):
+        assert money_cell(Decimal("1234.5")) == Decimal("1234.50")
+        assert plain_number("138526.270000000") == "138526.27"
+
+
+@pytest.mark.parametrize(
+    ("language", "day", "moment"),
+    [
+        ("en", "2026-11-30", "2026-11-30 09:05"),
+        ("fr", "30/11/2026", "30/11/2026 09:05"),
+        ("nl", "30-11-2026", "30-11-2026 09:05"),
+    ],
+)
+def test_dates_follow_the_readers_language(language, day, moment):
+    template = Template('{{ when|date:"SHORT_DATE_FORMAT" }}|{{ when|date:"SHORT_DATETIME_FORMAT" }}')
+    when = datetime.datetime(2026, 11, 30, 9, 5)
+    with translation.override(language):
+        assert template.render(Context({"when": when})) == f"{day}|{moment}"
