@@ -60,15 +60,15 @@ class BatchInvalid(FinanceError):
         self.errors = errors
         self.total = total
         words = {"count": len(errors), "total": total}
-        # One whole sentence per kind of row (never a translated noun put into a sentence); the plural
-        # follows the total ("1 of 3 …"). English keeps its "(s)"; French and Dutch use their plural forms.
+        # One whole sentence per kind of row (never a translated noun put into a sentence); the plural follows
+        # the refused rows (the verb agrees with them). English keeps its "(s)"; French and Dutch use plurals.
         if what == "contribution":
             message = ngettext(
                 "%(count)d of %(total)d contribution(s) could not be saved; nothing was saved. "
                 "Correct the rows marked below and try again.",
                 "%(count)d of %(total)d contribution(s) could not be saved; nothing was saved. "
                 "Correct the rows marked below and try again.",
-                total,
+                len(errors),
             )
         elif what == "budget line":
             message = ngettext(
@@ -76,7 +76,7 @@ class BatchInvalid(FinanceError):
                 "Correct the rows marked below and try again.",
                 "%(count)d of %(total)d budget line(s) could not be saved; nothing was saved. "
                 "Correct the rows marked below and try again.",
-                total,
+                len(errors),
             )
         else:
             message = ngettext(
@@ -84,7 +84,7 @@ class BatchInvalid(FinanceError):
                 "Correct the rows marked below and try again.",
                 "%(count)d of %(total)d row(s) could not be saved; nothing was saved. "
                 "Correct the rows marked below and try again.",
-                total,
+                len(errors),
             )
         super().__init__(message % words)
 
