@@ -3,8 +3,8 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from config.append_only import append_only_triggers
 
@@ -102,7 +102,12 @@ class Contribution(models.Model):
         indexes = [models.Index(fields=["budget_line", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.amount} from {self.budget_line} ({self.status})"
+        # Translators: a contribution, e.g. "12500.00 from Transport 2027 OpEx — General (approved)".
+        return gettext("%(amount)s from %(line)s (%(status)s)") % {
+            "amount": self.amount,
+            "line": self.budget_line,
+            "status": str(self.get_status_display()).lower(),
+        }
 
 
 class TenderNeed(models.Model):
@@ -152,7 +157,10 @@ class FundingOverride(models.Model):
         triggers = append_only_triggers()
 
     def __str__(self) -> str:
-        return f"Override on tender {self.tender_id} by {self.decided_by}"
+        return gettext("Override on tender %(tender)s by %(person)s") % {
+            "tender": self.tender_id,
+            "person": self.decided_by,
+        }
 
 
 class BudgetEvent(models.Model):
