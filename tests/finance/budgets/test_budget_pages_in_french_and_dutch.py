@@ -325,3 +325,47 @@ def test_a_comment_a_person_typed_is_shown_as_typed(
         client_for(transport_official), "fr", reverse("finance:budget-line-detail", args=[transport_line.pk])
     ).text
     assert "Tender cancelled?" in page
+
+
+# --- Budget lines for a whole term ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "button"),
+    [
+        ("fr", "Lignes budgétaires pour toute une période", "Afficher les années"),
+        ("nl", "Begrotingslijnen voor een hele looptijd", "De jaren tonen"),
+    ],
+)
+def test_the_term_page_in_french_and_dutch(client_for, lighting_finance, language, heading, button):
+    text = get_in(client_for(lighting_finance), language, reverse("finance:budget-line-term")).text
+    assert f"<h1>{heading}</h1>" in text and button in text
+    assert "Budget lines for a whole term" not in text and "Show the years" not in text
+
+
+@pytest.mark.parametrize(
+    ("language", "summary", "twice"),
+    [
+        (
+            "fr",
+            "2 lignes budgétaires sur 3 n'ont pas pu être enregistrées; rien n'a été enregistré.",
+            "2027 OpEx est saisi deux fois.",
+        ),
+        (
+            "nl",
+            "2 van de 3 begrotingslijnen konden niet worden opgeslagen; er is niets opgeslagen.",
+            "2027 OpEx is twee keer ingevoerd.",
+        ),
+    ],
+)
+def test_refused_rows_of_a_term_are_named_in_french_and_dutch(
+    lighting, lighting_finance, language, summary, twice
+):
+    from finance.exceptions import BatchInvalid
+    from finance.services.pooling import TermLine, budget_lines_create_for_term
+
+    rows = [TermLine(2027, "opex", "10"), TermLine(2027, "opex", "20"), TermLine(2028, "opex", "-1")]
+    with translation.override(language), pytest.raises(BatchInvalid) as refused:
+        budget_lines_create_for_term(department=lighting, lines=rows, actor=lighting_finance)
+    assert str(refused.value).startswith(summary)
+    assert refused.value.errors[1] == twice
