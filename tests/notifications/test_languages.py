@@ -5,8 +5,10 @@ import html as markup
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import Profile
 from notifications.models import Notification
@@ -14,6 +16,14 @@ from notifications.services import notify
 from procurement.services.tenders import tender_transition
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english_again_afterwards():
+    """A request in French or Dutch leaves its language active in the test's thread: the next test starts in
+    English again, as a new request without a language would."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

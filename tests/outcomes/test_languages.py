@@ -5,6 +5,7 @@ import html as markup
 from decimal import Decimal as D
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -15,6 +16,14 @@ from outcomes.models import OutcomeEvent
 from tests.factories import IndicatorFactory, MeasurementFactory, OutcomeFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english_again_afterwards():
+    """A request in French or Dutch leaves its language active in the test's thread: the next test starts in
+    English again, as a new request without a language would."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
