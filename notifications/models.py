@@ -2,17 +2,18 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Notification(models.Model):
     class Kind(models.TextChoices):
-        CONTRIBUTION_REQUESTED = "contribution_requested", "Contribution requested from your budget"
-        APPROVAL_WAITING = "approval_waiting", "Tender waiting for approval"
-        TENDER_RETURNED = "tender_returned", "Tender returned"
-        TENDER_APPROVED = "tender_approved", "Tender approved"
-        QUESTION_ASKED = "question_asked", "Question asked"
-        QUESTION_ANSWERED = "question_answered", "Question answered"
-        SIGN_OFF_REQUESTED = "sign_off_requested", "Sign-off requested"
+        CONTRIBUTION_REQUESTED = "contribution_requested", _("Contribution requested from your budget")
+        APPROVAL_WAITING = "approval_waiting", _("Tender waiting for approval")
+        TENDER_RETURNED = "tender_returned", _("Tender returned")
+        TENDER_APPROVED = "tender_approved", _("Tender approved")
+        QUESTION_ASKED = "question_asked", _("Question asked")
+        QUESTION_ANSWERED = "question_answered", _("Question answered")
+        SIGN_OFF_REQUESTED = "sign_off_requested", _("Sign-off requested")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -21,9 +22,13 @@ class Notification(models.Model):
     # handled twice (a retried service, a re-run task) never notifies or mails anyone twice.
     event_key = models.CharField(max_length=200)
     kind = models.CharField(max_length=32, choices=Kind.choices)
+    # The title and body in English, as written when the event happened (the admin shows them; rows without
+    # params are shown with them). Pages and e-mails write them again from `kind` and `params` in the reader's
+    # language (notifications/messages.py).
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
-    url = models.CharField(max_length=300, blank=True, help_text="Where to act, a path on this site.")
+    params = models.JSONField(default=dict, blank=True)
+    url = models.CharField(max_length=300, blank=True, help_text=_("Where to act, a path on this site."))
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
@@ -37,3 +42,25 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient_id}: {self.title}"
+
+    def _shown(self) -> tuple[str, str]:
+        from .messages import title_and_body
+
+        if self.params:
+            try:
+                title, body = title_and_body(self.kind, self.params)
+            except (KeyError, TypeError, ValueError):
+                pass
+            else:
+                return title[:200], body
+        return self.title, self.body
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the active language (the stored English one for rows without parameters)."""
+        return self._shown()[0]
+
+    @property
+    def shown_body(self) -> str:
+        """The body in the active language (the stored English one for rows without parameters)."""
+        return self._shown()[1]

@@ -1,5 +1,7 @@
 """Who is told what, in the city's words: the one place for every notification rule.
 
+Each rule passes the notification's parameters; what they say, in each reader's language, is in messages.py.
+
 Each function is called by the service that makes the change, inside its transaction; mails go out after the
 commit (notifications.services.notify). The actor is never told about their own action.
 """
@@ -9,6 +11,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils import translation
 
 from departments.models import Department, Membership
 
@@ -41,6 +44,16 @@ def _tender_url(tender) -> str:
     return reverse("procurement:tender-detail", args=[tender.reference])
 
 
+def _name(user) -> str:
+    return user.get_full_name() or user.username
+
+
+def _line_words(line) -> str:
+    """A budget line as its __str__ says it (department, year, CapEx/OpEx, name: the same in every language)."""
+    with translation.override("en"):
+        return str(line)
+
+
 def on_contribution_requested(*, contribution, actor) -> int:
     line = contribution.budget_line
     tender = contribution.tender
@@ -48,12 +61,14 @@ def on_contribution_requested(*, contribution, actor) -> int:
         event_key=f"contribution-requested:{contribution.pk}",
         kind=Notification.Kind.CONTRIBUTION_REQUESTED,
         recipients=_people(_finance_of(line.department_id), actor=actor),
-        title=f"{tender.reference} asks {contribution.amount:,.2f} {line.currency} of {line}",
-        body=(
-            f"{actor.get_full_name() or actor.username} asked {contribution.amount:,.2f} {line.currency} of the "
-            f"budget line “{line}” for the tender {tender.reference} “{tender.title}”. "
-            "Approve or reject it in the approval queue."
-        ),
+        params={
+            "tender": tender.reference,
+            "title": tender.title,
+            "amount": str(contribution.amount),
+            "currency": line.currency,
+            "line": _line_words(line),
+            "actor": _name(actor),
+        },
         url=reverse("finance:approval-queue") + f"?tender={tender.reference}",
     )
 
@@ -66,8 +81,7 @@ def on_tender_transition(*, tender, action: str, actor, comment: str = "") -> in
             event_key=event_key,
             kind=Notification.Kind.APPROVAL_WAITING,
             recipients=_people(_finance_of(tender.lead_department_id), actor=actor),
-            title=f"{tender.reference} waits for finance approval",
-            body=f"“{tender.title}” was submitted and waits for a finance decision (approve or return).",
+            params={"tender": tender.reference, "title": tender.title},
             url=_tender_url(tender),
         )
     if action in ("return", "approve"):
@@ -78,17 +92,11 @@ def on_tender_transition(*, tender, action: str, actor, comment: str = "") -> in
             | Q(pk=tender.submitted_by_id or 0),
             actor=actor,
         )
-        reason = f" Reason: {comment.strip()}" if comment.strip() else ""
         return notify(
             event_key=event_key,
             kind=Notification.Kind.TENDER_RETURNED if returned else Notification.Kind.TENDER_APPROVED,
             recipients=recipients,
-            title=f"{tender.reference} was {'returned to draft' if returned else 'approved'}",
-            body=(
-                f"“{tender.title}” was returned to draft by finance.{reason}"
-                if returned
-                else f"“{tender.title}” was approved by finance and can now be published.{reason}"
-            ),
+            params={"tender": tender.reference, "title": tender.title, "reason": comment.strip()},
             url=_tender_url(tender),
         )
     return 0
@@ -98,7 +106,7 @@ def on_sign_off_requested(*, tender, department_ids: list[int], actor, event_key
     """The lead asks departments to sign off what the tender takes from them: their officials are told.
 
     `event_key` names the request (its history row): asking again later is a new event, told again."""
-    names = ", ".join(
+    names = list(
         Department.objects.filter(pk__in=department_ids).order_by("name").values_list("name", flat=True)
     )
     officials = Q(memberships__role=Membership.Role.OFFICIAL, memberships__department_id__in=department_ids)
@@ -106,12 +114,13 @@ def on_sign_off_requested(*, tender, department_ids: list[int], actor, event_key
         event_key=event_key,
         kind=Notification.Kind.SIGN_OFF_REQUESTED,
         recipients=_people(officials, actor=actor),
-        title=f"{tender.reference} waits for the sign-off of {names}",
-        body=(
-            f"{actor.get_full_name() or actor.username} ({tender.lead_department.name}) asks {names} to sign off "
-            f"what the tender {tender.reference} “{tender.title}” takes from your department: its bundled "
-            "assets and its budget contributions. It cannot be submitted before."
-        ),
+        params={
+            "tender": tender.reference,
+            "title": tender.title,
+            "departments": names,
+            "actor": _name(actor),
+            "lead": tender.lead_department.name,
+        },
         url=_tender_url(tender) + "#sign-offs",
     )
 
@@ -125,8 +134,7 @@ def on_question_asked(*, question) -> int:
         event_key=f"question-asked:{question.pk}",
         kind=Notification.Kind.QUESTION_ASKED,
         recipients=_people(_officials_of(tender.lead_department_id) | central),
-        title=f"A partner asked a question on {tender.reference}",
-        body=f"“{question.question[:300]}” Answer it so that every partner sees the answer.",
+        params={"tender": tender.reference, "question": question.question[:300]},
         url=reverse("procurement:question-list"),
     )
 
@@ -139,8 +147,11 @@ def on_question_answered(*, question, actor) -> int:
         event_key=f"question-answered:{question.pk}",
         kind=Notification.Kind.QUESTION_ANSWERED,
         recipients=recipients,
-        title=f"Your question on {tender.reference} was answered",
-        body=f"Question: {question.question[:300]}\n\nAnswer: {question.answer[:1000]}",
+        params={
+            "tender": tender.reference,
+            "question": question.question[:300],
+            "answer": question.answer[:1000],
+        },
         url=reverse("partner:tender", args=[tender.reference]),
     )
 

@@ -5,18 +5,32 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
+from .messages import english_title_and_body
 from .models import Notification
 
 
 def notify(
-    *, event_key: str, kind: str, recipients: Iterable, title: str, body: str = "", url: str = ""
+    *,
+    event_key: str,
+    kind: str,
+    recipients: Iterable,
+    title: str = "",
+    body: str = "",
+    url: str = "",
+    params: dict | None = None,
 ) -> int:
     """Put one inbox row per recipient for this event (never twice) and mail them once the caller commits.
 
-    Returns how many new rows were written. People without an account email still see the inbox row.
+    With `params` (JSON-friendly), the title and body are written from `kind` and `params` (messages.py): in
+    English for the stored row, in each reader's language when shown or mailed. Without, `title` and `body` are
+    shown as given. Returns how many new rows were written. People without an account email still see the row.
     """
+    params = params or {}
+    if params:
+        title, body = english_title_and_body(kind, params)
     people = {user.pk: user for user in recipients if user is not None and user.is_active}
     if not people:
         return 0
@@ -26,7 +40,15 @@ def notify(
         )
     )
     rows = [
-        Notification(recipient_id=pk, event_key=event_key, kind=kind, title=title[:200], body=body, url=url)
+        Notification(
+            recipient_id=pk,
+            event_key=event_key,
+            kind=kind,
+            title=title[:200],
+            body=body,
+            params=params,
+            url=url,
+        )
         for pk in people
         if pk not in existing
     ]
@@ -48,9 +70,12 @@ def _enqueue_emails(event_key: str) -> None:
 
 def notification_emails_send(*, event_key: str | None = None) -> int:
     """Mail every notification (of one event, or all) not mailed yet. Each row is locked while it is mailed
-    and marked in the same transaction, so two workers never mail the same row."""
+    and marked in the same transaction, so two workers never mail the same row. Each mail is written in its
+    recipient's language (their profile's, else the site's)."""
     from django.conf import settings
     from django.core.mail import send_mail
+
+    from accounts.selectors import preferred_language
 
     pending = Notification.objects.filter(emailed_at__isnull=True).exclude(recipient__email="")
     if event_key is not None:
@@ -67,9 +92,11 @@ def notification_emails_send(*, event_key: str | None = None) -> int:
             if row is None:
                 continue
             link = f"{settings.SITE_URL.rstrip('/')}{row.url}" if row.url else settings.SITE_URL
+            with translation.override(preferred_language(row.recipient) or settings.LANGUAGE_CODE):
+                title, body = row.shown_title, row.shown_body
             send_mail(
-                subject=f"[{settings.CITY_NAME}] {row.title}",
-                message=f"{row.body}\n\n{link}\n",
+                subject=f"[{settings.CITY_NAME}] {title}",
+                message=f"{body}\n\n{link}\n",
                 from_email=None,
                 recipient_list=[row.recipient.email],
             )
@@ -81,7 +108,7 @@ def notification_emails_send(*, event_key: str | None = None) -> int:
 
 def notification_mark_read(*, notification: Notification, actor) -> Notification:
     if notification.recipient_id != actor.pk:
-        raise PermissionError("Only its recipient marks a notification read.")
+        raise PermissionError(gettext("Only its recipient marks a notification read."))
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])

@@ -13,6 +13,9 @@ from decimal import Decimal
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext
+
+from config.numbers import measure
 
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 40
@@ -78,16 +81,25 @@ def indicator_chart(
         ),
         format_html('<title id="{}-title">{}</title>', chart_id, title),
         format_html(
-            '<desc id="{}-desc">Baseline {} {} ({}), {} measurement(s), target {} {} by {}; '
-            "the dashed line is the straight-line trajectory. The same figures are in the table below.</desc>",
+            '<desc id="{}-desc">{}</desc>',
             chart_id,
-            _fmt(baseline[1]),
-            unit,
-            baseline[0].isoformat(),
-            len(points),
-            _fmt(target[1]),
-            unit,
-            target[0].isoformat(),
+            ngettext(
+                "Baseline %(baseline)s %(unit)s (%(baseline_period)s), %(count)s measurement, target %(target)s "
+                "%(unit)s by %(target_date)s; the dashed line is the straight-line trajectory. The same figures "
+                "are in the table below.",
+                "Baseline %(baseline)s %(unit)s (%(baseline_period)s), %(count)s measurements, target %(target)s "
+                "%(unit)s by %(target_date)s; the dashed line is the straight-line trajectory. The same figures "
+                "are in the table below.",
+                len(points),
+            )
+            % {
+                "baseline": measure(baseline[1]),
+                "unit": unit,
+                "baseline_period": baseline[0].isoformat(),
+                "count": len(points),
+                "target": measure(target[1]),
+                "target_date": target[0].isoformat(),
+            },
         ),
     ]
     # Axes and gridlines.
@@ -153,13 +165,12 @@ def indicator_chart(
     )
     parts.append(
         format_html(
-            '<circle class="point baseline" cx="{}" cy="{}" r="5" fill="{}"><title>Baseline {}: {} {}</title></circle>',
+            '<circle class="point baseline" cx="{}" cy="{}" r="5" fill="{}"><title>{}</title></circle>',
             x(baseline[0]),
             y(float(baseline[1])),
             COLOURS["baseline"],
-            baseline[0].isoformat(),
-            _fmt(baseline[1]),
-            unit,
+            gettext("Baseline %(period)s: %(value)s %(unit)s")
+            % {"period": baseline[0].isoformat(), "value": measure(baseline[1]), "unit": unit},
         )
     )
     for day, value in points:
@@ -173,7 +184,7 @@ def indicator_chart(
                 y(float(value)),
                 COLOURS["actual"],
                 day.isoformat(),
-                _fmt(value),
+                measure(value),
                 unit,
             )
         )
@@ -181,7 +192,7 @@ def indicator_chart(
     parts.append(
         format_html(
             '<polygon class="point target" points="{},{} {},{} {},{} {},{}" fill="{}">'
-            "<title>Target {}: {} {}</title></polygon>",
+            "<title>{}</title></polygon>",
             tx,
             ty - 7,
             tx + 7,
@@ -191,9 +202,8 @@ def indicator_chart(
             tx - 7,
             ty,
             COLOURS["target"],
-            target[0].isoformat(),
-            _fmt(target[1]),
-            unit,
+            gettext("Target %(date)s: %(value)s %(unit)s")
+            % {"date": target[0].isoformat(), "value": measure(target[1]), "unit": unit},
         )
     )
     # Legend.
@@ -201,9 +211,9 @@ def indicator_chart(
     parts.append(
         format_html(
             '<g class="legend"><line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="2.5"/>'
-            '<text x="{}" y="{}">measured</text>'
+            '<text x="{}" y="{}">{}</text>'
             '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="2" stroke-dasharray="6 4"/>'
-            '<text x="{}" y="{}">trajectory to target</text></g>',
+            '<text x="{}" y="{}">{}</text></g>',
             LEFT,
             LEFT + 20,
             legend_y - 4,
@@ -211,6 +221,7 @@ def indicator_chart(
             COLOURS["actual"],
             LEFT + 24,
             legend_y,
+            gettext("measured"),
             LEFT + 110,
             LEFT + 130,
             legend_y - 4,
@@ -218,6 +229,7 @@ def indicator_chart(
             COLOURS["trajectory"],
             LEFT + 134,
             legend_y,
+            gettext("trajectory to target"),
         )
     )
     parts.append("</svg>")

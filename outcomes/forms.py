@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from config.forms import add_service_errors  # noqa: F401 — the site-wide rule, imported by views
 from config.import_forms import DecimalSeparatorField
 from departments.models import AssetCategory, Department
 
 from . import selectors
+from .labels import FIELD_LABELS
 from .models import Indicator, Measurement, Outcome
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -17,7 +21,14 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class ModelRulesForm(forms.ModelForm):
     """A ModelForm that shows the model's clean() errors for fields it does not have at the top, instead of
-    failing (the model's rules are shared with the CSV import, which has other columns)."""
+    failing (the model's rules are shared with the CSV import, which has other columns). Fields keeping the
+    label Django derives from the field name get it in the reader's language (FIELD_LABELS)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name in FIELD_LABELS and field.label in (None, capfirst(name.replace("_", " "))):
+                field.label = FIELD_LABELS[name]
 
     def _update_errors(self, errors: ValidationError) -> None:
         if hasattr(errors, "error_dict"):
@@ -30,14 +41,19 @@ class ModelRulesForm(forms.ModelForm):
 
 
 class OutcomeFilterForm(forms.Form):
-    theme = forms.ChoiceField(choices=[("", "Any theme"), *Outcome.Theme.choices], required=False)
+    theme = forms.ChoiceField(
+        label=_("Theme"), choices=[("", _("Any theme")), *Outcome.Theme.choices], required=False
+    )
     department = forms.ModelChoiceField(
+        label=_("Department"),
         queryset=Department.objects.all(),
         required=False,
-        empty_label="Any department",
-        help_text="Owner or contributor.",
+        empty_label=_("Any department"),
+        help_text=_("Owner or contributor."),
     )
-    status = forms.ChoiceField(choices=[("", "Any status"), *Outcome.Status.choices], required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("Any status")), *Outcome.Status.choices], required=False
+    )
 
 
 class OutcomeForm(ModelRulesForm):
@@ -59,9 +75,9 @@ class OutcomeForm(ModelRulesForm):
         self.fields["contributing_departments"].queryset = Department.objects.filter(
             kind=Department.Kind.SERVICE
         )
-        self.fields[
-            "contributing_departments"
-        ].help_text = "Departments that share this outcome and report on it."
+        self.fields["contributing_departments"].help_text = _(
+            "Departments that share this outcome and report on it."
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -77,13 +93,13 @@ class IndicatorForm(ModelRulesForm):
         queryset=Department.objects.filter(kind=Department.Kind.SERVICE),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="For a baseline from assets: none ticked = all departments.",
+        help_text=_("For a baseline from assets: none ticked = all departments."),
     )
     baseline_categories = forms.ModelMultipleChoiceField(
         queryset=AssetCategory.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="For a baseline from assets: none ticked = all categories.",
+        help_text=_("For a baseline from assets: none ticked = all categories."),
     )
 
     class Meta:
@@ -117,8 +133,8 @@ class IndicatorForm(ModelRulesForm):
             "target_date": DATE,
             "baseline_source": forms.RadioSelect,
         }
-        labels = {"is_retired": "Retired (takes no new measurements)"}
-        help_texts = {"baseline_value": "Entered baselines only; a baseline from assets is computed."}
+        labels = {"is_retired": _("Retired (takes no new measurements)")}
+        help_texts = {"baseline_value": _("Entered baselines only; a baseline from assets is computed.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -132,7 +148,7 @@ class IndicatorForm(ModelRulesForm):
         if cleaned.get("baseline_source") == Indicator.BaselineSource.ASSETS:
             measure = cleaned.get("baseline_asset_measure")
             if not measure:
-                self.add_error("baseline_asset_measure", "Choose what to compute from the assets.")
+                self.add_error("baseline_asset_measure", gettext("Choose what to compute from the assets."))
             else:
                 # Computed here too so that the model's target rules judge the real baseline; the service
                 # computes it again inside its transaction and that is the figure stored.
@@ -155,7 +171,7 @@ class IndicatorForm(ModelRulesForm):
                     )
                     cleaned["baseline_value"] = self.asset_baseline.value
         elif cleaned.get("baseline_value") is None and "baseline_value" not in self.errors:
-            self.add_error("baseline_value", "Enter the baseline value (or compute it from assets).")
+            self.add_error("baseline_value", gettext("Enter the baseline value (or compute it from assets)."))
         return cleaned
 
     def service_fields(self) -> dict:
@@ -176,7 +192,11 @@ class MeasurementForm(ModelRulesForm):
 
 class MeasurementImportForm(forms.Form):
     file = forms.FileField(
-        label="CSV file",
-        help_text="UTF-8 CSV with columns indicator (id or name), period (YYYY-MM-DD), value; optional source, note.",
+        label=_("CSV file"),
+        # Translators: the column names indicator, period, value, source and note stay in English (the file's
+        # header must use them as they are).
+        help_text=_(
+            "UTF-8 CSV with columns indicator (id or name), period (YYYY-MM-DD), value; optional source, note."
+        ),
     )
     decimal_separator = DecimalSeparatorField()

@@ -7,27 +7,30 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from config.append_only import append_only_triggers
+from config.numbers import measure
 
 from . import progress
 
 
 class Outcome(models.Model):
     class Theme(models.TextChoices):
-        PUBLIC_SAFETY = "public_safety", "Public safety"
-        MOBILITY = "mobility", "Mobility"
-        ENERGY_CLIMATE = "energy_climate", "Energy and climate"
-        MAINTENANCE_COST = "maintenance_cost", "Maintenance cost"
-        ACCESSIBILITY = "accessibility", "Accessibility"
-        ENVIRONMENT = "environment", "Environment and green space"
-        SERVICE_QUALITY = "service_quality", "Service quality"
+        PUBLIC_SAFETY = "public_safety", _("Public safety")
+        MOBILITY = "mobility", _("Mobility")
+        ENERGY_CLIMATE = "energy_climate", _("Energy and climate")
+        MAINTENANCE_COST = "maintenance_cost", _("Maintenance cost")
+        ACCESSIBILITY = "accessibility", _("Accessibility")
+        ENVIRONMENT = "environment", _("Environment and green space")
+        SERVICE_QUALITY = "service_quality", _("Service quality")
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "Proposed"
-        ACTIVE = "active", "Active"
-        ACHIEVED = "achieved", "Achieved"
-        RETIRED = "retired", "Retired"
+        PROPOSED = "proposed", _("Proposed")
+        ACTIVE = "active", _("Active")
+        ACHIEVED = "achieved", _("Achieved")
+        RETIRED = "retired", _("Retired")
 
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
@@ -78,51 +81,53 @@ class Indicator(models.Model):
     """A KPI of an outcome. Values are in `unit`; the baseline may be computed from asset data."""
 
     class Direction(models.TextChoices):
-        HIGHER_IS_BETTER = "higher", "Higher is better"
-        LOWER_IS_BETTER = "lower", "Lower is better"
+        HIGHER_IS_BETTER = "higher", _("Higher is better")
+        LOWER_IS_BETTER = "lower", _("Lower is better")
 
     class Frequency(models.TextChoices):
-        MONTHLY = "monthly", "Monthly"
-        QUARTERLY = "quarterly", "Quarterly"
-        YEARLY = "yearly", "Yearly"
+        MONTHLY = "monthly", _("Monthly")
+        QUARTERLY = "quarterly", _("Quarterly")
+        YEARLY = "yearly", _("Yearly")
 
     class BaselineSource(models.TextChoices):
-        ENTERED = "entered", "Entered"
-        ASSETS = "assets", "Computed from asset data"
+        ENTERED = "entered", _("Entered")
+        ASSETS = "assets", _("Computed from asset data")
 
     class Scale(models.TextChoices):
         """Which values the indicator can take at all: a value outside is a typing error, never a target."""
 
-        COUNT = "count", "A count or rate of things (0 or more)"
-        PERCENT = "percent", "A percentage (0 to 100)"
-        MONEY = "money", "An amount of money (0 or more)"
-        BOUNDED = "bounded", "Another measure, with the valid range entered below"
+        COUNT = "count", _("A count or rate of things (0 or more)")
+        PERCENT = "percent", _("A percentage (0 to 100)")
+        MONEY = "money", _("An amount of money (0 or more)")
+        BOUNDED = "bounded", _("Another measure, with the valid range entered below")
 
     class AssetMeasure(models.TextChoices):
-        ENERGY_COST = "energy_cost", "Yearly energy cost"
-        MAINTENANCE_COST = "maintenance_cost", "Yearly maintenance cost"
-        RUNNING_COST = "running_cost", "Yearly running cost (energy + maintenance)"
-        ASSET_COUNT = "asset_count", "Number of assets in service"
+        ENERGY_COST = "energy_cost", _("Yearly energy cost")
+        MAINTENANCE_COST = "maintenance_cost", _("Yearly maintenance cost")
+        RUNNING_COST = "running_cost", _("Yearly running cost (energy + maintenance)")
+        ASSET_COUNT = "asset_count", _("Number of assets in service")
 
     outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="indicators")
     name = models.CharField(max_length=200)
     definition = models.TextField(blank=True)
-    unit = models.CharField(max_length=50, help_text="e.g. 'incidents per month', 'EUR per year', '%'.")
+    unit = models.CharField(max_length=50, help_text=_("e.g. 'incidents per month', 'EUR per year', '%'."))
     direction = models.CharField(max_length=8, choices=Direction.choices)
     scale = models.CharField(
         max_length=8,
         choices=Scale.choices,
         default=Scale.COUNT,
-        help_text="Which values are possible: baseline, target, measurements and tender targets must lie in it.",
+        help_text=_(
+            "Which values are possible: baseline, target, measurements and tender targets must lie in it."
+        ),
     )
     valid_min = models.DecimalField(
-        max_digits=18, decimal_places=4, null=True, blank=True, help_text="Only for “another measure”."
+        max_digits=18, decimal_places=4, null=True, blank=True, help_text=_("Only for “another measure”.")
     )
     valid_max = models.DecimalField(
-        max_digits=18, decimal_places=4, null=True, blank=True, help_text="Only for “another measure”."
+        max_digits=18, decimal_places=4, null=True, blank=True, help_text=_("Only for “another measure”.")
     )
     baseline_value = models.DecimalField(max_digits=18, decimal_places=4)
-    baseline_period = models.DateField(help_text="The date (period start) the baseline describes.")
+    baseline_period = models.DateField(help_text=_("The date (period start) the baseline describes."))
     baseline_source = models.CharField(
         max_length=16, choices=BaselineSource.choices, default=BaselineSource.ENTERED
     )
@@ -138,7 +143,7 @@ class Indicator(models.Model):
     measurement_method = models.TextField(blank=True)
     data_source = models.CharField(max_length=200, blank=True)
     frequency = models.CharField(max_length=16, choices=Frequency.choices, default=Frequency.YEARLY)
-    verified_by = models.CharField(max_length=200, blank=True, help_text="Who verifies the measurements.")
+    verified_by = models.CharField(max_length=200, blank=True, help_text=_("Who verifies the measurements."))
     is_retired = models.BooleanField(default=False)
 
     class Meta:
@@ -147,12 +152,12 @@ class Indicator(models.Model):
             models.CheckConstraint(
                 condition=~Q(target_value=models.F("baseline_value")),
                 name="indicator_target_differs",
-                violation_error_message="The target must differ from the baseline.",
+                violation_error_message=_("The target must differ from the baseline."),
             ),
             models.CheckConstraint(
                 condition=Q(target_date__gt=models.F("baseline_period")),
                 name="indicator_target_after_baseline",
-                violation_error_message="The target date must be after the baseline period.",
+                violation_error_message=_("The target date must be after the baseline period."),
             ),
             models.CheckConstraint(
                 condition=(
@@ -161,18 +166,20 @@ class Indicator(models.Model):
                 )
                 | (~Q(scale="bounded") & Q(valid_min__isnull=True, valid_max__isnull=True)),
                 name="indicator_valid_range_matches_scale",
-                violation_error_message="Enter a valid minimum below the valid maximum for “another measure” "
-                "(and none for the other scales).",
+                violation_error_message=_(
+                    "Enter a valid minimum below the valid maximum for “another measure” "
+                    "(and none for the other scales)."
+                ),
             ),
             models.CheckConstraint(
                 condition=_within_scale("baseline_value"),
                 name="indicator_baseline_in_valid_range",
-                violation_error_message="The baseline is outside the indicator's valid range.",
+                violation_error_message=_("The baseline is outside the indicator's valid range."),
             ),
             models.CheckConstraint(
                 condition=_within_scale("target_value"),
                 name="indicator_target_in_valid_range",
-                violation_error_message="The target is outside the indicator's valid range.",
+                violation_error_message=_("The target is outside the indicator's valid range."),
             ),
         ]
 
@@ -188,21 +195,40 @@ class Indicator(models.Model):
         return Decimal(0), None
 
     def range_error(self, value: Decimal | None, *, what: str = "The value") -> str | None:
-        """A plain message when `value` cannot be a value of this indicator, else None."""
+        """A plain message, in the active language, when `value` cannot be a value of this indicator, else None.
+
+        `what` names the figure in English ("The value", "The baseline", "The target", "The measured value"): each
+        of these is a whole translated sentence; any other `what` is put in front of the sentence as given."""
         if value is None:
             return None
         low, high = self.valid_range()
         if (low is not None and value < low) or (high is not None and value > high):
-            return f"{what} {value.normalize():f} is impossible for “{self.name}”: {self.range_words()}."
+            params = {"what": what, "value": measure(value), "name": self.name, "range": self.range_words()}
+            sentences = {
+                "The value": gettext("The value %(value)s is impossible for “%(name)s”: %(range)s."),
+                "The baseline": gettext("The baseline %(value)s is impossible for “%(name)s”: %(range)s."),
+                "The target": gettext("The target %(value)s is impossible for “%(name)s”: %(range)s."),
+                "The measured value": gettext(
+                    "The measured value %(value)s is impossible for “%(name)s”: %(range)s."
+                ),
+            }
+            # Translators: %(what)s names the figure, e.g. "The target"; %(range)s says which values are possible.
+            fallback = gettext("%(what)s %(value)s is impossible for “%(name)s”: %(range)s.")
+            return sentences.get(str(what), fallback) % params
         return None
 
     def range_words(self) -> str:
         low, high = self.valid_range()
         if low is not None and high is not None:
-            return f"it lies between {low.normalize():f} and {high.normalize():f} {self.unit}".rstrip()
+            params = {"low": measure(low), "high": measure(high), "unit": self.unit}
+            if self.unit:
+                return gettext("it lies between %(low)s and %(high)s %(unit)s") % params
+            return gettext("it lies between %(low)s and %(high)s") % params
         if low is not None:
-            return f"it is {low.normalize():f} or more {self.unit}".rstrip()
-        return "any value"
+            if self.unit:
+                return gettext("it is %(low)s or more %(unit)s") % {"low": measure(low), "unit": self.unit}
+            return gettext("it is %(low)s or more") % {"low": measure(low)}
+        return gettext("any value")
 
     def clean(self) -> None:
         """The rules a form, the CSV import and the services share (progress.check_rule is the source)."""
@@ -210,11 +236,17 @@ class Indicator(models.Model):
         baseline, target = self.baseline_value, self.target_value
         if self.scale == self.Scale.BOUNDED:
             if self.valid_min is None:
-                errors.setdefault("valid_min", []).append("Enter the lowest possible value of this measure.")
+                errors.setdefault("valid_min", []).append(
+                    gettext("Enter the lowest possible value of this measure.")
+                )
             if self.valid_max is None:
-                errors.setdefault("valid_max", []).append("Enter the highest possible value of this measure.")
+                errors.setdefault("valid_max", []).append(
+                    gettext("Enter the highest possible value of this measure.")
+                )
             if self.valid_min is not None and self.valid_max is not None and self.valid_min >= self.valid_max:
-                errors.setdefault("valid_max", []).append("The highest value must be above the lowest.")
+                errors.setdefault("valid_max", []).append(
+                    gettext("The highest value must be above the lowest.")
+                )
         else:
             # Only "another measure" has an entered range; the others' ranges are fixed by their scale.
             self.valid_min = self.valid_max = None
@@ -228,22 +260,30 @@ class Indicator(models.Model):
                     errors.setdefault(field, []).append(message)
         if baseline is not None and target is not None and self.direction:
             if target == baseline:
-                errors.setdefault("target_value", []).append("The target must differ from the baseline.")
+                errors.setdefault("target_value", []).append(
+                    gettext("The target must differ from the baseline.")
+                )
             elif self.direction == progress.HIGHER and target < baseline:
                 errors.setdefault("target_value", []).append(
-                    f"Higher is better, so the target must be above the baseline ({baseline.normalize():f})."
+                    gettext("Higher is better, so the target must be above the baseline (%(baseline)s).")
+                    % {"baseline": measure(baseline)}
                 )
             elif self.direction == progress.LOWER and target > baseline:
                 errors.setdefault("target_value", []).append(
-                    f"Lower is better, so the target must be below the baseline ({baseline.normalize():f})."
+                    gettext("Lower is better, so the target must be below the baseline (%(baseline)s).")
+                    % {"baseline": measure(baseline)}
                 )
         if self.baseline_period and self.target_date and self.target_date <= self.baseline_period:
             errors.setdefault("target_date", []).append(
-                f"The target date must be after the baseline period ({self.baseline_period:%Y-%m-%d})."
+                gettext("The target date must be after the baseline period (%(period)s).")
+                % {"period": self.baseline_period.isoformat()}
             )
         if self.baseline_source == self.BaselineSource.ASSETS and not self.baseline_asset_measure:
             errors.setdefault("baseline_asset_measure", []).append(
-                "Choose what to compute from the assets (energy cost, maintenance cost, running cost or count)."
+                gettext(
+                    "Choose what to compute from the assets (energy cost, maintenance cost, running cost or "
+                    "count)."
+                )
             )
         if errors:
             raise ValidationError(errors)
@@ -267,7 +307,7 @@ class Indicator(models.Model):
 
 class Measurement(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measurements")
-    period = models.DateField(help_text="Start of the period measured.")
+    period = models.DateField(help_text=_("Start of the period measured."))
     value = models.DecimalField(max_digits=18, decimal_places=4)
     source = models.CharField(max_length=200, blank=True)
     note = models.TextField(blank=True)
@@ -282,7 +322,7 @@ class Measurement(models.Model):
             models.UniqueConstraint(
                 fields=["indicator", "period"],
                 name="measurement_one_per_period",
-                violation_error_message="This indicator already has a measurement for that period.",
+                violation_error_message=_("This indicator already has a measurement for that period."),
             )
         ]
 
@@ -295,22 +335,29 @@ class Measurement(models.Model):
         if indicator is not None:
             if indicator.is_retired:
                 errors.setdefault("indicator", []).append(
-                    f"The indicator “{indicator.name}” is retired: it takes no new measurements."
+                    gettext("The indicator “%(name)s” is retired: it takes no new measurements.")
+                    % {"name": indicator.name}
                 )
             elif indicator.outcome.status == Outcome.Status.RETIRED:
                 errors.setdefault("indicator", []).append(
-                    f"The outcome “{indicator.outcome.title}” is retired: it takes no new measurements."
+                    gettext("The outcome “%(title)s” is retired: it takes no new measurements.")
+                    % {"title": indicator.outcome.title}
                 )
             if self.period and indicator.baseline_period and self.period < indicator.baseline_period:
                 errors.setdefault("period", []).append(
-                    f"The period is before the baseline period ({indicator.baseline_period:%Y-%m-%d}): "
-                    "progress is measured from the baseline."
+                    gettext(
+                        "The period is before the baseline period (%(period)s): progress is measured from the "
+                        "baseline."
+                    )
+                    % {"period": indicator.baseline_period.isoformat()}
                 )
             message = indicator.range_error(self.value)
             if message:
                 errors.setdefault("value", []).append(message)
         if self.period and self.period > datetime.date.today():
-            errors.setdefault("period", []).append("The period is in the future: it cannot be measured yet.")
+            errors.setdefault("period", []).append(
+                gettext("The period is in the future: it cannot be measured yet.")
+            )
         if errors:
             raise ValidationError(errors)
 

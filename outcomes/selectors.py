@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.utils import translation
+from django.utils.translation import gettext, ngettext
 
 from departments.models import Asset, AssetCategory, Department, Membership
 
@@ -176,15 +179,45 @@ def asset_baseline(
         value = sum((Decimal(figures[f]) for f in _MEASURE_FIELDS[measure]), zero)
     else:
         raise ValueError(f"Unknown asset measure {measure!r}")
-    label = Indicator.AssetMeasure(measure).label
-    scope_departments = ", ".join(sorted(d.name for d in departments)) or "all departments"
-    scope_categories = ", ".join(sorted(c.name for c in categories)) or "all categories"
-    note = f"{label} of {count} in-service assets ({scope_departments}; {scope_categories})"
+    # Stored with the indicator in English; pages show it in the reader's language (asset_baseline_note_shown).
+    with translation.override("en"):
+        note = asset_baseline_note(
+            measure=measure, count=count, departments=departments, categories=categories
+        )
     return AssetBaseline(value=value, asset_count=count, note=note[:500])
 
 
+def asset_baseline_note(*, measure: str, count: int, departments, categories) -> str:
+    """How a baseline was computed from the assets, in words, in the active language."""
+    return gettext("%(measure)s of %(count)s in-service assets (%(departments)s; %(categories)s)") % {
+        "measure": Indicator.AssetMeasure(measure).label,
+        "count": count,
+        "departments": ", ".join(sorted(d.name for d in departments)) or gettext("all departments"),
+        "categories": ", ".join(sorted(c.name for c in categories)) or gettext("all categories"),
+    }
+
+
+_NOTE_COUNT = re.compile(r" of (\d+) in-service assets \(")
+
+
+def asset_baseline_note_shown(indicator: Indicator) -> str:
+    """The stored note of a computed baseline in the reader's language: written again from the indicator's
+    measure and selection, with the number of assets the note recorded; the stored words when they cannot be."""
+    note = indicator.baseline_source_note
+    found = _NOTE_COUNT.search(note or "")
+    if not found or indicator.baseline_asset_measure not in Indicator.AssetMeasure.values:
+        return note
+    return asset_baseline_note(
+        measure=indicator.baseline_asset_measure,
+        count=int(found.group(1)),
+        departments=indicator.baseline_departments.all(),
+        categories=indicator.baseline_categories.all(),
+    )
+
+
 def progress_summaries(*, outcomes: Iterable[Outcome]) -> dict[int, list[tuple[str, str, int]]]:
-    """For a page of outcomes: per outcome, [(status, label, how many indicators)], retired indicators left out.
+    """For a page of outcomes: per outcome, [(status, words, how many indicators)], retired indicators left out;
+    `words` say the count and the status in the active language ("2 on track").
 
     Two queries for the whole page (indicators and their measurements), whatever its size.
     """
@@ -200,6 +233,18 @@ def progress_summaries(*, outcomes: Iterable[Outcome]) -> dict[int, list[tuple[s
         counts[indicator.outcome_id][status] = counts[indicator.outcome_id].get(status, 0) + 1
     order = [Track.ON_TRACK, Track.AT_RISK, Track.OFF_TRACK, Track.NO_DATA]
     return {
-        pk: [(t.value, t.label, by_status[t]) for t in order if t in by_status]
+        pk: [(t.value, _count_words(t.value, by_status[t]), by_status[t]) for t in order if t in by_status]
         for pk, by_status in counts.items()
     }
+
+
+def _count_words(status: str, count: int) -> str:
+    if status == "on-track":
+        words = ngettext("%(count)s on track", "%(count)s on track", count)
+    elif status == "at-risk":
+        words = ngettext("%(count)s at risk", "%(count)s at risk", count)
+    elif status == "off-track":
+        words = ngettext("%(count)s off track", "%(count)s off track", count)
+    else:
+        words = ngettext("%(count)s no measurement yet", "%(count)s no measurement yet", count)
+    return words % {"count": count}

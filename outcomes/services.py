@@ -11,6 +11,7 @@ import pandas as pd
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from config.tabular import (
     DECIMAL_POINT,
@@ -28,6 +29,7 @@ from departments.models import AssetCategory, Department
 
 from . import selectors
 from .exceptions import MeasurementImportInvalid, NotAllowed
+from .history import english_summary
 from .models import Indicator, Measurement, Outcome, OutcomeEvent
 
 # Limits of a measurement import (DESIGN §9: limits are explicit).
@@ -59,9 +61,15 @@ INDICATOR_FIELDS = (
 )
 
 
-def _event(*, outcome: Outcome, actor, action: str, summary: str, data: dict | None = None) -> OutcomeEvent:
+def _event(*, outcome: Outcome, actor, action: str, params: dict, data: dict | None = None) -> OutcomeEvent:
+    """A history row: its sentence is stored in English and its parameters with it, so that pages show the
+    sentence in the reader's language (outcomes/history.py)."""
     return OutcomeEvent.objects.create(
-        outcome=outcome, actor=actor, action=action, summary=summary[:500], data=data or {}
+        outcome=outcome,
+        actor=actor,
+        action=action,
+        summary=english_summary(action, params)[:500],
+        data={**(data or {}), "summary_params": params},
     )
 
 
@@ -91,7 +99,7 @@ def outcome_create(
     contributing_departments: Iterable[Department] = (),
 ) -> Outcome:
     if not (actor.is_superuser or owner_department.pk in selectors.official_department_ids(user=actor)):
-        raise NotAllowed("Only officials of the owner department may create its outcomes.")
+        raise NotAllowed(gettext("Only officials of the owner department may create its outcomes."))
     outcome = Outcome(
         title=title,
         description=description,
@@ -108,7 +116,7 @@ def outcome_create(
         outcome=outcome,
         actor=actor,
         action="outcome_created",
-        summary=f"Created outcome “{title}” ({outcome.get_status_display()})",
+        params={"title": title, "status": outcome.status},
         data={"contributing_departments": sorted(d.pk for d in contributing)},
     )
     return outcome
@@ -122,7 +130,7 @@ def outcome_update(
     # Lock the row: two officials editing at once would otherwise each record an incomplete change list.
     outcome = Outcome.objects.select_for_update().get(pk=outcome.pk)
     if not selectors.can_edit_outcome(user=actor, outcome=outcome):
-        raise NotAllowed("Only officials of the owner department may edit this outcome.")
+        raise NotAllowed(gettext("Only officials of the owner department may edit this outcome."))
     unknown = set(fields) - set(OUTCOME_FIELDS)
     if unknown:
         raise TypeError(f"Not outcome fields: {sorted(unknown)}")
@@ -142,11 +150,13 @@ def outcome_update(
             outcome.contributing_departments.set(new)
             changes["contributing_departments"] = [sorted(old), sorted(new)]
     if changes:
-        action = "outcome_status_changed" if "status" in changes else "outcome_updated"
-        summary = ", ".join(changes)
+        params: dict = {"fields": list(changes)}
         if "status" in changes:
-            summary = f"Status {changes['status'][0]} → {changes['status'][1]}; changed {summary}"
-        _event(outcome=outcome, actor=actor, action=action, summary=f"Changed {summary}", data=changes)
+            action = "outcome_status_changed"
+            params.update(old=changes["status"][0], new=changes["status"][1])
+        else:
+            action = "outcome_updated"
+        _event(outcome=outcome, actor=actor, action=action, params=params, data=changes)
     return outcome
 
 
@@ -167,7 +177,7 @@ def _apply_asset_baseline(
 
 def _validate_indicator(indicator: Indicator) -> None:
     if indicator.baseline_source == Indicator.BaselineSource.ASSETS and not indicator.baseline_asset_measure:
-        raise ValidationError({"baseline_asset_measure": "Choose what to compute from the assets."})
+        raise ValidationError({"baseline_asset_measure": gettext("Choose what to compute from the assets.")})
     indicator.full_clean()
 
 
@@ -182,7 +192,7 @@ def indicator_create(
 ) -> Indicator:
     """Add an indicator; with baseline_source 'assets' the baseline is computed here, not taken from input."""
     if not selectors.can_edit_outcome(user=actor, outcome=outcome):
-        raise NotAllowed("Only officials of the owner department may add indicators.")
+        raise NotAllowed(gettext("Only officials of the owner department may add indicators."))
     unknown = set(fields) - set(INDICATOR_FIELDS)
     if unknown:
         raise TypeError(f"Not indicator fields: {sorted(unknown)}")
@@ -190,7 +200,9 @@ def indicator_create(
     indicator = Indicator(outcome=outcome, **fields)
     if indicator.baseline_source == Indicator.BaselineSource.ASSETS:
         if not indicator.baseline_asset_measure:
-            raise ValidationError({"baseline_asset_measure": "Choose what to compute from the assets."})
+            raise ValidationError(
+                {"baseline_asset_measure": gettext("Choose what to compute from the assets.")}
+            )
         _apply_asset_baseline(indicator, departments, categories)
     else:
         departments, categories = [], []
@@ -204,8 +216,13 @@ def indicator_create(
         outcome=outcome,
         actor=actor,
         action="indicator_created",
-        summary=f"Added indicator “{indicator.name}”: baseline {_plain(indicator.baseline_value)}, "
-        f"target {_plain(indicator.target_value)} {indicator.unit} by {indicator.target_date:%Y-%m-%d}",
+        params={
+            "name": indicator.name,
+            "baseline": _plain(indicator.baseline_value),
+            "target": _plain(indicator.target_value),
+            "unit": indicator.unit,
+            "date": indicator.target_date.isoformat(),
+        },
         data={
             "indicator": indicator.pk,
             "baseline_source": indicator.baseline_source,
@@ -228,7 +245,7 @@ def indicator_update(
     a fixed reference point; the asset register moves on after the baseline period)."""
     indicator = Indicator.objects.select_for_update().select_related("outcome").get(pk=indicator.pk)
     if not selectors.can_edit_outcome(user=actor, outcome=indicator.outcome):
-        raise NotAllowed("Only officials of the owner department may edit indicators.")
+        raise NotAllowed(gettext("Only officials of the owner department may edit indicators."))
     unknown = set(fields) - set(INDICATOR_FIELDS)
     if unknown:
         raise TypeError(f"Not indicator fields: {sorted(unknown)}")
@@ -254,7 +271,9 @@ def indicator_update(
             or "baseline_asset_measure" in changes
         )
         if not indicator.baseline_asset_measure:
-            raise ValidationError({"baseline_asset_measure": "Choose what to compute from the assets."})
+            raise ValidationError(
+                {"baseline_asset_measure": gettext("Choose what to compute from the assets.")}
+            )
         if selection_changed:
             old_value = (
                 indicator.baseline_value if "baseline_value" not in changes else changes["baseline_value"][0]
@@ -283,7 +302,7 @@ def indicator_update(
             outcome=indicator.outcome,
             actor=actor,
             action=action,
-            summary=f"Indicator “{indicator.name}”: changed {', '.join(changes)}",
+            params={"name": indicator.name, "fields": list(changes)},
             data={"indicator": indicator.pk, "changes": changes},
         )
     return indicator
@@ -304,7 +323,9 @@ def measurement_create(
 ) -> Measurement:
     outcome = indicator.outcome
     if not selectors.can_record_measurements(user=actor, outcome=outcome):
-        raise NotAllowed("Only officials of the owner or a contributing department may record measurements.")
+        raise NotAllowed(
+            gettext("Only officials of the owner or a contributing department may record measurements.")
+        )
     measurement = Measurement(
         indicator=indicator, period=period, value=value, source=source, note=note, recorded_by=actor
     )
@@ -315,12 +336,17 @@ def measurement_create(
         with transaction.atomic():
             measurement.save()
     except IntegrityError as exc:
-        raise ValidationError("This indicator already has a measurement for that period.") from exc
+        raise ValidationError(gettext("This indicator already has a measurement for that period.")) from exc
     _event(
         outcome=outcome,
         actor=actor,
         action="measurement_recorded",
-        summary=f"{indicator.name}: {_plain(value)} {indicator.unit} for {period:%Y-%m-%d}",
+        params={
+            "indicator": indicator.name,
+            "value": _plain(value),
+            "unit": indicator.unit,
+            "period": period.isoformat(),
+        },
         data={"indicator": indicator.pk, "measurement": measurement.pk, "period": period.isoformat()},
     )
     return measurement
@@ -332,15 +358,22 @@ class ImportResult:
     updated: int
 
 
-IMPORT_LIMITS = Limits(
-    max_bytes=IMPORT_MAX_BYTES,
-    max_rows=IMPORT_MAX_ROWS,
-    too_large=f"The file is larger than {IMPORT_MAX_BYTES // 1024 // 1024} MB.",
-    too_many_rows="The file has {rows} rows; at most {limit} are allowed.",
-    unreadable="The file is not a readable UTF-8 CSV table ({error_class}).",
-    empty="The file is not a readable UTF-8 CSV table ({error_class}).",
-    no_rows="The file has no data rows.",
-)
+def _import_limits() -> Limits:
+    """The limits of a measurement import, with their messages in the active language."""
+    return Limits(
+        max_bytes=IMPORT_MAX_BYTES,
+        max_rows=IMPORT_MAX_ROWS,
+        too_large=gettext("The file is larger than %(megabytes)s MB.")
+        % {"megabytes": IMPORT_MAX_BYTES // 1024 // 1024},
+        # Translators: {rows} and {limit} are filled in later; keep them as they are.
+        too_many_rows=gettext("The file has {rows} rows; at most {limit} are allowed."),
+        # Translators: {error_class} is filled in later (a technical name); keep it as it is.
+        unreadable=gettext("The file is not a readable UTF-8 CSV table ({error_class})."),
+        empty=gettext("The file is not a readable UTF-8 CSV table ({error_class})."),
+        no_rows=gettext("The file has no data rows."),
+    )
+
+
 # Model fields as the file's columns, for the model's own validation messages.
 _FIELD_COLUMNS = {
     "indicator": "indicator",
@@ -364,15 +397,18 @@ def measurement_import(
     is the file's decimal separator ("." or ",").
     """
     if not selectors.can_record_measurements(user=actor, outcome=outcome):
-        raise NotAllowed("Only officials of the owner or a contributing department may record measurements.")
+        raise NotAllowed(
+            gettext("Only officials of the owner or a contributing department may record measurements.")
+        )
     try:
-        table = read_table(content, limits=IMPORT_LIMITS)
+        limits = _import_limits()
+        table = read_table(content, limits=limits)
     except ImportRejected as rejected:
         raise MeasurementImportInvalid(rejected.as_dicts()) from None
     problems = check_columns(
-        list(table.columns), required=IMPORT_REQUIRED_COLUMNS, missing="This column is missing."
+        list(table.columns), required=IMPORT_REQUIRED_COLUMNS, missing=gettext("This column is missing.")
     )
-    problems = problems or check_rows(table, limits=IMPORT_LIMITS)
+    problems = problems or check_rows(table, limits=limits)
     if problems:
         raise MeasurementImportInvalid([e.as_dict() for e in problems])
     table = add_missing_columns(table.reset_index(drop=True), IMPORT_OPTIONAL_COLUMNS)
@@ -386,29 +422,30 @@ def measurement_import(
     errors = ErrorCollector()
     names = table["indicator"]
     indicator_of = names.map(lambda text: by_id.get(text) or by_name.get(text.casefold()))
-    errors.add_mask(names == "", "indicator", "The indicator is missing.")
+    errors.add_mask(names == "", "indicator", gettext("The indicator is missing."))
     errors.add_mask(
         (names != "") & indicator_of.isna(),
         "indicator",
-        lambda i: f"“{names.iat[i]}” is not an indicator of this outcome.",
+        lambda i: gettext("“%(name)s” is not an indicator of this outcome.") % {"name": names.iat[i]},
     )
     # A cell that is not an ISO date becomes NaT and is reported.
     period_text = table["period"]
     periods = pd.to_datetime(period_text, format="%Y-%m-%d", errors="coerce")
-    errors.add_mask(period_text == "", "period", "The period is missing.")
+    errors.add_mask(period_text == "", "period", gettext("The period is missing."))
     errors.add_mask(
         (period_text != "") & periods.isna(),
         "period",
-        lambda i: f"“{period_text.iat[i]}” is not a date; write it as YYYY-MM-DD.",
+        lambda i: gettext("“%(text)s” is not a date; write it as YYYY-MM-DD.") % {"text": period_text.iat[i]},
     )
     values = decimal_column(
         table["value"],
         "value",
         errors,
-        label="Value",
+        label=gettext("Value"),
         decimal=decimal,
-        missing="The value is missing.",
-        invalid="“{value}” is not a number.",
+        missing=gettext("The value is missing."),
+        # Translators: {value} is the cell as written in the file; keep it as it is.
+        invalid=gettext("“{value}” is not a number."),
     )
 
     # Row by row what needs the rows before it (duplicates) or the model's rules (full_clean).
@@ -422,7 +459,11 @@ def measurement_import(
             key = (indicator.pk, period)
             if key in seen:
                 errors.add(
-                    CellError(row, "period", f"Row {seen[key]} already gives this indicator and period.")
+                    CellError(
+                        row,
+                        "period",
+                        gettext("Row %(row)s already gives this indicator and period.") % {"row": seen[key]},
+                    )
                 )
             else:
                 seen[key] = row
@@ -456,7 +497,7 @@ def measurement_import(
         outcome=outcome,
         actor=actor,
         action="measurements_imported",
-        summary=f"Imported {len(created)} new and {len(updated)} corrected measurements from CSV",
+        params={"created": len(created), "updated": len(updated)},
         data={
             "created": len(created),
             "updated": len(updated),

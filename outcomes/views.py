@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from . import selectors, services
@@ -23,6 +24,8 @@ from .forms import (
     OutcomeForm,
     add_service_errors,
 )
+from .history import event_summary
+from .labels import TRACK_LABELS
 from .models import Indicator, Measurement, Outcome
 from .progress import trajectory_value
 
@@ -35,14 +38,14 @@ def _outcome_or_404(pk: int) -> Outcome:
     try:
         return selectors.outcome_get(pk=pk)
     except Outcome.DoesNotExist as exc:
-        raise Http404("No such outcome.") from exc
+        raise Http404(gettext("No such outcome.")) from exc
 
 
 def _indicator_or_404(pk: int) -> Indicator:
     try:
         return selectors.indicator_get(pk=pk)
     except Indicator.DoesNotExist as exc:
-        raise Http404("No such indicator.") from exc
+        raise Http404(gettext("No such indicator.")) from exc
 
 
 @login_required
@@ -78,7 +81,7 @@ def _indicator_panel(view: selectors.IndicatorView) -> dict:
     indicator = view.indicator
     rows = [
         {
-            "label": "Baseline",
+            "label": gettext("Baseline"),
             "period": indicator.baseline_period,
             "value": indicator.baseline_value,
             "trajectory": indicator.baseline_value,
@@ -87,7 +90,7 @@ def _indicator_panel(view: selectors.IndicatorView) -> dict:
     for m in view.measurements:
         rows.append(
             {
-                "label": "Measurement",
+                "label": gettext("Measurement"),
                 "period": m.period,
                 "value": m.value,
                 "trajectory": trajectory_value(
@@ -102,7 +105,7 @@ def _indicator_panel(view: selectors.IndicatorView) -> dict:
         )
     rows.append(
         {
-            "label": "Target",
+            "label": gettext("Target"),
             "period": indicator.target_date,
             "value": indicator.target_value,
             "trajectory": indicator.target_value,
@@ -116,7 +119,14 @@ def _indicator_panel(view: selectors.IndicatorView) -> dict:
         target=(indicator.target_date, indicator.target_value),
         measurements=[(m.period, m.value) for m in view.measurements],
     )
-    return {"indicator": indicator, "progress": view.progress, "rows": rows, "chart": chart}
+    return {
+        "indicator": indicator,
+        "progress": view.progress,
+        "status_label": TRACK_LABELS[view.progress.status.value],
+        "baseline_note": selectors.asset_baseline_note_shown(indicator),
+        "rows": rows,
+        "chart": chart,
+    }
 
 
 @login_required
@@ -129,7 +139,7 @@ def outcome_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "outcome": outcome,
             "panels": panels,
-            "events": selectors.outcome_events(outcome=outcome),
+            "events": [(event, event_summary(event)) for event in selectors.outcome_events(outcome=outcome)],
             "can_edit": selectors.can_edit_outcome(user=request.user, outcome=outcome),
             "can_record": selectors.can_record_measurements(user=request.user, outcome=outcome),
             "accepts_measurements": outcome.status != Outcome.Status.RETIRED,
@@ -146,7 +156,7 @@ def _outcome_form_fields(form: OutcomeForm) -> dict:
 @require_http_methods(["GET", "POST"])
 def outcome_create(request: HttpRequest) -> HttpResponse:
     if not selectors.can_create_outcome(user=request.user):
-        raise PermissionDenied("Only officials of a department may create outcomes.")
+        raise PermissionDenied(gettext("Only officials of a department may create outcomes."))
     form = OutcomeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -156,7 +166,10 @@ def outcome_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Outcome “{outcome.title}” created. Now add its indicators.")
+            messages.success(
+                request,
+                gettext("Outcome “%(title)s” created. Now add its indicators.") % {"title": outcome.title},
+            )
             return redirect("outcomes:outcome-detail", pk=outcome.pk)
     return render(request, "outcomes/outcome_form.html", {"form": form, "outcome": None})
 
@@ -166,7 +179,7 @@ def outcome_create(request: HttpRequest) -> HttpResponse:
 def outcome_edit(request: HttpRequest, pk: int) -> HttpResponse:
     outcome = _outcome_or_404(pk)
     if not selectors.can_edit_outcome(user=request.user, outcome=outcome):
-        raise PermissionDenied("Only officials of the owner department may edit this outcome.")
+        raise PermissionDenied(gettext("Only officials of the owner department may edit this outcome."))
     form = OutcomeForm(request.POST or None, instance=outcome, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -178,7 +191,7 @@ def outcome_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Outcome saved.")
+            messages.success(request, gettext("Outcome saved."))
             return redirect("outcomes:outcome-detail", pk=outcome.pk)
     return render(request, "outcomes/outcome_form.html", {"form": form, "outcome": outcome})
 
@@ -202,7 +215,7 @@ def _indicator_form_submit(request: HttpRequest, form: IndicatorForm, save) -> I
 def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
     outcome = _outcome_or_404(pk)
     if not selectors.can_edit_outcome(user=request.user, outcome=outcome):
-        raise PermissionDenied("Only officials of the owner department may add indicators.")
+        raise PermissionDenied(gettext("Only officials of the owner department may add indicators."))
     form = IndicatorForm(request.POST or None, instance=Indicator(outcome=outcome))
     if request.method == "POST" and form.is_valid():
         indicator = _indicator_form_submit(
@@ -211,7 +224,7 @@ def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
             lambda **fields: services.indicator_create(outcome=outcome, actor=request.user, **fields),
         )
         if indicator is not None:
-            messages.success(request, f"Indicator “{indicator.name}” added.")
+            messages.success(request, gettext("Indicator “%(name)s” added.") % {"name": indicator.name})
             return redirect("outcomes:outcome-detail", pk=outcome.pk)
     return render(
         request, "outcomes/indicator_form.html", {"form": form, "outcome": outcome, "indicator": None}
@@ -224,7 +237,7 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = _indicator_or_404(pk)
     outcome = indicator.outcome
     if not selectors.can_edit_outcome(user=request.user, outcome=outcome):
-        raise PermissionDenied("Only officials of the owner department may edit indicators.")
+        raise PermissionDenied(gettext("Only officials of the owner department may edit indicators."))
     form = IndicatorForm(request.POST or None, instance=indicator)
     if request.method == "POST" and form.is_valid():
         saved = _indicator_form_submit(
@@ -233,10 +246,17 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
             lambda **fields: services.indicator_update(indicator=indicator, actor=request.user, **fields),
         )
         if saved is not None:
-            messages.success(request, f"Indicator “{saved.name}” saved.")
+            messages.success(request, gettext("Indicator “%(name)s” saved.") % {"name": saved.name})
             return redirect("outcomes:outcome-detail", pk=outcome.pk)
     return render(
-        request, "outcomes/indicator_form.html", {"form": form, "outcome": outcome, "indicator": indicator}
+        request,
+        "outcomes/indicator_form.html",
+        {
+            "form": form,
+            "outcome": outcome,
+            "indicator": indicator,
+            "baseline_note": selectors.asset_baseline_note_shown(indicator),
+        },
     )
 
 
@@ -247,7 +267,7 @@ def measurement_create(request: HttpRequest, pk: int) -> HttpResponse:
     outcome = indicator.outcome
     if not selectors.can_record_measurements(user=request.user, outcome=outcome):
         raise PermissionDenied(
-            "Only officials of the owner or a contributing department may add measurements."
+            gettext("Only officials of the owner or a contributing department may add measurements.")
         )
     form = MeasurementForm(request.POST or None, instance=Measurement(indicator=indicator))
     if request.method == "POST" and form.is_valid():
@@ -258,7 +278,9 @@ def measurement_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Measurement for “{indicator.name}” recorded.")
+            messages.success(
+                request, gettext("Measurement for “%(name)s” recorded.") % {"name": indicator.name}
+            )
             return redirect("outcomes:outcome-detail", pk=outcome.pk)
     return render(
         request,
@@ -273,7 +295,7 @@ def measurement_import(request: HttpRequest, pk: int) -> HttpResponse:
     outcome = _outcome_or_404(pk)
     if not selectors.can_record_measurements(user=request.user, outcome=outcome):
         raise PermissionDenied(
-            "Only officials of the owner or a contributing department may import measurements."
+            gettext("Only officials of the owner or a contributing department may import measurements.")
         )
     form = MeasurementImportForm(request.POST or None, request.FILES or None)
     import_errors: list[dict] = []
@@ -281,7 +303,11 @@ def measurement_import(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > services.IMPORT_MAX_BYTES:
-            form.add_error("file", f"The file is larger than {services.IMPORT_MAX_BYTES // 1024 // 1024} MB.")
+            form.add_error(
+                "file",
+                gettext("The file is larger than %(megabytes)s MB.")
+                % {"megabytes": services.IMPORT_MAX_BYTES // 1024 // 1024},
+            )
         else:
             try:
                 result = services.measurement_import(
@@ -297,7 +323,9 @@ def measurement_import(request: HttpRequest, pk: int) -> HttpResponse:
                 status = 400
             else:
                 messages.success(
-                    request, f"Imported {result.created} new and {result.updated} corrected measurements."
+                    request,
+                    gettext("Imported %(created)s new and %(updated)s corrected measurements.")
+                    % {"created": result.created, "updated": result.updated},
                 )
                 return redirect("outcomes:outcome-detail", pk=outcome.pk)
     if request.method == "POST" and not form.is_valid():
