@@ -160,6 +160,17 @@ def _own_page_cache(monkeypatch):
     monkeypatch.setattr(pagecache, "KEY_SALT", uuid.uuid4().hex)
 
 
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    """Every test starts in English and leaves English behind, whatever language its requests or its
+    translation.override chose (random test order must never make another test read French)."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
 # --- Append-only history: emptying the database between transactional tests ---------------------------------
 
 
