@@ -28,7 +28,7 @@ from procurement.models import Tender
 from procurement.proposals import award as award_services
 from procurement.proposals import evaluation as evaluation_services
 from procurement.proposals import selectors, services
-from procurement.proposals.display import compliance_problems_display
+from procurement.proposals.display import compliance_problems_display, price_job_error_display
 from procurement.proposals.exceptions import ProposalError
 from procurement.proposals.forms import ProposalForm, ReasonForm, RequirementsForm
 from procurement.proposals.models import Evaluation, FinancingModel, QualityCriterion
@@ -400,6 +400,7 @@ def evaluation_page(request, reference: str):
                 award and award.standstill_ends_at and timezone.now() >= award.standstill_ends_at
             ),
             "reason_form": ReasonForm(),
+            "error_message": price_job_error_display(evaluation.error_message),
         },
     )
 

@@ -219,3 +219,23 @@ def test_the_evaluation_report_export_has_headers_in_the_readers_language(
         f"/tenders/{open_tender.reference}/evaluation/report/", HTTP_ACCEPT_LANGUAGE=language
     ).content.decode()
     assert {"fr": "Rapport d'évaluation", "nl": "Beoordelingsrapport"}[language] in page
+
+
+def test_the_history_comments_of_the_proposal_services_read_in_french_and_dutch():
+    from django.utils import translation
+
+    from procurement.proposals.display import price_job_error_display, tender_event_comment_display
+
+    with translation.override("fr"):
+        assert tender_event_comment_display("proposals_open", "Opening 1 of 2") == "Ouverture 1 sur 2"
+        assert (
+            tender_event_comment_display("award", "Award to Bright Streets Ltd; budget override: next plan")
+            == "Attribution à Bright Streets Ltd; dérogation budgétaire: next plan"
+        )
+        assert price_job_error_display("The price job stopped with an error: boom").startswith(
+            "Le calcul des prix s'est arrêté"
+        )
+    with translation.override("nl"):
+        assert tender_event_comment_display("evaluation_start", "3 proposal(s)") == "3 offerte(s)"
+        # What a person typed is shown as typed.
+        assert tender_event_comment_display("cancel", "Budget withdrawn") == "Budget withdrawn"
