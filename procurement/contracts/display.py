@@ -198,7 +198,14 @@ _BASELINE: Patterns = [
 
 
 def baseline_source_display(text: str) -> str:
-    return translate_stored(text, _BASELINE)
+    for pattern, message in _BASELINE:
+        match = pattern.match(text or "")
+        if match:
+            values = match.groupdict()
+            values["maintenance"] = _amount(values["maintenance"])
+            values["energy"] = _amount(values["energy"])
+            return message() % values
+    return text
 
 
 _CERTIFICATE_ERRORS: Patterns = [

@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from config.append_only import append_only_triggers
 from config.uploads import RandomUploadName
@@ -66,12 +67,12 @@ class Contract(models.Model):
     """The signed contract of a tender, frozen from the winning proposal at signature."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
-        COMPLETED = "completed", _("Completed")
+        ACTIVE = "active", pgettext_lazy("contract status", "Active")
+        COMPLETED = "completed", pgettext_lazy("contract status", "Completed")
 
     class PeriodLength(models.TextChoices):
-        YEARLY = "yearly", _("Yearly")
-        QUARTERLY = "quarterly", _("Quarterly")
+        YEARLY = "yearly", pgettext_lazy("period length", "Yearly")
+        QUARTERLY = "quarterly", pgettext_lazy("period length", "Quarterly")
 
     tender = models.OneToOneField(Tender, on_delete=models.PROTECT, related_name="contract")
     organisation = models.ForeignKey(PartnerOrganisation, on_delete=models.PROTECT, related_name="contracts")
@@ -139,11 +140,11 @@ class ContractIndicator(models.Model):
 
 class PerformancePeriod(models.Model):
     class Status(models.TextChoices):
-        UPCOMING = "upcoming", _("Upcoming")
-        OPEN = "open", _("Open for reporting")
-        REPORTED = "reported", _("Reported")
-        OVERDUE = "overdue", _("Not reported in time")
-        CERTIFIED = "certified", _("Certified")
+        UPCOMING = "upcoming", pgettext_lazy("period status", "Upcoming")
+        OPEN = "open", pgettext_lazy("period status", "Open for reporting")
+        REPORTED = "reported", pgettext_lazy("period status", "Reported")
+        OVERDUE = "overdue", pgettext_lazy("period status", "Not reported in time")
+        CERTIFIED = "certified", pgettext_lazy("period status", "Certified")
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="periods")
     number = models.PositiveSmallIntegerField()
@@ -169,9 +170,9 @@ class PeriodReport(models.Model):
     """The partner's report of a period: costs and measurements (lines), checked line by line by the city."""
 
     class LineStatus(models.TextChoices):
-        PENDING = "pending", _("Waiting for verification")
-        VERIFIED = "verified", _("Verified")
-        REJECTED = "rejected", _("Rejected")
+        PENDING = "pending", pgettext_lazy("report line status", "Waiting for verification")
+        VERIFIED = "verified", pgettext_lazy("report line status", "Verified")
+        REJECTED = "rejected", pgettext_lazy("report line status", "Rejected")
 
     period = models.OneToOneField(PerformancePeriod, on_delete=models.CASCADE, related_name="report")
     actual_maintenance = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
@@ -239,10 +240,13 @@ class PaymentCertificate(models.Model):
     """The certificate of a period: computed, approved by two finance users, charged, paid."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Waiting for finance approval")
-        FIRST_APPROVED = "first_approved", _("Approved once (needs a second finance user)")
-        APPROVED = "approved", _("Approved and charged")
-        PAID = "paid", _("Paid")
+        DRAFT = "draft", pgettext_lazy("certificate status", "Waiting for finance approval")
+        FIRST_APPROVED = (
+            "first_approved",
+            pgettext_lazy("certificate status", "Approved once (needs a second finance user)"),
+        )
+        APPROVED = "approved", pgettext_lazy("certificate status", "Approved and charged")
+        PAID = "paid", pgettext_lazy("certificate status", "Paid")
 
     period = models.OneToOneField(PerformancePeriod, on_delete=models.PROTECT, related_name="certificate")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)

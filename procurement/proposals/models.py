@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from procurement.models import MONEY, PartnerOrganisation, Tender
 
@@ -49,7 +50,7 @@ class PartnerMembership(models.Model):
     """A person of a partner organisation who signs in to the partner portal (role `partner`)."""
 
     class Role(models.TextChoices):
-        PARTNER = "partner", _("Partner")
+        PARTNER = "partner", pgettext_lazy("partner role", "Partner")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="partner_membership"
@@ -125,8 +126,8 @@ class Proposal(models.Model):
     """One organisation's answer to one tender. Its content lives in versions (each kept, each sealed)."""
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("Submitted")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        SUBMITTED = "submitted", pgettext_lazy("proposal status", "Submitted")
+        WITHDRAWN = "withdrawn", pgettext_lazy("proposal status", "Withdrawn")
 
     tender = models.ForeignKey(Tender, on_delete=models.PROTECT, related_name="proposals")
     organisation = models.ForeignKey(PartnerOrganisation, on_delete=models.PROTECT, related_name="proposals")
@@ -152,9 +153,9 @@ class ProposalVersion(models.Model):
     """
 
     class Kind(models.TextChoices):
-        SUBMIT = "submit", _("Submitted")
-        REPLACE = "replace", _("Replaced")
-        WITHDRAW = "withdraw", _("Withdrawn")
+        SUBMIT = "submit", pgettext_lazy("proposal version kind", "Submitted")
+        REPLACE = "replace", pgettext_lazy("proposal version kind", "Replaced")
+        WITHDRAW = "withdraw", pgettext_lazy("proposal version kind", "Withdrawn")
 
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveSmallIntegerField()
@@ -205,10 +206,10 @@ class Evaluation(models.Model):
     """The evaluation of a tender's proposals: compliance, the engine's price job, quality, totals, report."""
 
     class Status(models.TextChoices):
-        PRICING = "pricing", _("Pricing (engine job queued or running)")
-        SCORING = "scoring", _("Quality scoring")
-        FINAL = "final", _("Final report")
-        FAILED = "failed", _("Pricing failed")
+        PRICING = "pricing", pgettext_lazy("evaluation status", "Pricing (engine job queued or running)")
+        SCORING = "scoring", pgettext_lazy("evaluation status", "Quality scoring")
+        FINAL = "final", pgettext_lazy("evaluation status", "Final report")
+        FAILED = "failed", pgettext_lazy("evaluation status", "Pricing failed")
 
     tender = models.OneToOneField(Tender, on_delete=models.PROTECT, related_name="evaluation")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PRICING)
@@ -295,10 +296,10 @@ class AwardDecision(models.Model):
     """Recommendation (lead official) → approval by finance (award release, standstill) → signature."""
 
     class Status(models.TextChoices):
-        RECOMMENDED = "recommended", _("Recommended")
-        APPROVED = "approved", _("Approved (standstill)")
-        SIGNED = "signed", _("Contract signed")
-        CANCELLED = "cancelled", _("Cancelled")
+        RECOMMENDED = "recommended", pgettext_lazy("award status", "Recommended")
+        APPROVED = "approved", pgettext_lazy("award status", "Approved (standstill)")
+        SIGNED = "signed", pgettext_lazy("award status", "Contract signed")
+        CANCELLED = "cancelled", pgettext_lazy("award status", "Cancelled")
 
     tender = models.OneToOneField(Tender, on_delete=models.PROTECT, related_name="award_decision")
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="+")

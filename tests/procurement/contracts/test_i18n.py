@@ -11,6 +11,14 @@ from procurement.contracts.services import costs_review, measurement_review, rep
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english_again_after_each_test():
+    """A request leaves its language active in the thread (LocaleMiddleware activates, nothing deactivates):
+    tests after these must not find French or Dutch messages from the services."""
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def certificate(contract, indicator, partner, transport_official):
     """Period 1 reported; the measurement rejected with a reason, the costs verified: a certificate with a

@@ -1,6 +1,7 @@
 """The partner portal and the city's proposal pages in French and Dutch: pages, forms, refusals, exports."""
 
 import pytest
+from django.utils import translation
 
 from procurement.proposals.display import compliance_problem_display
 from procurement.proposals.models import ProposalScore, TenderRequirements
@@ -8,6 +9,15 @@ from procurement.proposals.services import proposal_submit, proposals_open
 from tests.procurement.proposals.conftest import pass_deadline
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english_again_after_each_test():
+    """A request leaves its language active in the thread (LocaleMiddleware activates, nothing deactivates):
+    tests after these must not find French or Dutch messages from the services."""
+    yield
+    translation.deactivate()
+
 
 FRENCH_AND_DUTCH = [
     pytest.param("fr", id="fr"),
@@ -168,7 +178,7 @@ def evaluated(
             "nl",
             [
                 "Scores en rangschikking",
-                "Kwaliteitsscores",
+                "Scoring van de kwaliteit",
                 "Het aandeel met risico 0.25 ligt onder het minimum 0.3000.",
             ],
             "Scores and ranking",
@@ -222,8 +232,6 @@ def test_the_evaluation_report_export_has_headers_in_the_readers_language(
 
 
 def test_the_history_comments_of_the_proposal_services_read_in_french_and_dutch():
-    from django.utils import translation
-
     from procurement.proposals.display import price_job_error_display, tender_event_comment_display
 
     with translation.override("fr"):
