@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import binascii
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -73,28 +74,32 @@ class PeriodReportView(APIView):
             PerformancePeriod.objects.filter(contract=contract, number=number).first() if contract else None
         )
         if period is None:
-            return Response({"detail": "No such contract period."}, status=status.HTTP_404_NOT_FOUND)
+            return Response({"detail": _("No such contract period.")}, status=status.HTTP_404_NOT_FOUND)
         body = ReportInSerializer(data=request.data)
         if not body.is_valid():
-            return Response({"detail": "The report was not accepted.", "errors": body.errors}, status=400)
+            return Response({"detail": _("The report was not accepted."), "errors": body.errors}, status=400)
         data = body.validated_data
         measurements = {}
         duplicates = []
         for row in data["measurements"]:
             if row["indicator_id"] in measurements:
-                duplicates.append(f"Indicator {row['indicator_id']} is reported twice.")
+                duplicates.append(
+                    _("Indicator %(indicator)s is reported twice.") % {"indicator": row["indicator_id"]}
+                )
             measurements[row["indicator_id"]] = row["value"]
         uploads, problems = [], list(duplicates)
         for index, item in enumerate(data.get("documents") or [], start=1):
             try:
                 content = base64.b64decode(item["content_base64"], validate=True)
             except (binascii.Error, ValueError):
-                problems.append(f"Document {index}: content_base64 is not valid base64.")
+                problems.append(
+                    _("Document %(index)s: content_base64 is not valid base64.") % {"index": index}
+                )
                 continue
             uploads.append(services.EvidenceUpload(item["filename"], content, item.get("title", "")))
         try:
             if problems:
-                raise ReportInvalid("The report was not accepted.", errors={"__all__": problems})
+                raise ReportInvalid(_("The report was not accepted."), errors={"__all__": problems})
             report = services.report_submit(
                 period=period,
                 organisation=partner.organisation,

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from config.append_only import append_only_triggers
 from config.uploads import RandomUploadName
@@ -48,7 +50,9 @@ class InflationRate(models.Model):
     energy_change = models.DecimalField(
         **RATE, validators=[MinValueValidator(Decimal("-0.9")), MaxValueValidator(Decimal("5"))]
     )
-    source = models.CharField(max_length=200, blank=True, help_text="e.g. the statistics office's release.")
+    source = models.CharField(
+        max_length=200, blank=True, help_text=_("e.g. the statistics office's release.")
+    )
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     entered_at = models.DateTimeField(auto_now_add=True)
 
@@ -63,12 +67,12 @@ class Contract(models.Model):
     """The signed contract of a tender, frozen from the winning proposal at signature."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        COMPLETED = "completed", "Completed"
+        ACTIVE = "active", pgettext_lazy("contract status", "Active")
+        COMPLETED = "completed", pgettext_lazy("contract status", "Completed")
 
     class PeriodLength(models.TextChoices):
-        YEARLY = "yearly", "Yearly"
-        QUARTERLY = "quarterly", "Quarterly"
+        YEARLY = "yearly", pgettext_lazy("period length", "Yearly")
+        QUARTERLY = "quarterly", pgettext_lazy("period length", "Quarterly")
 
     tender = models.OneToOneField(Tender, on_delete=models.PROTECT, related_name="contract")
     organisation = models.ForeignKey(PartnerOrganisation, on_delete=models.PROTECT, related_name="contracts")
@@ -79,18 +83,20 @@ class Contract(models.Model):
     period_length = models.CharField(max_length=16, choices=PeriodLength.choices, default=PeriodLength.YEARLY)
     grace_days = models.PositiveSmallIntegerField(default=30, validators=[MaxValueValidator(180)])
     first_budget_year = models.PositiveSmallIntegerField(
-        help_text="The pooled budget's fiscal year that pays contract year 0; year t is paid from this + t."
+        help_text=_(
+            "The pooled budget's fiscal year that pays contract year 0; year t is paid from this + t."
+        )
     )
     financing_model = models.CharField(max_length=16)
-    financing_charge = models.DecimalField(**MONEY, default=Decimal("0"), help_text="A′ per year, flat.")
+    financing_charge = models.DecimalField(**MONEY, default=Decimal("0"), help_text=_("A′ per year, flat."))
     operation_fee = models.DecimalField(
-        **MONEY, default=Decimal("0"), help_text="O′ per year at start-year prices (CapEx: running cost)."
+        **MONEY, default=Decimal("0"), help_text=_("O′ per year at start-year prices (CapEx: running cost).")
     )
-    savings_share = models.DecimalField(**SHARE, default=Decimal("0"), help_text="s, the partner's share.")
-    at_risk_share = models.DecimalField(**SHARE, help_text="φ, share of payments at risk on outcomes.")
-    baseline_maintenance = models.DecimalField(**MONEY, help_text="Per year, start-year prices.")
-    baseline_energy = models.DecimalField(**MONEY, help_text="Per year, start-year prices.")
-    baseline_source = models.TextField(help_text="Where the baseline came from, in words.")
+    savings_share = models.DecimalField(**SHARE, default=Decimal("0"), help_text=_("s, the partner's share."))
+    at_risk_share = models.DecimalField(**SHARE, help_text=_("φ, share of payments at risk on outcomes."))
+    baseline_maintenance = models.DecimalField(**MONEY, help_text=_("Per year, start-year prices."))
+    baseline_energy = models.DecimalField(**MONEY, help_text=_("Per year, start-year prices."))
+    baseline_source = models.TextField(help_text=_("Where the baseline came from, in words."))
     currency = models.CharField(max_length=3, default="EUR")
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -134,15 +140,15 @@ class ContractIndicator(models.Model):
 
 class PerformancePeriod(models.Model):
     class Status(models.TextChoices):
-        UPCOMING = "upcoming", "Upcoming"
-        OPEN = "open", "Open for reporting"
-        REPORTED = "reported", "Reported"
-        OVERDUE = "overdue", "Not reported in time"
-        CERTIFIED = "certified", "Certified"
+        UPCOMING = "upcoming", pgettext_lazy("period status", "Upcoming")
+        OPEN = "open", pgettext_lazy("period status", "Open for reporting")
+        REPORTED = "reported", pgettext_lazy("period status", "Reported")
+        OVERDUE = "overdue", pgettext_lazy("period status", "Not reported in time")
+        CERTIFIED = "certified", pgettext_lazy("period status", "Certified")
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="periods")
     number = models.PositiveSmallIntegerField()
-    contract_year = models.PositiveSmallIntegerField(help_text="t: 0 is the start year.")
+    contract_year = models.PositiveSmallIntegerField(help_text=_("t: 0 is the start year."))
     start_date = models.DateField()
     end_date = models.DateField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.UPCOMING, db_index=True)
@@ -164,9 +170,9 @@ class PeriodReport(models.Model):
     """The partner's report of a period: costs and measurements (lines), checked line by line by the city."""
 
     class LineStatus(models.TextChoices):
-        PENDING = "pending", "Waiting for verification"
-        VERIFIED = "verified", "Verified"
-        REJECTED = "rejected", "Rejected"
+        PENDING = "pending", pgettext_lazy("report line status", "Waiting for verification")
+        VERIFIED = "verified", pgettext_lazy("report line status", "Verified")
+        REJECTED = "rejected", pgettext_lazy("report line status", "Rejected")
 
     period = models.OneToOneField(PerformancePeriod, on_delete=models.CASCADE, related_name="report")
     actual_maintenance = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
@@ -234,10 +240,13 @@ class PaymentCertificate(models.Model):
     """The certificate of a period: computed, approved by two finance users, charged, paid."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Waiting for finance approval"
-        FIRST_APPROVED = "first_approved", "Approved once (needs a second finance user)"
-        APPROVED = "approved", "Approved and charged"
-        PAID = "paid", "Paid"
+        DRAFT = "draft", pgettext_lazy("certificate status", "Waiting for finance approval")
+        FIRST_APPROVED = (
+            "first_approved",
+            pgettext_lazy("certificate status", "Approved once (needs a second finance user)"),
+        )
+        APPROVED = "approved", pgettext_lazy("certificate status", "Approved and charged")
+        PAID = "paid", pgettext_lazy("certificate status", "Paid")
 
     period = models.OneToOneField(PerformancePeriod, on_delete=models.PROTECT, related_name="certificate")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
@@ -250,7 +259,7 @@ class PaymentCertificate(models.Model):
     deductions_total = models.DecimalField(**MONEY)
     total_payable = models.DecimalField(**MONEY)
     fiscal_year = models.PositiveSmallIntegerField()
-    lines = models.JSONField(default=list, help_text="Every line with its words, as computed.")
+    lines = models.JSONField(default=list, help_text=_("Every line with its words, as computed."))
     computed_at = models.DateTimeField()
     first_approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -261,7 +270,7 @@ class PaymentCertificate(models.Model):
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     paid_on = models.DateField(null=True, blank=True)
-    payments = models.JSONField(default=list, blank=True, help_text="[{department, amount}] as charged.")
+    payments = models.JSONField(default=list, blank=True, help_text=_("[{department, amount}] as charged."))
 
     class Meta:
         ordering = ["period"]

@@ -15,8 +15,10 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from procurement.contracts import certificate as calc
+from procurement.contracts.display import certificate_error_display
 from procurement.contracts.exceptions import (
     CertificateRefused,
     InflationRefused,
@@ -344,19 +346,25 @@ def report_submit(
         period = PerformancePeriod.objects.select_for_update().select_related("contract").get(pk=period.pk)
         contract = period.contract
         if contract.organisation_id != organisation.pk:
-            raise NotYourContract("No such contract.")
+            raise NotYourContract(_("No such contract."))
         if period.status == PeriodStatus.CERTIFIED:
-            raise ReportRefused(f"Period {period.number} is already certified: it takes no report.")
+            raise ReportRefused(
+                _("Period %(number)s is already certified: it takes no report.") % {"number": period.number}
+            )
         if period.status == PeriodStatus.UPCOMING or today < period.end_date:
             raise ReportRefused(
-                f"Period {period.number} is not open yet: reports are accepted from {period.end_date:%Y-%m-%d}, "
-                "when the period has been delivered."
+                _(
+                    "Period %(number)s is not open yet: reports are accepted from %(date)s, when the period has "
+                    "been delivered."
+                )
+                % {"number": period.number, "date": f"{period.end_date:%Y-%m-%d}"}
             )
         if hasattr(period, "report"):
-            raise ReportRefused(f"Period {period.number} has already been reported.")
+            raise ReportRefused(_("Period %(number)s has already been reported.") % {"number": period.number})
         if today > report_due(period):
             raise ReportRefused(
-                f"Period {period.number} was due by {report_due(period):%Y-%m-%d}; it counts as not reported."
+                _("Period %(number)s was due by %(date)s; it counts as not reported.")
+                % {"number": period.number, "date": f"{report_due(period):%Y-%m-%d}"}
             )
         errors: dict[str, list[str]] = {}
 
@@ -367,62 +375,89 @@ def report_submit(
         known = {line.indicator_id for line in lines}
         for key in measurements:
             if key not in known:
-                add("measurements", f"Indicator {key} is not an indicator of this contract.")
+                add(
+                    "measurements",
+                    _("Indicator %(indicator)s is not an indicator of this contract.") % {"indicator": key},
+                )
         values: dict[int, Decimal] = {}
         for line in lines:
             indicator = line.indicator
             try:
                 value = _number(measurements.get(indicator.pk))
             except (InvalidOperation, ValueError):
-                add(f"measurement_{indicator.pk}", f"The value for “{indicator.name}” must be a number.")
+                add(
+                    f"measurement_{indicator.pk}",
+                    _("The value for “%(indicator)s” must be a number.") % {"indicator": indicator.name},
+                )
                 continue
             if value is None:
-                add(f"measurement_{indicator.pk}", f"Give the measured value of “{indicator.name}”.")
+                add(
+                    f"measurement_{indicator.pk}",
+                    _("Give the measured value of “%(indicator)s”.") % {"indicator": indicator.name},
+                )
                 continue
-            message = indicator.range_error(value, what="The measured value")
+            message = indicator.range_error(value, what=_("The measured value"))
             if message:
                 add(f"measurement_{indicator.pk}", message)
                 continue
             values[indicator.pk] = value
         costs: dict[str, Decimal] = {}
-        for name, raw, words in (
-            ("actual_maintenance", actual_maintenance, "maintenance"),
-            ("actual_energy", actual_energy, "energy"),
+        # One sentence per cost and problem (no fragments put together): translators see whole sentences.
+        cost_messages = {
+            "actual_maintenance": {
+                "number": _("The actual maintenance cost must be an amount, e.g. 1250.00."),
+                "missing": _("Give the period's actual maintenance cost."),
+                "negative": _("The actual maintenance cost cannot be negative."),
+                "limit": _("The actual maintenance cost is above the limit of %(limit)s."),
+            },
+            "actual_energy": {
+                "number": _("The actual energy cost must be an amount, e.g. 1250.00."),
+                "missing": _("Give the period's actual energy cost."),
+                "negative": _("The actual energy cost cannot be negative."),
+                "limit": _("The actual energy cost is above the limit of %(limit)s."),
+            },
+        }
+        for name, raw in (
+            ("actual_maintenance", actual_maintenance),
+            ("actual_energy", actual_energy),
         ):
+            words = cost_messages[name]
             try:
                 value = _number(raw)
             except (InvalidOperation, ValueError):
-                add(name, f"The actual {words} cost must be an amount, e.g. 1250.00.")
+                add(name, words["number"])
                 continue
             if value is None:
-                add(name, f"Give the period's actual {words} cost.")
+                add(name, words["missing"])
             elif value < 0:
-                add(name, f"The actual {words} cost cannot be negative.")
+                add(name, words["negative"])
             elif value > MAX_COST:
-                add(name, f"The actual {words} cost is above the limit of {MAX_COST:,.0f}.")
+                add(name, words["limit"] % {"limit": f"{MAX_COST:,.0f}"})
             elif value != value.quantize(Decimal("0.01")):
-                add(name, "Amounts have at most two decimals (cents).")
+                add(name, _("Amounts have at most two decimals (cents)."))
             else:
                 costs[name] = value
         documents = documents or []
         if len(documents) > MAX_DOCUMENTS:
-            add("documents", f"At most {MAX_DOCUMENTS} evidence documents per report.")
+            add("documents", _("At most %(count)s evidence documents per report.") % {"count": MAX_DOCUMENTS})
         for upload in documents:
             extension = upload.filename.rsplit(".", 1)[-1].lower() if "." in upload.filename else ""
             if extension not in DOCUMENT_TYPES:
                 add(
                     "documents",
-                    f"“{upload.filename}”: allowed types are {', '.join(sorted(DOCUMENT_TYPES))}.",
+                    _("“%(name)s”: allowed types are %(types)s.")
+                    % {"name": upload.filename, "types": ", ".join(sorted(DOCUMENT_TYPES))},
                 )
             if not upload.data:
-                add("documents", f"“{upload.filename}” is empty.")
+                add("documents", _("“%(name)s” is empty.") % {"name": upload.filename})
             if len(upload.data) > MAX_DOCUMENT_BYTES:
                 add(
                     "documents",
-                    f"“{upload.filename}” is larger than {MAX_DOCUMENT_BYTES // 1024 // 1024} MB.",
+                    _("“%(name)s” is larger than %(size)s MB.")
+                    % {"name": upload.filename, "size": MAX_DOCUMENT_BYTES // 1024 // 1024},
                 )
         if errors:
-            raise ReportInvalid("The report was not accepted.", errors=errors)
+            raise ReportInvalid(_("The report was not accepted."), errors=errors)
 
         report = PeriodReport(
             period=period,
@@ -479,18 +514,22 @@ def _review_checks(
         permitted = may_review(user=actor, contract=report.period.contract)
     if not permitted:
         raise ReviewRefused(
-            "Only officials of the lead department verify the costs, and officials who record the outcome's "
-            "measurements verify its measurements."
+            _(
+                "Only officials of the lead department verify the costs, and officials who record the outcome's "
+                "measurements verify its measurements."
+            )
         )
     if report.submitted_by_id is not None and report.submitted_by_id == actor.pk:
-        raise ReviewRefused("You entered this report; another official must verify it.")
+        raise ReviewRefused(_("You entered this report; another official must verify it."))
     if report.period.status == PeriodStatus.CERTIFIED:
-        raise ReviewRefused("The period is already certified.")
+        raise ReviewRefused(_("The period is already certified."))
     if status != LineStatus.PENDING:
-        raise ReviewRefused("This line has already been reviewed.")
+        raise ReviewRefused(_("This line has already been reviewed."))
     text = (reason or "").strip()
     if not verified and not text:
-        raise ReviewRefused("Give the reason for the rejection.", errors={"reason": ["Give the reason."]})
+        raise ReviewRefused(
+            _("Give the reason for the rejection."), errors={"reason": [_("Give the reason.")]}
+        )
     return text
 
 
@@ -632,7 +671,8 @@ def certificate_input(
     missing = [y for y in years if y not in rates]
     if missing:
         raise CertificateRefused(
-            "Finance has not entered the inflation of " + ", ".join(str(y) for y in missing) + " yet."
+            _("Finance has not entered the inflation of %(years)s yet.")
+            % {"years": ", ".join(str(y) for y in missing)}
         )
     costs_ok = report is not None and report.cost_status == LineStatus.VERIFIED
     fraction = Decimal("1") if contract.period_length == Contract.PeriodLength.YEARLY else Decimal("0.25")
@@ -675,11 +715,13 @@ def certificate_compute(
             period.status == PeriodStatus.CERTIFIED
             or PaymentCertificate.objects.filter(period=period).exists()
         ):
-            raise CertificateRefused(f"Period {period.number} already has its certificate.")
+            raise CertificateRefused(
+                _("Period %(number)s already has its certificate.") % {"number": period.number}
+            )
         try:
             result = calc.compute_certificate(certificate_input(period=period, today=today))
         except calc.CertificateError as exc:
-            raise CertificateRefused(str(exc)) from exc
+            raise CertificateRefused(certificate_error_display(str(exc))) from exc
         certificate = PaymentCertificate(
             period=period,
             achievement=result.achievement,
@@ -731,9 +773,9 @@ def certificate_approve(*, certificate: PaymentCertificate, actor) -> PaymentCer
         contract = certificate.period.contract
         tender = contract.tender
         if not is_finance_user(user=actor):
-            raise CertificateRefused("Only finance users approve payment certificates.")
+            raise CertificateRefused(_("Only finance users approve payment certificates."))
         if certificate.status in (CertStatus.APPROVED, CertStatus.PAID):
-            raise CertificateRefused("This certificate is already approved.")
+            raise CertificateRefused(_("This certificate is already approved."))
         conflict = approval_conflict(user=actor, tender=tender)
         if conflict:
             raise CertificateRefused(conflict)
@@ -752,7 +794,7 @@ def certificate_approve(*, certificate: PaymentCertificate, actor) -> PaymentCer
             return certificate
         if certificate.first_approved_by_id == actor.pk:
             raise CertificateRefused(
-                "You gave the first approval; a second, different finance user must approve."
+                _("You gave the first approval; a second, different finance user must approve.")
             )
         try:
             charges = contributions_charge(
@@ -801,11 +843,11 @@ def certificate_mark_paid(
             .get(pk=certificate.pk)
         )
         if not is_finance_user(user=actor):
-            raise CertificateRefused("Only finance users mark certificates paid.")
+            raise CertificateRefused(_("Only finance users mark certificates paid."))
         if certificate.status != CertStatus.APPROVED:
-            raise CertificateRefused("Only an approved certificate, not yet paid, can be marked paid.")
+            raise CertificateRefused(_("Only an approved certificate, not yet paid, can be marked paid."))
         if paid_on > timezone.localdate():
-            raise CertificateRefused("The payment date cannot be in the future.")
+            raise CertificateRefused(_("The payment date cannot be in the future."))
         certificate.status = CertStatus.PAID
         certificate.paid_on = paid_on
         certificate.save()
@@ -828,20 +870,28 @@ def inflation_enter(
     from finance.selectors.budgets import is_finance_user
 
     if not is_finance_user(user=actor):
-        raise InflationRefused("Only finance users enter inflation.")
+        raise InflationRefused(_("Only finance users enter inflation."))
     errors: dict[str, list[str]] = {}
     values = {}
-    for name, raw, words in (
-        ("inflation", inflation, "inflation"),
-        ("energy_change", energy_change, "energy price change"),
-    ):
+    rate_messages = {
+        "inflation": (
+            _("The inflation must be a number, e.g. 0.021 for 2.1 %."),
+            _("Give the inflation."),
+        ),
+        "energy_change": (
+            _("The energy price change must be a number, e.g. 0.021 for 2.1 %."),
+            _("Give the energy price change."),
+        ),
+    }
+    for name, raw in (("inflation", inflation), ("energy_change", energy_change)):
+        not_a_number, missing = rate_messages[name]
         try:
             value = _number(raw)
         except (InvalidOperation, ValueError):
-            errors.setdefault(name, []).append(f"The {words} must be a number, e.g. 0.021 for 2.1 %.")
+            errors.setdefault(name, []).append(not_a_number)
             continue
         if value is None:
-            errors.setdefault(name, []).append(f"Give the {words}.")
+            errors.setdefault(name, []).append(missing)
             continue
         values[name] = value
     rate = InflationRate(year=year, source=source[:200], entered_by=actor, **values)
@@ -851,16 +901,24 @@ def inflation_enter(
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
                 if field == "year" and InflationRate.objects.filter(year=year).exists():
-                    messages = [f"The inflation of {year} has already been entered; it is not entered twice."]
+                    messages = [
+                        _("The inflation of %(year)s has already been entered; it is not entered twice.")
+                        % {"year": year}
+                    ]
                 errors.setdefault(field, []).extend(messages)
     if errors:
-        raise InflationRefused("The inflation was not entered.", errors=errors)
+        raise InflationRefused(_("The inflation was not entered."), errors=errors)
     try:
         with transaction.atomic():
             rate.save()
     except IntegrityError as exc:  # entered by someone else at the same moment
         raise InflationRefused(
-            "The inflation was not entered.",
-            errors={"year": [f"The inflation of {year} has already been entered; it is not entered twice."]},
+            _("The inflation was not entered."),
+            errors={
+                "year": [
+                    _("The inflation of %(year)s has already been entered; it is not entered twice.")
+                    % {"year": year}
+                ]
+            },
         ) from exc
     return rate

@@ -14,12 +14,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from config.charts import Bar, horizontal_bars
+from config.numbers import money
 from config.spreadsheets import safe_cell
 from config.uploads import attachment_response
 from procurement.contracts import selectors, services
+from procurement.contracts.display import baseline_source_display, certificate_lines_display
 from procurement.contracts.exceptions import ContractError
 from procurement.contracts.models import (
     Contract,
@@ -29,13 +33,13 @@ from procurement.contracts.models import (
     ReportDocument,
     ReportMeasurement,
 )
-from procurement.proposals.views import partner_required
+from procurement.proposals.views import model_labels, partner_required
 
 
 def _contract_for(request, pk: int) -> Contract:
     contract = selectors.contracts_for_user(user=request.user).filter(pk=pk).first()
     if contract is None:
-        raise Http404("No such contract.")
+        raise Http404(_("No such contract."))
     return contract
 
 
@@ -70,6 +74,8 @@ def contract_list(request):
 def contract_detail(request, pk: int):
     contract = _contract_for(request, pk)
     context = selectors.contract_page(contract=contract)
+    context["baseline_source"] = baseline_source_display(contract.baseline_source)
+    context["financing_model"] = model_labels([contract.financing_model])[0]
     context["may_review"] = services.may_review(user=request.user, contract=contract)
     context["portal"] = False
     return render(request, "contracts/contract_detail.html", context)
@@ -85,7 +91,7 @@ def measurement_review(request, pk: int, line_pk: int):
         services.measurement_review(
             line=line, actor=request.user, verified=verified, reason=request.POST.get("reason", "")
         )
-        messages.success(request, "Measurement verified." if verified else "Measurement rejected.")
+        messages.success(request, _("Measurement verified.") if verified else _("Measurement rejected."))
     except ContractError as error:
         _show_error(request, error)
     return redirect("contracts:detail", pk=contract.pk)
@@ -101,7 +107,7 @@ def costs_review(request, pk: int, report_pk: int):
         services.costs_review(
             report=report, actor=request.user, verified=verified, reason=request.POST.get("reason", "")
         )
-        messages.success(request, "Costs verified." if verified else "Costs rejected.")
+        messages.success(request, _("Costs verified.") if verified else _("Costs rejected."))
     except ContractError as error:
         _show_error(request, error)
     return redirect("contracts:detail", pk=contract.pk)
@@ -109,9 +115,10 @@ def costs_review(request, pk: int, report_pk: int):
 
 def _certificate_context(contract: Contract, period: PerformancePeriod) -> dict:
     certificate = get_object_or_404(PaymentCertificate.objects.select_related("period"), period=period)
-    lines = [line for line in certificate.lines if line["kind"] == "line"]
-    deductions = [line for line in certificate.lines if line["kind"] == "deduction"]
-    achievements = [line for line in certificate.lines if line["kind"] == "achievement"]
+    shown = certificate_lines_display(certificate.lines)
+    lines = [line for line in shown if line["kind"] == "line"]
+    deductions = [line for line in shown if line["kind"] == "deduction"]
+    achievements = [line for line in shown if line["kind"] == "achievement"]
     return {
         "contract": contract,
         "period": period,
@@ -142,9 +149,9 @@ def certificate_approve(request, pk: int, number: int):
         done = services.certificate_approve(certificate=certificate, actor=request.user)
         messages.success(
             request,
-            "Approved and charged to the departments' contributions."
+            _("Approved and charged to the departments' contributions.")
             if done.status == PaymentCertificate.Status.APPROVED
-            else "First approval recorded; a second finance user must approve.",
+            else _("First approval recorded; a second finance user must approve."),
         )
     except ContractError as error:
         _show_error(request, error)
@@ -159,11 +166,11 @@ def certificate_paid(request, pk: int, number: int):
     try:
         paid_on = datetime.date.fromisoformat(request.POST.get("paid_on", ""))
     except ValueError:
-        messages.error(request, "Enter the payment date as YYYY-MM-DD.")
+        messages.error(request, _("Enter the payment date as YYYY-MM-DD."))
         return redirect("contracts:certificate", pk=contract.pk, number=number)
     try:
         services.certificate_mark_paid(certificate=certificate, actor=request.user, paid_on=paid_on)
-        messages.success(request, f"Marked paid on {paid_on:%Y-%m-%d}.")
+        messages.success(request, _("Marked paid on %(date)s.") % {"date": f"{paid_on:%Y-%m-%d}"})
     except ContractError as error:
         _show_error(request, error)
     return redirect("contracts:certificate", pk=contract.pk, number=number)
@@ -179,10 +186,14 @@ def evidence_document(request, pk: int, document_pk: int):
 
 
 class InflationForm(forms.Form):
-    year = forms.IntegerField(min_value=2000, max_value=2100)
-    inflation = forms.CharField(help_text="e.g. 0.021 for 2.1 %")
-    energy_change = forms.CharField(help_text="e.g. 0.05 for +5 %")
-    source = forms.CharField(required=False, max_length=200)
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000, max_value=2100)
+    inflation = forms.CharField(
+        label=gettext_lazy("Inflation"), help_text=gettext_lazy("e.g. 0.021 for 2.1 %")
+    )
+    energy_change = forms.CharField(
+        label=gettext_lazy("Energy change"), help_text=gettext_lazy("e.g. 0.05 for +5 %")
+    )
+    source = forms.CharField(label=gettext_lazy("Source"), required=False, max_length=200)
 
 
 @login_required
@@ -190,12 +201,12 @@ def inflation(request):
     from finance.selectors.budgets import is_finance_user
 
     if not is_finance_user(user=request.user):
-        raise PermissionDenied("Inflation is entered by finance.")
+        raise PermissionDenied(_("Inflation is entered by finance."))
     form = InflationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             rate = services.inflation_enter(actor=request.user, **form.cleaned_data)
-            messages.success(request, f"Inflation of {rate.year} entered.")
+            messages.success(request, _("Inflation of %(year)s entered.") % {"year": rate.year})
             return redirect("contracts:inflation")
         except ContractError as error:
             for field, problems in error.errors.items():
@@ -210,21 +221,21 @@ def _ledger_chart(ledger: dict) -> str:
         if row["planned"] is not None:
             bars.append(
                 Bar(
-                    f"{row['year']} {row['department']} planned",
+                    _("%(year)s %(department)s planned") % row,
                     max(row["planned"], 0),
-                    f"{row['planned']:,.2f}",
+                    money(row["planned"]),
                 )
             )
         if row["actual"] is not None:
             bars.append(
                 Bar(
-                    f"{row['year']} {row['department']} actual",
+                    _("%(year)s %(department)s actual") % row,
                     max(row["actual"], 0),
-                    f"{row['actual']:,.2f}",
+                    money(row["actual"]),
                 )
             )
     return horizontal_bars(
-        bars, title="City's savings per department and year: planned and actual", width=720
+        bars, title=_("City's savings per department and year: planned and actual"), width=720
     )
 
 
@@ -242,6 +253,17 @@ def savings_ledger(request, pk: int):
 LEDGER_COLUMNS = ["year", "department", "planned", "actual"]
 
 
+def ledger_headers() -> list[str]:
+    """The ledger export is read by people, never imported: its headers are in the reader's language (the
+    English ones are LEDGER_COLUMNS; docs/decisions.md)."""
+    return [
+        pgettext("savings ledger column", "year"),
+        pgettext("savings ledger column", "department"),
+        pgettext("savings ledger column", "planned"),
+        pgettext("savings ledger column", "actual"),
+    ]
+
+
 def _ledger_rows(contract: Contract) -> list[list]:
     ledger = selectors.actual_savings_ledger(contract=contract)
     return [[r["year"], r["department"], r["planned"], r["actual"]] for r in ledger["rows"]]
@@ -252,7 +274,7 @@ def savings_ledger_csv(request, pk: int):
     contract = _contract_for(request, pk)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(LEDGER_COLUMNS)
+    writer.writerow(ledger_headers())
     for row in _ledger_rows(contract):
         writer.writerow([safe_cell("" if v is None else v) for v in row])
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
@@ -267,8 +289,8 @@ def savings_ledger_xlsx(request, pk: int):
     contract = _contract_for(request, pk)
     book = Workbook()
     sheet = book.active
-    sheet.title = "Savings"
-    sheet.append(LEDGER_COLUMNS)
+    sheet.title = pgettext("spreadsheet sheet name", "Savings")
+    sheet.append(ledger_headers())
     for row in _ledger_rows(contract):
         sheet.append([float(v) if isinstance(v, Decimal) else safe_cell(v) for v in row])
     out = io.BytesIO()
@@ -286,7 +308,7 @@ def savings_ledger_xlsx(request, pk: int):
 def public_contract(request, reference: str):
     contract = selectors.public_contract(reference=reference)
     if contract is None:
-        raise Http404("No such published contract.")
+        raise Http404(_("No such published contract."))
     context = selectors.contract_page(contract=contract)
     certified = [
         r
@@ -299,16 +321,21 @@ def public_contract(request, reference: str):
         # Planned: what full achievement would have paid; paid: after the deductions.
         planned = certificate.total_payable + certificate.deductions_total
         r["full"] = planned
-        bars.append(Bar(f"Period {r['period'].number} planned", planned, f"{planned:,.2f}"))
+        bars.append(
+            Bar(_("Period %(number)s planned") % {"number": r["period"].number}, planned, money(planned))
+        )
         bars.append(
             Bar(
-                f"Period {r['period'].number} paid",
+                _("Period %(number)s paid") % {"number": r["period"].number},
                 certificate.total_payable,
-                f"{certificate.total_payable:,.2f}",
+                money(certificate.total_payable),
             )
         )
+        certificate.lines = certificate_lines_display(certificate.lines)
     context["certified"] = certified
-    context["chart"] = horizontal_bars(bars, title="Planned and paid per period", width=640) if bars else ""
+    context["chart"] = (
+        horizontal_bars(bars, title=_("Planned and paid per period"), width=640) if bars else ""
+    )
     return render(request, "contracts/public_contract.html", context)
 
 
@@ -322,7 +349,7 @@ def _partner_contract(request, pk: int) -> Contract:
         .first()
     )
     if contract is None:
-        raise Http404("No such contract.")
+        raise Http404(_("No such contract."))
     return contract
 
 
@@ -343,16 +370,20 @@ def partner_contracts(request):
 def partner_contract(request, pk: int):
     contract = _partner_contract(request, pk)
     context = selectors.contract_page(contract=contract)
+    context["baseline_source"] = baseline_source_display(contract.baseline_source)
+    context["financing_model"] = model_labels([contract.financing_model])[0]
     context["portal"] = True
     context["may_review"] = False
     return render(request, "contracts/contract_detail.html", context)
 
 
 class ReportForm(forms.Form):
-    actual_maintenance = forms.CharField(label="Actual maintenance cost of the period")
-    actual_energy = forms.CharField(label="Actual energy cost of the period")
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    evidence = forms.FileField(required=False, label="Evidence document (PDF, CSV, …)")
+    actual_maintenance = forms.CharField(label=gettext_lazy("Actual maintenance cost of the period"))
+    actual_energy = forms.CharField(label=gettext_lazy("Actual energy cost of the period"))
+    note = forms.CharField(
+        label=gettext_lazy("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    evidence = forms.FileField(required=False, label=gettext_lazy("Evidence document (PDF, CSV, …)"))
 
     def __init__(self, *args, indicators=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -360,7 +391,8 @@ class ReportForm(forms.Form):
             indicator = line.indicator
             self.fields[f"measurement_{indicator.pk}"] = forms.CharField(
                 label=f"{indicator.name} ({indicator.unit})",
-                help_text=f"Committed target {line.committed_value.normalize():f}; {indicator.range_words()}.",
+                help_text=_("Committed target %(target)s; %(range)s.")
+                % {"target": f"{line.committed_value.normalize():f}", "range": indicator.range_words()},
             )
 
 
@@ -389,7 +421,10 @@ def partner_report(request, pk: int, number: int):
                 note=data.get("note", ""),
                 user=request.user,
             )
-            messages.success(request, f"Period {period.number} reported; the city will verify each line.")
+            messages.success(
+                request,
+                _("Period %(number)s reported; the city will verify each line.") % {"number": period.number},
+            )
             return redirect("partner_contracts:detail", pk=contract.pk)
         except ContractError as error:
             for field, problems in error.errors.items():

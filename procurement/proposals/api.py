@@ -10,6 +10,8 @@ import base64
 import binascii
 
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, status
@@ -24,7 +26,7 @@ from procurement.publication.selectors import tender_get_published
 
 
 class IsPartner(permissions.BasePermission):
-    message = "Partners only: send 'Authorization: Token <key>'."
+    message = gettext_lazy("Partners only: send 'Authorization: Token <key>'.")
 
     def has_permission(self, request, view):
         return partner_of(request) is not None
@@ -33,7 +35,7 @@ class IsPartner(permissions.BasePermission):
 class CanPropose(permissions.BasePermission):
     """Writes need a token with the `propose` scope (reads need any partner token)."""
 
-    message = (
+    message = gettext_lazy(
         "This token has the 'read' scope: submitting, replacing or withdrawing proposals needs 'propose'."
     )
 
@@ -72,11 +74,11 @@ def _documents(request) -> list[services.DocumentUpload]:
         try:
             data = base64.b64decode(item.get("content_base64", ""), validate=True)
         except (binascii.Error, ValueError, AttributeError):
-            problems.append(f"Document {index}: content_base64 is not valid base64.")
+            problems.append(_("Document %(index)s: content_base64 is not valid base64.") % {"index": index})
             continue
         uploads.append(services.DocumentUpload(item.get("filename", ""), data, item.get("title", "")))
     if problems:
-        raise ProposalInvalid("The proposal was not accepted.", errors={"documents": problems})
+        raise ProposalInvalid(_("The proposal was not accepted."), errors={"documents": problems})
     return uploads
 
 
@@ -236,7 +238,11 @@ class PartnerEvaluationView(_TenderMixin, APIView):
         found = selectors.partner_scores(tender=tender, organisation=partner.organisation)
         if found is None:
             return Response(
-                {"detail": "Scores are shown once the award decision is taken.", "own": None, "winner": None}
+                {
+                    "detail": _("Scores are shown once the award decision is taken."),
+                    "own": None,
+                    "winner": None,
+                }
             )
         return Response(
             {

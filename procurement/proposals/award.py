@@ -11,7 +11,9 @@ from typing import Any
 import pandas as pd
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from config.numbers import money
 from procurement.models import Tender, TenderEvent
 from procurement.proposals.exceptions import AwardRefused
 from procurement.proposals.models import AwardDecision, Evaluation, ProposalScore
@@ -62,22 +64,25 @@ def award_budget_fit(*, tender: Tender, score: ProposalScore) -> dict[str, Any]:
 def award_recommend(*, tender: Tender, actor, comment: str = "") -> AwardDecision:
     """The lead official recommends the top-ranked compliant proposal of the final report."""
     if not is_lead_official(user=actor, tender=tender):
-        raise _refuse("Only officials of the lead department recommend the award.")
+        raise _refuse(_("Only officials of the lead department recommend the award."))
     with transaction.atomic():
         locked = Tender.objects.select_for_update().get(pk=tender.pk)
         evaluation = Evaluation.objects.filter(tender=locked).first()
         if evaluation is None or evaluation.status != Evaluation.Status.FINAL:
-            raise _refuse("The evaluation report is not final yet.")
+            raise _refuse(_("The evaluation report is not final yet."))
         if locked.status != Tender.Status.PUBLISHED:
-            raise _refuse(f"A {locked.get_status_display().lower()} tender cannot be awarded.")
+            raise _refuse(
+                # Translators: the tender's status follows "A", e.g. "A draft tender cannot be awarded."
+                _("A %(status)s tender cannot be awarded.") % {"status": locked.get_status_display().lower()}
+            )
         existing = AwardDecision.objects.filter(tender=locked).first()
         if existing is not None and existing.status != AwardDecision.Status.CANCELLED:
-            raise _refuse("An award has already been recommended.")
+            raise _refuse(_("An award has already been recommended."))
         top = (
             evaluation.scores.filter(compliant=True, rank=1).select_related("proposal__organisation").first()
         )
         if top is None:
-            raise _refuse("No compliant proposal: nothing to award.")
+            raise _refuse(_("No compliant proposal: nothing to award."))
         decision = existing or AwardDecision(tender=locked)
         decision.proposal = top.proposal
         decision.status = AwardDecision.Status.RECOMMENDED
@@ -101,26 +106,30 @@ def award_approve(*, tender: Tender, actor, override_reason: str = "") -> AwardD
     from procurement.services.tenders import tender_transition
 
     if not is_finance_for(user=actor, tender=tender):
-        raise _refuse("Only finance staff of the tender approve the award.")
+        raise _refuse(_("Only finance staff of the tender approve the award."))
     reason = (override_reason or "").strip()
     with transaction.atomic():
         locked = Tender.objects.select_for_update().get(pk=tender.pk)
         decision = AwardDecision.objects.select_for_update().filter(tender=locked).first()
         if decision is None or decision.status != AwardDecision.Status.RECOMMENDED:
-            raise _refuse("There is no recommended award to approve.")
+            raise _refuse(_("There is no recommended award to approve."))
         if decision.recommended_by_id == actor.pk:
-            raise _refuse("Four-eyes: the person who recommended the award cannot approve it.")
+            raise _refuse(_("Four-eyes: the person who recommended the award cannot approve it."))
         score = ProposalScore.objects.get(evaluation__tender=locked, proposal=decision.proposal)
         fit = award_budget_fit(tender=locked, score=score)
         if fit["shortfall"] > 0 and not reason:
             short = "; ".join(
-                f"{r['fiscal_year']} {r['budget_type']}: short by {r['shortfall']:,.2f}"
+                _("%(year)s %(budget_type)s: short by %(amount)s")
+                % {"year": r["fiscal_year"], "budget_type": r["budget_type"], "amount": money(r["shortfall"])}
                 for r in fit["rows"]
                 if r["shortfall"] > 0
             )
             raise _refuse(
-                f"The winner's yearly payments do not fit the pooled budget ({short}). Get more contributions "
-                "approved, or approve with a reasoned override.",
+                _(
+                    "The winner's yearly payments do not fit the pooled budget (%(shortfall)s). Get more "
+                    "contributions approved, or approve with a reasoned override."
+                )
+                % {"shortfall": short},
                 "override_reason",
             )
         now = timezone.now()
@@ -163,12 +172,12 @@ def contract_sign(
         locked = Tender.objects.select_for_update().get(pk=tender.pk)
         decision = AwardDecision.objects.select_for_update().filter(tender=locked).first()
         if decision is None or decision.status != AwardDecision.Status.APPROVED:
-            raise _refuse("There is no approved award to sign.")
+            raise _refuse(_("There is no approved award to sign."))
         now = now or timezone.now()
         if now < decision.standstill_ends_at:
             raise _refuse(
-                f"The standstill runs until {timezone.localtime(decision.standstill_ends_at):%Y-%m-%d %H:%M}; "
-                "the contract is signed after it."
+                _("The standstill runs until %(until)s; the contract is signed after it.")
+                % {"until": f"{timezone.localtime(decision.standstill_ends_at):%Y-%m-%d %H:%M}"}
             )
         decision.status = AwardDecision.Status.SIGNED
         decision.signed_by = actor
@@ -194,7 +203,7 @@ def tender_cancel_with_reason(*, tender: Tender, actor, reason: str) -> Tender:
 
     text = (reason or "").strip()
     if not text:
-        raise _refuse("Give the reason for the cancellation.", "reason")
+        raise _refuse(_("Give the reason for the cancellation."), "reason")
     with transaction.atomic():
         AwardDecision.objects.filter(tender=tender).exclude(status=AwardDecision.Status.SIGNED).update(
             status=AwardDecision.Status.CANCELLED

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from departments.models import Membership
 from procurement.models import Tender, TenderEvent
@@ -63,7 +64,10 @@ def _refuse(message: str) -> EvaluationRefused:
 
 def compliance_problems(*, tender: Tender, content: dict[str, Any]) -> list[str]:
     """DESIGN §12: model accepted, φ ≥ minimum, every committed target at least the tender's (as of now: an
-    amendment may have changed what the tender asks after the proposal arrived)."""
+    amendment may have changed what the tender asks after the proposal arrived).
+
+    The sentences are stored in English (ProposalScore.compliance_problems) and translated when shown
+    (`procurement.proposals.display`): keep the two in step."""
     requirements = requirements_for(tender=tender)
     problems = []
     if content.get("financing_model") not in requirements.accepted_models:
@@ -92,13 +96,13 @@ def evaluation_start(
     """Start evaluating an opened box (lead official): compliance of each standing proposal now, the price job
     queued on commit, evaluators named (officials of the lead department)."""
     if not is_lead_official(user=actor, tender=tender):
-        raise _refuse("Only officials of the lead department start the evaluation.")
+        raise _refuse(_("Only officials of the lead department start the evaluation."))
     with transaction.atomic():
         locked = Tender.objects.select_for_update().get(pk=tender.pk)
         if not box_is_open(tender=locked):
-            raise _refuse("The proposals have not been opened by two city users after the deadline.")
+            raise _refuse(_("The proposals have not been opened by two city users after the deadline."))
         if Evaluation.objects.filter(tender=locked).exists():
-            raise _refuse("The evaluation of this tender has already started.")
+            raise _refuse(_("The evaluation of this tender has already started."))
         contents = proposal_contents_for_evaluation(tender=locked)
         evaluation = Evaluation.objects.create(tender=locked, started_by=actor)
         ProposalScore.objects.bulk_create(
@@ -133,8 +137,11 @@ def _evaluator_add(*, evaluation: Evaluation, user, actor) -> Evaluator:
     if not Membership.objects.filter(
         user=user, department_id=tender.lead_department_id, role=Membership.Role.OFFICIAL
     ).exists():
-        raise _refuse(f"{user.get_full_name() or user.username} is not an official of the lead department.")
-    evaluator, _ = Evaluator.objects.get_or_create(
+        raise _refuse(
+            _("%(person)s is not an official of the lead department.")
+            % {"person": user.get_full_name() or user.username}
+        )
+    evaluator, _created = Evaluator.objects.get_or_create(
         evaluation=evaluation, user=user, defaults={"named_by": actor}
     )
     return evaluator
@@ -143,11 +150,11 @@ def _evaluator_add(*, evaluation: Evaluation, user, actor) -> Evaluator:
 def evaluator_name(*, evaluation: Evaluation, user, actor) -> Evaluator:
     """Name an evaluator (lead official), while quality scoring is not final."""
     if not is_lead_official(user=actor, tender=evaluation.tender):
-        raise _refuse("Only officials of the lead department name evaluators.")
+        raise _refuse(_("Only officials of the lead department name evaluators."))
     with transaction.atomic():
         locked = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
         if locked.status == Evaluation.Status.FINAL:
-            raise _refuse("The evaluation report is final.")
+            raise _refuse(_("The evaluation report is final."))
         evaluator = _evaluator_add(evaluation=locked, user=user, actor=actor)
         _event(tender=locked.tender, actor=actor, action="evaluator_named", comment=user.username)
     return evaluator
@@ -290,13 +297,13 @@ def evaluations_requeue_stuck(*, now=None) -> list[int]:
 def evaluation_retry(*, evaluation: Evaluation, actor) -> Evaluation:
     """A failed price job can be queued again by the lead official (after the cause is fixed)."""
     if not is_lead_official(user=actor, tender=evaluation.tender):
-        raise _refuse("Only officials of the lead department restart the price job.")
+        raise _refuse(_("Only officials of the lead department restart the price job."))
     with transaction.atomic():
         updated = Evaluation.objects.filter(pk=evaluation.pk, status=Evaluation.Status.FAILED).update(
             status=Evaluation.Status.PRICING, error_message=""
         )
         if not updated:
-            raise _refuse("Only a failed price job can be restarted.")
+            raise _refuse(_("Only a failed price job can be restarted."))
         transaction.on_commit(lambda: evaluation_enqueue(evaluation_id=evaluation.pk))
     evaluation.refresh_from_db()
     return evaluation
@@ -309,13 +316,13 @@ def evaluator_declare(*, evaluation: Evaluation, actor, statement: str) -> Evalu
     """An evaluator declares no conflict of interest with any bidder (required before scoring)."""
     text = (statement or "").strip()
     if not text:
-        raise _refuse("Write the declaration (e.g. “I have no conflict of interest with any bidder.”).")
+        raise _refuse(_("Write the declaration (e.g. “I have no conflict of interest with any bidder.”)."))
     with transaction.atomic():
         evaluator = Evaluator.objects.select_for_update().filter(evaluation=evaluation, user=actor).first()
         if evaluator is None:
-            raise _refuse("You are not an evaluator of this tender.")
+            raise _refuse(_("You are not an evaluator of this tender."))
         if evaluator.no_conflict_declared_at is not None:
-            raise _refuse("You have already declared.")
+            raise _refuse(_("You have already declared."))
         evaluator.no_conflict_declared_at = timezone.now()
         evaluator.declaration = text[:MAX_REASON_CHARS]
         evaluator.save(update_fields=["no_conflict_declared_at", "declaration"])
@@ -339,13 +346,13 @@ def quality_scores_submit(*, evaluation: Evaluation, actor, scores: list[ScoreIn
         locked = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
         evaluator = Evaluator.objects.select_for_update().filter(evaluation=locked, user=actor).first()
         if evaluator is None:
-            raise _refuse("You are not an evaluator of this tender.")
+            raise _refuse(_("You are not an evaluator of this tender."))
         if locked.status == Evaluation.Status.FINAL:
-            raise _refuse("The evaluation report is final: scores can no longer be given.")
+            raise _refuse(_("The evaluation report is final: scores can no longer be given."))
         if evaluator.no_conflict_declared_at is None:
-            raise _refuse("Declare that you have no conflict of interest before scoring.")
+            raise _refuse(_("Declare that you have no conflict of interest before scoring."))
         if evaluator.scores_submitted_at is not None:
-            raise _refuse("You have already scored; scores are given once.")
+            raise _refuse(_("You have already scored; scores are given once."))
         criteria = {c.pk: c for c in QualityCriterion.objects.filter(tender=locked.tender)}
         proposals = set(locked.scores.filter(compliant=True).values_list("proposal_id", flat=True))
         errors: dict[str, list[str]] = {}
@@ -354,24 +361,26 @@ def quality_scores_submit(*, evaluation: Evaluation, actor, scores: list[ScoreIn
             key = f"score-{item.proposal_id}-{item.criterion_id}"
             if item.proposal_id not in proposals or item.criterion_id not in criteria:
                 errors.setdefault("__all__", []).append(
-                    "A score refers to a proposal or criterion not evaluated here."
+                    _("A score refers to a proposal or criterion not evaluated here.")
                 )
                 continue
             if item.points is None or not 0 <= item.points <= 10:
-                errors.setdefault(key, []).append("Give 0 to 10 points.")
+                errors.setdefault(key, []).append(_("Give 0 to 10 points."))
             if not (item.reason or "").strip():
-                errors.setdefault(key, []).append("Give a reason for the score.")
+                errors.setdefault(key, []).append(_("Give a reason for the score."))
             elif len(item.reason) > MAX_REASON_CHARS:
-                errors.setdefault(key, []).append(f"At most {MAX_REASON_CHARS} characters.")
+                errors.setdefault(key, []).append(
+                    _("At most %(count)s characters.") % {"count": MAX_REASON_CHARS}
+                )
             given[(item.proposal_id, item.criterion_id)] = item
         for pid in sorted(proposals):
             for cid in criteria:
                 if (pid, cid) not in given:
                     errors.setdefault(f"score-{pid}-{cid}", []).append(
-                        "Score every proposal on every criterion."
+                        _("Score every proposal on every criterion.")
                     )
         if errors:
-            raise EvaluationRefused("The scores were not saved.", errors=errors)
+            raise EvaluationRefused(_("The scores were not saved."), errors=errors)
         created = QualityScore.objects.bulk_create(
             [
                 QualityScore(
@@ -397,16 +406,18 @@ def evaluation_finalise(*, evaluation: Evaluation, actor) -> Evaluation:
     """Totals and ranking (lead official): Σ weight × score / 100; ties go to the lower NPV. Final after this."""
     tender = evaluation.tender
     if not is_lead_official(user=actor, tender=tender):
-        raise _refuse("Only officials of the lead department finalise the evaluation.")
+        raise _refuse(_("Only officials of the lead department finalise the evaluation."))
     with transaction.atomic():
         locked = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
         if locked.status == Evaluation.Status.FINAL:
-            raise _refuse("The evaluation report is already final.")
+            raise _refuse(_("The evaluation report is already final."))
         if locked.status != Evaluation.Status.SCORING:
-            raise _refuse("The engine has not priced the proposals yet.")
+            raise _refuse(_("The engine has not priced the proposals yet."))
         criteria = list(QualityCriterion.objects.filter(tender=tender))
         if criteria and not all_quality_scores_in(evaluation=locked):
-            raise _refuse("Every named evaluator must score before the report is final (and at least one).")
+            raise _refuse(
+                _("Every named evaluator must score before the report is final (and at least one).")
+            )
         requirements = requirements_for(tender=tender)
         points: dict[tuple[int, int], list[int]] = defaultdict(list)
         for pid, cid, value in QualityScore.objects.filter(evaluator__evaluation=locked).values_list(

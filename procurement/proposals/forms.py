@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from procurement.proposals.models import FinancingModel
 
@@ -18,47 +20,92 @@ FIGURES = (
 
 class RequirementsForm(forms.Form):
     proposal_deadline = forms.DateTimeField(
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), help_text="Server time zone."
+        label=gettext_lazy("Proposal deadline"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=gettext_lazy("Server time zone."),
     )
-    clarification_deadline = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    clarification_deadline = forms.DateTimeField(
+        label=gettext_lazy("Clarification deadline"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
     accepted_models = forms.MultipleChoiceField(
-        choices=FinancingModel.choices, widget=forms.CheckboxSelectMultiple, required=False
+        label=gettext_lazy("Accepted models"),
+        choices=FinancingModel.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
-    minimum_at_risk_share = forms.DecimalField(min_value=0, max_value=1, decimal_places=4, initial="0.2")
-    price_weight = forms.DecimalField(decimal_places=2, initial=50)
-    outcome_weight = forms.DecimalField(decimal_places=2, initial=30)
-    standstill_days = forms.IntegerField(initial=10)
+    minimum_at_risk_share = forms.DecimalField(
+        label=gettext_lazy("Minimum at risk share"), min_value=0, max_value=1, decimal_places=4, initial="0.2"
+    )
+    price_weight = forms.DecimalField(label=gettext_lazy("Price weight"), decimal_places=2, initial=50)
+    outcome_weight = forms.DecimalField(label=gettext_lazy("Outcome weight"), decimal_places=2, initial=30)
+    standstill_days = forms.IntegerField(label=gettext_lazy("Standstill days"), initial=10)
     criteria = forms.CharField(
+        label=gettext_lazy("Criteria"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="One quality criterion per line: name | weight | scoring guide.",
+        help_text=gettext_lazy("One quality criterion per line: name | weight | scoring guide."),
     )
 
 
 class ProposalForm(forms.Form):
-    financing_model = forms.ChoiceField(choices=FinancingModel.choices)
-    purchase_price = forms.CharField(required=False, help_text="CapEx: price replacing Σ Cc × (1 + b).")
-    running_cost = forms.CharField(required=False, help_text="CapEx: guaranteed yearly running cost.")
-    financing_charge = forms.CharField(required=False, help_text="OpEx: yearly financing charge A′.")
+    financing_model = forms.ChoiceField(label=gettext_lazy("Financing model"), choices=FinancingModel.choices)
+    purchase_price = forms.CharField(
+        label=gettext_lazy("Purchase price"),
+        required=False,
+        help_text=gettext_lazy("CapEx: price replacing Σ Cc × (1 + b)."),
+    )
+    running_cost = forms.CharField(
+        label=gettext_lazy("Running cost"),
+        required=False,
+        help_text=gettext_lazy("CapEx: guaranteed yearly running cost."),
+    )
+    financing_charge = forms.CharField(
+        label=gettext_lazy("Financing charge"),
+        required=False,
+        help_text=gettext_lazy("OpEx: yearly financing charge A′."),
+    )
     operation_fee = forms.CharField(
-        required=False, help_text="OpEx: yearly operation fee O′ (start-year prices)."
+        label=gettext_lazy("Operation fee"),
+        required=False,
+        help_text=gettext_lazy("OpEx: yearly operation fee O′ (start-year prices)."),
     )
-    savings_share = forms.CharField(required=False, help_text="Shared savings: your share s (0–1).")
+    savings_share = forms.CharField(
+        label=gettext_lazy("Savings share"),
+        required=False,
+        help_text=gettext_lazy("Shared savings: your share s (0–1)."),
+    )
     guaranteed_savings = forms.CharField(
-        required=False, help_text="Shared savings: guaranteed yearly savings."
+        label=gettext_lazy("Guaranteed savings"),
+        required=False,
+        help_text=gettext_lazy("Shared savings: guaranteed yearly savings."),
     )
-    at_risk_share = forms.CharField(help_text="Share of payments at risk on outcomes (0–1).")
-    summary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    document = forms.FileField(required=False, help_text="pdf, docx, xlsx, odt, csv or txt; at most 10 MB.")
+    at_risk_share = forms.CharField(
+        label=gettext_lazy("At risk share"),
+        help_text=gettext_lazy("Share of payments at risk on outcomes (0–1)."),
+    )
+    summary = forms.CharField(
+        label=gettext_lazy("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    document = forms.FileField(
+        label=gettext_lazy("Document"),
+        required=False,
+        help_text=gettext_lazy("pdf, docx, xlsx, odt, csv or txt; at most 10 MB."),
+    )
 
     def __init__(self, *args, targets=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.targets = list(targets)
         for target in self.targets:
             self.fields[f"committed_{target.indicator_id}"] = forms.CharField(
-                label=f"Committed: {target.indicator.name} ({target.indicator.unit})",
-                help_text=f"Tender target {target.target_value.normalize():f}; "
-                f"{target.indicator.get_direction_display().lower()}.",
+                # Translators: a form label; the indicator's name and its unit follow.
+                label=_("Committed: %(indicator)s (%(unit)s)")
+                % {"indicator": target.indicator.name, "unit": target.indicator.unit},
+                help_text=_("Tender target %(target)s; %(direction)s.")
+                % {
+                    "target": f"{target.target_value.normalize():f}",
+                    "direction": target.indicator.get_direction_display().lower(),
+                },
             )
 
     def content(self) -> dict:
@@ -90,4 +137,4 @@ class ProposalForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from procurement.models import MONEY, PartnerOrganisation, Tender
 
@@ -39,16 +41,16 @@ SCORE = {"max_digits": 7, "decimal_places": 3}  # 0–100
 
 class FinancingModel(models.TextChoices):
     # Values are the engine's scenario names (finance.engine.scenarios.SCENARIOS).
-    CAPEX = "capex", "CapEx purchase"
-    OPEX_SERVICE = "opex_service", "OpEx service fee"
-    SHARED_SAVINGS = "shared_savings", "Shared savings"
+    CAPEX = "capex", _("CapEx purchase")
+    OPEX_SERVICE = "opex_service", _("OpEx service fee")
+    SHARED_SAVINGS = "shared_savings", _("Shared savings")
 
 
 class PartnerMembership(models.Model):
     """A person of a partner organisation who signs in to the partner portal (role `partner`)."""
 
     class Role(models.TextChoices):
-        PARTNER = "partner", "Partner"
+        PARTNER = "partner", pgettext_lazy("partner role", "Partner")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="partner_membership"
@@ -68,14 +70,14 @@ class TenderRequirements(models.Model):
     """What the tender asks of proposals: deadlines, accepted models, minimum φ, award weights, standstill."""
 
     tender = models.OneToOneField(Tender, on_delete=models.CASCADE, related_name="requirements")
-    proposal_deadline = models.DateTimeField(help_text="End of the tender period: no proposal after it.")
-    clarification_deadline = models.DateTimeField(help_text="Last moment for clarification questions.")
-    accepted_models = models.JSONField(default=list, help_text="Financing models accepted (engine names).")
+    proposal_deadline = models.DateTimeField(help_text=_("End of the tender period: no proposal after it."))
+    clarification_deadline = models.DateTimeField(help_text=_("Last moment for clarification questions."))
+    accepted_models = models.JSONField(default=list, help_text=_("Financing models accepted (engine names)."))
     minimum_at_risk_share = models.DecimalField(
         **SHARE,
         default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
-        help_text="Minimum share φ of partner payments at risk on outcomes (0–1).",
+        help_text=_("Minimum share φ of partner payments at risk on outcomes (0–1)."),
     )
     price_weight = models.DecimalField(**WEIGHT, default=Decimal("50"))
     outcome_weight = models.DecimalField(**WEIGHT, default=Decimal("30"))
@@ -88,7 +90,7 @@ class TenderRequirements(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name_plural = "tender requirements"
+        verbose_name_plural = _("tender requirements")
         constraints = [
             models.CheckConstraint(
                 condition=Q(clarification_deadline__lte=models.F("proposal_deadline")),
@@ -105,7 +107,7 @@ class QualityCriterion(models.Model):
     tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="quality_criteria")
     name = models.CharField(max_length=200)
     weight = models.DecimalField(**WEIGHT)
-    scoring_guide = models.TextField(help_text="What earns 0, 5 and 10 points.")
+    scoring_guide = models.TextField(help_text=_("What earns 0, 5 and 10 points."))
 
     class Meta:
         ordering = ["id"]
@@ -124,8 +126,8 @@ class Proposal(models.Model):
     """One organisation's answer to one tender. Its content lives in versions (each kept, each sealed)."""
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", "Submitted"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        SUBMITTED = "submitted", pgettext_lazy("proposal status", "Submitted")
+        WITHDRAWN = "withdrawn", pgettext_lazy("proposal status", "Withdrawn")
 
     tender = models.ForeignKey(Tender, on_delete=models.PROTECT, related_name="proposals")
     organisation = models.ForeignKey(PartnerOrganisation, on_delete=models.PROTECT, related_name="proposals")
@@ -151,9 +153,9 @@ class ProposalVersion(models.Model):
     """
 
     class Kind(models.TextChoices):
-        SUBMIT = "submit", "Submitted"
-        REPLACE = "replace", "Replaced"
-        WITHDRAW = "withdraw", "Withdrawn"
+        SUBMIT = "submit", pgettext_lazy("proposal version kind", "Submitted")
+        REPLACE = "replace", pgettext_lazy("proposal version kind", "Replaced")
+        WITHDRAW = "withdraw", pgettext_lazy("proposal version kind", "Withdrawn")
 
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveSmallIntegerField()
@@ -204,10 +206,10 @@ class Evaluation(models.Model):
     """The evaluation of a tender's proposals: compliance, the engine's price job, quality, totals, report."""
 
     class Status(models.TextChoices):
-        PRICING = "pricing", "Pricing (engine job queued or running)"
-        SCORING = "scoring", "Quality scoring"
-        FINAL = "final", "Final report"
-        FAILED = "failed", "Pricing failed"
+        PRICING = "pricing", pgettext_lazy("evaluation status", "Pricing (engine job queued or running)")
+        SCORING = "scoring", pgettext_lazy("evaluation status", "Quality scoring")
+        FINAL = "final", pgettext_lazy("evaluation status", "Final report")
+        FAILED = "failed", pgettext_lazy("evaluation status", "Pricing failed")
 
     tender = models.OneToOneField(Tender, on_delete=models.PROTECT, related_name="evaluation")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PRICING)
@@ -252,12 +254,12 @@ class ProposalScore(models.Model):
     version = models.ForeignKey(ProposalVersion, on_delete=models.PROTECT, related_name="+")
     compliant = models.BooleanField()
     compliance_problems = models.JSONField(default=list, blank=True)
-    npv = models.DecimalField(**MONEY, null=True, blank=True, help_text="NPV of cost to the city.")
+    npv = models.DecimalField(**MONEY, null=True, blank=True, help_text=_("NPV of cost to the city."))
     yearly_payments = models.JSONField(
-        default=list, blank=True, help_text="[{fiscal_year, budget_type, amount}] the city pays (nominal)."
+        default=list, blank=True, help_text=_("[{fiscal_year, budget_type, amount}] the city pays (nominal).")
     )
     partner_payments = models.DecimalField(
-        **MONEY, null=True, blank=True, help_text="Nominal sum paid to the partner over the term."
+        **MONEY, null=True, blank=True, help_text=_("Nominal sum paid to the partner over the term.")
     )
     price_score = models.DecimalField(**SCORE, null=True, blank=True)
     outcome_score = models.DecimalField(**SCORE, null=True, blank=True)
@@ -294,10 +296,10 @@ class AwardDecision(models.Model):
     """Recommendation (lead official) → approval by finance (award release, standstill) → signature."""
 
     class Status(models.TextChoices):
-        RECOMMENDED = "recommended", "Recommended"
-        APPROVED = "approved", "Approved (standstill)"
-        SIGNED = "signed", "Contract signed"
-        CANCELLED = "cancelled", "Cancelled"
+        RECOMMENDED = "recommended", pgettext_lazy("award status", "Recommended")
+        APPROVED = "approved", pgettext_lazy("award status", "Approved (standstill)")
+        SIGNED = "signed", pgettext_lazy("award status", "Contract signed")
+        CANCELLED = "cancelled", pgettext_lazy("award status", "Cancelled")
 
     tender = models.OneToOneField(Tender, on_delete=models.PROTECT, related_name="award_decision")
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="+")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 
@@ -16,8 +17,14 @@ def _latin(text: Any) -> str:
 
 
 def report_pdf(
-    *, title: str, rows: list[dict[str, Any]], reasons: list[dict[str, Any]], columns: list[str]
+    *,
+    title: str,
+    rows: list[dict[str, Any]],
+    reasons: list[dict[str, Any]],
+    columns: list[str],
+    headers: list[str] | None = None,
 ) -> bytes:
+    """`columns` are the row keys; `headers` what the table shows above them (the reader's language)."""
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.set_compression(False)  # small documents; uncompressed text is searchable by archives (and tests)
     pdf.add_page()
@@ -39,7 +46,7 @@ def report_pdf(
 
     widths = [12, 55, 18, 30, 22, 24, 24, 20, 72]
     pdf.set_font("Helvetica", "B", 8)
-    for name, width in zip(columns, widths, strict=True):
+    for name, width in zip(headers or columns, widths, strict=True):
         pdf.cell(width, 6, _latin(name), border=1)
     pdf.ln()
     pdf.set_font("Helvetica", "", 8)
@@ -50,14 +57,15 @@ def report_pdf(
     if reasons:
         pdf.ln(4)
         pdf.set_font("Helvetica", "B", 10)
-        pdf.cell(0, 6, "Reasons", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 6, _latin(_("Reasons")), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", "", 8)
         for item in reasons:
             pdf.multi_cell(
                 0,
                 5,
                 _latin(
-                    f"{item['evaluator']} on {item['organisation']}, {item['criterion']}: {item['points']}/10 - {item['reason']}"
+                    # Translators: one evaluator's quality score in the PDF evaluation report.
+                    _("%(evaluator)s on %(organisation)s, %(criterion)s: %(points)s/10 - %(reason)s") % item
                 ),
                 new_x="LMARGIN",
                 new_y="NEXT",

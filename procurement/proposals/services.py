@@ -17,6 +17,8 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from procurement.models import ApiToken, PartnerOrganisation, Tender, TenderEvent
 from procurement.proposals import sealing
@@ -54,13 +56,14 @@ FIGURES_BY_MODEL: dict[str, tuple[str, ...]] = {
     FinancingModel.OPEX_SERVICE: ("financing_charge", "operation_fee"),
     FinancingModel.SHARED_SAVINGS: ("savings_share", "guaranteed_savings"),
 }
+# Translators: these name a figure of a proposal inside a sentence ("Give the %(figure)s.").
 FIGURE_LABELS = {
-    "purchase_price": "purchase price (replaces Σ Cc × (1 + b); currency, paid at t = 0)",
-    "running_cost": "guaranteed yearly running cost (start-year prices, indexed)",
-    "financing_charge": "yearly financing charge A′ (flat, nominal, during the term)",
-    "operation_fee": "yearly operation fee O′ (start-year prices, indexed, during the term)",
-    "savings_share": "partner's share of savings s (0–1)",
-    "guaranteed_savings": "guaranteed yearly savings (start-year prices; optional)",
+    "purchase_price": gettext_lazy("purchase price (replaces Σ Cc × (1 + b); currency, paid at t = 0)"),
+    "running_cost": gettext_lazy("guaranteed yearly running cost (start-year prices, indexed)"),
+    "financing_charge": gettext_lazy("yearly financing charge A′ (flat, nominal, during the term)"),
+    "operation_fee": gettext_lazy("yearly operation fee O′ (start-year prices, indexed, during the term)"),
+    "savings_share": gettext_lazy("partner's share of savings s (0–1)"),
+    "guaranteed_savings": gettext_lazy("guaranteed yearly savings (start-year prices; optional)"),
 }
 OPTIONAL_FIGURES = {"guaranteed_savings"}
 
@@ -92,7 +95,7 @@ def partner_member_add(*, organisation: PartnerOrganisation, user, actor=None) -
 
     if Membership.objects.filter(user=user).exists():
         raise ProposalInvalid(
-            "This person is city staff.", errors={"user": ["City staff cannot be partner members."]}
+            _("This person is city staff."), errors={"user": [_("City staff cannot be partner members.")]}
         )
     membership = PartnerMembership(user=user, organisation=organisation)
     membership.full_clean(validate_unique=False)
@@ -101,8 +104,8 @@ def partner_member_add(*, organisation: PartnerOrganisation, user, actor=None) -
             membership.save()
     except IntegrityError:
         raise ProposalInvalid(
-            "This person already belongs to a partner organisation.",
-            errors={"user": ["Already a member of a partner organisation."]},
+            _("This person already belongs to a partner organisation."),
+            errors={"user": [_("Already a member of a partner organisation.")]},
         ) from None
     return membership
 
@@ -137,44 +140,58 @@ def requirements_problems(*, data: RequirementsInput, now: datetime.datetime) ->
         errors.setdefault(name, []).append(message)
 
     if data.proposal_deadline is None:
-        add("proposal_deadline", "Give the proposal deadline (date and time).")
+        add("proposal_deadline", _("Give the proposal deadline (date and time)."))
     elif data.proposal_deadline <= now:
-        add("proposal_deadline", "The proposal deadline must be in the future.")
+        add("proposal_deadline", _("The proposal deadline must be in the future."))
     if data.clarification_deadline is None:
-        add("clarification_deadline", "Give the clarification deadline (date and time).")
+        add("clarification_deadline", _("Give the clarification deadline (date and time)."))
     elif data.proposal_deadline is not None and data.clarification_deadline > data.proposal_deadline:
-        add("clarification_deadline", "The clarification deadline must not be after the proposal deadline.")
+        add(
+            "clarification_deadline", _("The clarification deadline must not be after the proposal deadline.")
+        )
     models = list(data.accepted_models or [])
     if not models:
-        add("accepted_models", "Accept at least one financing model.")
+        add("accepted_models", _("Accept at least one financing model."))
     unknown = [m for m in models if m not in FinancingModel.values]
     if unknown:
-        add("accepted_models", f"Unknown financing model(s): {', '.join(map(str, unknown))}.")
+        add(
+            "accepted_models",
+            _("Unknown financing model(s): %(models)s.") % {"models": ", ".join(map(str, unknown))},
+        )
     if data.minimum_at_risk_share is None:
-        add("minimum_at_risk_share", "Give the minimum at-risk share (0–1).")
+        add("minimum_at_risk_share", _("Give the minimum at-risk share (0–1)."))
     elif not Decimal("0") <= data.minimum_at_risk_share <= Decimal("1"):
-        add("minimum_at_risk_share", "The minimum at-risk share must be between 0 and 1 (0.2 = 20 %).")
+        add("minimum_at_risk_share", _("The minimum at-risk share must be between 0 and 1 (0.2 = 20 %)."))
     for name in ("price_weight", "outcome_weight"):
         value = getattr(data, name)
         if value is None:
-            add(name, "Give a weight (0–100; 0 leaves the criterion out).")
+            add(name, _("Give a weight (0–100; 0 leaves the criterion out)."))
         elif not Decimal("0") <= value <= Decimal("100"):
-            add(name, "A weight is between 0 and 100.")
+            add(name, _("A weight is between 0 and 100."))
     if data.standstill_days is None or not 0 <= data.standstill_days <= 60:
-        add("standstill_days", "Standstill is 0–60 days (default 10).")
+        add("standstill_days", _("Standstill is 0–60 days (default 10)."))
     names = set()
     for index, criterion in enumerate(data.quality_criteria, start=1):
         if not criterion.name.strip():
-            add("criteria", f"Quality criterion {index}: give it a name.")
+            add("criteria", _("Quality criterion %(index)s: give it a name.") % {"index": index})
         elif criterion.name.strip().lower() in names:
-            add("criteria", f"Quality criterion {index}: “{criterion.name}” is listed twice.")
+            add(
+                "criteria",
+                _("Quality criterion %(index)s: “%(name)s” is listed twice.")
+                % {"index": index, "name": criterion.name},
+            )
         names.add(criterion.name.strip().lower())
         if criterion.weight is None or not Decimal("0") < criterion.weight <= Decimal("100"):
-            add("criteria", f"Quality criterion {index}: its weight must be more than 0 and at most 100.")
+            add(
+                "criteria",
+                _("Quality criterion %(index)s: its weight must be more than 0 and at most 100.")
+                % {"index": index},
+            )
         if not criterion.scoring_guide.strip():
             add(
                 "criteria",
-                f"Quality criterion {index}: give a scoring guide (what earns 0, 5 and 10 points).",
+                _("Quality criterion %(index)s: give a scoring guide (what earns 0, 5 and 10 points).")
+                % {"index": index},
             )
     weights = [data.price_weight, data.outcome_weight, *(c.weight for c in data.quality_criteria)]
     if all(w is not None for w in weights):
@@ -182,7 +199,8 @@ def requirements_problems(*, data: RequirementsInput, now: datetime.datetime) ->
         if total != Decimal("100"):
             add(
                 "__all__",
-                f"The award criteria weights must add up to 100; they add up to {total.normalize():f}.",
+                _("The award criteria weights must add up to 100; they add up to %(total)s.")
+                % {"total": f"{total.normalize():f}"},
             )
     return errors
 
@@ -197,8 +215,8 @@ def tender_requirements_set(*, tender: Tender, data: RequirementsInput, actor) -
 
     if not is_lead_official(user=actor, tender=tender):
         raise RequirementsInvalid(
-            "Only officials of the lead department set what the tender asks.",
-            errors={"__all__": ["Only officials of the lead department set what the tender asks."]},
+            _("Only officials of the lead department set what the tender asks."),
+            errors={"__all__": [_("Only officials of the lead department set what the tender asks.")]},
         )
     now = timezone.now()
     with transaction.atomic():
@@ -207,27 +225,30 @@ def tender_requirements_set(*, tender: Tender, data: RequirementsInput, actor) -
         amending = locked.status == Tender.Status.PUBLISHED
         if locked.status not in (Tender.Status.DRAFT, Tender.Status.PUBLISHED):
             raise RequirementsInvalid(
-                "Not editable now.",
+                _("Not editable now."),
                 errors={
                     "__all__": [
-                        f"What the tender asks is set while drafting or amended while it is published; "
-                        f"{locked.reference} is {locked.get_status_display().lower()}."
+                        _(
+                            "What the tender asks is set while drafting or amended while it is published; "
+                            "%(reference)s is %(status)s."
+                        )
+                        % {"reference": locked.reference, "status": locked.get_status_display().lower()}
                     ]
                 },
             )
         existing = requirements_for(tender=locked)
         if amending and existing is not None and now >= existing.proposal_deadline:
             raise RequirementsInvalid(
-                "The deadline has passed.",
+                _("The deadline has passed."),
                 errors={
                     "__all__": [
-                        "The proposal deadline has passed: what the tender asks can no longer change."
+                        _("The proposal deadline has passed: what the tender asks can no longer change.")
                     ]
                 },
             )
         errors = requirements_problems(data=data, now=now)
         if errors:
-            raise RequirementsInvalid("What the tender asks was not saved.", errors=errors)
+            raise RequirementsInvalid(_("What the tender asks was not saved."), errors=errors)
         requirements = existing or TenderRequirements(tender=locked)
         requirements.proposal_deadline = data.proposal_deadline
         requirements.clarification_deadline = data.clarification_deadline
@@ -291,13 +312,22 @@ def _document_problems(upload: DocumentUpload) -> tuple[list[str], str]:
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     problems = []
     if extension not in DOCUMENT_TYPES:
-        problems.append(f"“{name}” is not an allowed type (allowed: {', '.join(DOCUMENT_TYPES)}).")
+        problems.append(
+            _("“%(name)s” is not an allowed type (allowed: %(types)s).")
+            % {"name": name, "types": ", ".join(DOCUMENT_TYPES)}
+        )
     if len(upload.data) > MAX_DOCUMENT_BYTES:
-        problems.append(f"“{name}” is {len(upload.data) / 1024 / 1024:.1f} MB; the limit is 10 MB.")
+        problems.append(
+            _("“%(name)s” is %(size)s MB; the limit is 10 MB.")
+            % {"name": name, "size": f"{len(upload.data) / 1024 / 1024:.1f}"}
+        )
     if not upload.data:
-        problems.append(f"“{name}” is empty.")
+        problems.append(_("“%(name)s” is empty.") % {"name": name})
     if not problems and not content_matches(extension, upload.data[:8192], io.BytesIO(upload.data)):
-        problems.append(f"The content of “{name}” is not a valid .{extension} file.")
+        problems.append(
+            _("The content of “%(name)s” is not a valid .%(extension)s file.")
+            % {"name": name, "extension": extension}
+        )
     return problems, extension
 
 
@@ -317,79 +347,96 @@ def proposal_validate(
 
     requirements = requirements_for(tender=tender)
     if not isinstance(content, dict):
-        return {}, {"__all__": ["The proposal must be a JSON object."]}
+        return {}, {"__all__": [_("The proposal must be a JSON object.")]}
     known = {"financing_model", "figures", "at_risk_share", "targets", "summary"}
     for key in sorted(set(content) - known - {"documents"}):
-        add("__all__", f"Unknown field “{key}”.")
+        add("__all__", _("Unknown field “%(field)s”.") % {"field": key})
 
     model = content.get("financing_model")
     if model not in FinancingModel.values:
-        add("financing_model", "Choose capex, opex_service or shared_savings.")
+        add("financing_model", _("Choose capex, opex_service or shared_savings."))
     elif requirements is not None and model not in requirements.accepted_models:
-        accepted = ", ".join(FinancingModel(m).label for m in requirements.accepted_models)
+        accepted = ", ".join(str(FinancingModel(m).label) for m in requirements.accepted_models)
         add(
             "financing_model",
-            f"This tender does not accept {FinancingModel(model).label}; it accepts {accepted}.",
+            _("This tender does not accept %(model)s; it accepts %(accepted)s.")
+            % {"model": FinancingModel(model).label, "accepted": accepted},
         )
 
     figures_in = content.get("figures") or {}
     figures: dict[str, str] = {}
     if not isinstance(figures_in, dict):
-        add("figures", "Figures must be an object of named amounts.")
+        add("figures", _("Figures must be an object of named amounts."))
         figures_in = {}
     if model in FIGURES_BY_MODEL:
         wanted = FIGURES_BY_MODEL[model]
         for name in sorted(set(figures_in) - set(wanted)):
-            add(f"figures.{name}", f"“{name}” is not a figure of {FinancingModel(model).label}.")
+            add(
+                f"figures.{name}",
+                _("“%(figure)s” is not a figure of %(model)s.")
+                % {"figure": name, "model": FinancingModel(model).label},
+            )
         for name in wanted:
             try:
                 value = _decimal(figures_in.get(name))
             except (InvalidOperation, ValueError):
-                add(f"figures.{name}", f"The {FIGURE_LABELS[name]} must be a number written as a string.")
+                add(
+                    f"figures.{name}",
+                    _("The %(figure)s must be a number written as a string.")
+                    % {"figure": FIGURE_LABELS[name]},
+                )
                 continue
             if value is None:
                 if name not in OPTIONAL_FIGURES:
-                    add(f"figures.{name}", f"Give the {FIGURE_LABELS[name]}.")
+                    add(f"figures.{name}", _("Give the %(figure)s.") % {"figure": FIGURE_LABELS[name]})
                 continue
             if name == "savings_share":
                 if not Decimal("0") < value <= Decimal("1"):
-                    add(f"figures.{name}", "The share of savings must be more than 0 and at most 1.")
+                    add(f"figures.{name}", _("The share of savings must be more than 0 and at most 1."))
                 elif value.as_tuple().exponent < -4:
-                    add(f"figures.{name}", "The share of savings has at most 4 decimals.")
+                    add(f"figures.{name}", _("The share of savings has at most 4 decimals."))
                 figures[name] = f"{value:f}"
                 continue
             if value < 0:
-                add(f"figures.{name}", f"The {FIGURE_LABELS[name]} must not be negative.")
+                add(
+                    f"figures.{name}",
+                    _("The %(figure)s must not be negative.") % {"figure": FIGURE_LABELS[name]},
+                )
             elif value > MAX_AMOUNT:
-                add(f"figures.{name}", f"The {FIGURE_LABELS[name]} exceeds the limit of {MAX_AMOUNT:,.0f}.")
+                add(
+                    f"figures.{name}",
+                    _("The %(figure)s exceeds the limit of %(limit)s.")
+                    % {"figure": FIGURE_LABELS[name], "limit": f"{MAX_AMOUNT:,.0f}"},
+                )
             elif value.as_tuple().exponent < -2:
-                add(f"figures.{name}", "Amounts have at most 2 decimals (cents).")
+                add(f"figures.{name}", _("Amounts have at most 2 decimals (cents)."))
             figures[name] = (
                 f"{value.quantize(Decimal('0.01')):f}" if value.as_tuple().exponent >= -2 else str(value)
             )
         if model == FinancingModel.CAPEX and figures.get("purchase_price") == "0.00":
-            add("figures.purchase_price", "The purchase price must be more than zero.")
+            add("figures.purchase_price", _("The purchase price must be more than zero."))
         if (
             model == FinancingModel.OPEX_SERVICE
             and figures.get("financing_charge") == "0.00"
             and figures.get("operation_fee") == "0.00"
         ):
-            add("figures.financing_charge", "A service fee of zero is not a proposal.")
+            add("figures.financing_charge", _("A service fee of zero is not a proposal."))
 
     try:
         phi = _decimal(content.get("at_risk_share"))
     except (InvalidOperation, ValueError):
         phi = None
-        add("at_risk_share", "The at-risk share must be a number between 0 and 1, written as a string.")
+        add("at_risk_share", _("The at-risk share must be a number between 0 and 1, written as a string."))
     else:
         if phi is None:
-            add("at_risk_share", "Give the share of payments at risk on outcomes (0–1).")
+            add("at_risk_share", _("Give the share of payments at risk on outcomes (0–1)."))
         elif not Decimal("0") <= phi <= Decimal("1"):
-            add("at_risk_share", "The at-risk share must be between 0 and 1 (0.25 = 25 %).")
+            add("at_risk_share", _("The at-risk share must be between 0 and 1 (0.25 = 25 %)."))
         elif requirements is not None and phi < requirements.minimum_at_risk_share:
             add(
                 "at_risk_share",
-                f"The at-risk share {phi:f} is below the tender's minimum {requirements.minimum_at_risk_share:f}.",
+                _("The at-risk share %(share)s is below the tender's minimum %(minimum)s.")
+                % {"share": f"{phi:f}", "minimum": f"{requirements.minimum_at_risk_share:f}"},
             )
 
     tender_targets = {
@@ -399,50 +446,80 @@ def proposal_validate(
     committed: dict[int, str] = {}
     raw_targets = content.get("targets") or []
     if not isinstance(raw_targets, list):
-        add("targets", "Targets must be a list of {indicator_id, committed_value}.")
+        add("targets", _("Targets must be a list of {indicator_id, committed_value}."))
         raw_targets = []
     for row in raw_targets:
         try:
             indicator_id = int(row.get("indicator_id"))
             value = _decimal(row.get("committed_value"))
         except (AttributeError, TypeError, ValueError, InvalidOperation):
-            add("targets", "Each target needs an indicator_id and a committed_value (a number as a string).")
+            add(
+                "targets",
+                _("Each target needs an indicator_id and a committed_value (a number as a string)."),
+            )
             continue
         target = tender_targets.get(indicator_id)
         if target is None:
-            add("targets", f"Indicator {indicator_id} is not targeted by this tender.")
+            add(
+                "targets",
+                _("Indicator %(indicator)s is not targeted by this tender.") % {"indicator": indicator_id},
+            )
             continue
         if indicator_id in committed:
-            add("targets", f"Indicator {indicator_id} is committed twice.")
+            add("targets", _("Indicator %(indicator)s is committed twice.") % {"indicator": indicator_id})
             continue
         if value is None:
-            add("targets", f"Give a committed value for “{target.indicator.name}”.")
+            add(
+                "targets",
+                _("Give a committed value for “%(indicator)s”.") % {"indicator": target.indicator.name},
+            )
             continue
         lower_better = target.indicator.direction == "lower"
         worse = value > target.target_value if lower_better else value < target.target_value
         if worse:
+            message = (
+                _(
+                    "The committed value %(value)s for “%(indicator)s” is worse than the tender's target "
+                    "%(target)s (lower is better)."
+                )
+                if lower_better
+                else _(
+                    "The committed value %(value)s for “%(indicator)s” is worse than the tender's target "
+                    "%(target)s (higher is better)."
+                )
+            )
             add(
                 "targets",
-                f"The committed value {value.normalize():f} for “{target.indicator.name}” is worse than the "
-                f"tender's target {target.target_value.normalize():f} ({'lower' if lower_better else 'higher'} "
-                "is better).",
+                message
+                % {
+                    "value": f"{value.normalize():f}",
+                    "indicator": target.indicator.name,
+                    "target": f"{target.target_value.normalize():f}",
+                },
             )
         committed[indicator_id] = f"{value.normalize():f}"
     for indicator_id, target in tender_targets.items():
         if indicator_id not in committed and not any(
             isinstance(r, dict) and str(r.get("indicator_id")) == str(indicator_id) for r in raw_targets
         ):
-            add("targets", f"Commit to a value for “{target.indicator.name}” (indicator {indicator_id}).")
+            add(
+                "targets",
+                _("Commit to a value for “%(name)s” (indicator %(indicator)s).")
+                % {"name": target.indicator.name, "indicator": indicator_id},
+            )
 
     summary = content.get("summary") or ""
     if not isinstance(summary, str):
-        add("summary", "The summary is text.")
+        add("summary", _("The summary is text."))
         summary = ""
     if len(summary) > MAX_SUMMARY_CHARS:
-        add("summary", f"The summary is longer than {MAX_SUMMARY_CHARS:,} characters.")
+        add(
+            "summary",
+            _("The summary is longer than %(count)s characters.") % {"count": f"{MAX_SUMMARY_CHARS:,}"},
+        )
 
     if len(documents) > MAX_DOCUMENTS:
-        add("documents", f"At most {MAX_DOCUMENTS} documents per proposal.")
+        add("documents", _("At most %(count)s documents per proposal.") % {"count": MAX_DOCUMENTS})
     described = []
     for upload in documents:
         problems, extension = _document_problems(upload)
@@ -468,7 +545,11 @@ def proposal_validate(
         "documents": described,
     }
     if len(canonical_json(normalised)) > MAX_CONTENT_BYTES:
-        add("__all__", f"The proposal is larger than {MAX_CONTENT_BYTES // 1024} KB (documents excluded).")
+        add(
+            "__all__",
+            _("The proposal is larger than %(size)s KB (documents excluded).")
+            % {"size": MAX_CONTENT_BYTES // 1024},
+        )
     return normalised, errors
 
 
@@ -476,20 +557,23 @@ def _require_open_for_proposals(*, tender: Tender, now: datetime.datetime) -> No
     requirements = requirements_for(tender=tender)
     if tender.status != Tender.Status.PUBLISHED or requirements is None:
         raise ProposalsClosed(
-            "This tender does not take proposals.",
+            _("This tender does not take proposals."),
             errors={
-                "__all__": ["This tender does not take proposals (not open, or no proposal deadline set)."]
+                "__all__": [_("This tender does not take proposals (not open, or no proposal deadline set).")]
             },
         )
     if now >= requirements.proposal_deadline:
         deadline = requirements.proposal_deadline.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
         received = now.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
         raise ProposalsClosed(
-            "The proposal deadline has passed.",
+            _("The proposal deadline has passed."),
             errors={
                 "__all__": [
-                    f"The proposal deadline was {deadline}; the server received this at {received}. "
-                    "Nothing is accepted after the deadline."
+                    _(
+                        "The proposal deadline was %(deadline)s; the server received this at %(received)s. "
+                        "Nothing is accepted after the deadline."
+                    )
+                    % {"deadline": deadline, "received": received}
                 ]
             },
         )
@@ -545,15 +629,18 @@ def proposal_submit(
         _require_open_for_proposals(tender=locked, now=now)
         normalised, errors = proposal_validate(tender=locked, content=content, documents=documents)
         if errors:
-            raise ProposalInvalid("The proposal was not accepted.", errors=errors)
+            raise ProposalInvalid(_("The proposal was not accepted."), errors=errors)
         proposal = Proposal.objects.filter(tender=locked, organisation=organisation).first()
         if proposal is not None and proposal.status == Proposal.Status.SUBMITTED:
             raise DuplicateProposal(
-                "A proposal already stands.",
+                _("A proposal already stands."),
                 errors={
                     "__all__": [
-                        f"{organisation.name} already has a proposal for {locked.reference}: replace it (PUT) or "
-                        "withdraw it (DELETE); a second one is not accepted."
+                        _(
+                            "%(organisation)s already has a proposal for %(reference)s: replace it (PUT) or "
+                            "withdraw it (DELETE); a second one is not accepted."
+                        )
+                        % {"organisation": organisation.name, "reference": locked.reference}
                     ]
                 },
             )
@@ -589,7 +676,7 @@ def _own_proposal(*, tender: Tender, organisation: PartnerOrganisation, proposal
     if proposal is None:
         # Same answer for "not yours" and "does not exist": another organisation's proposal is never revealed.
         raise ProposalNotFound(
-            "No such proposal.", errors={"__all__": ["No such proposal of your organisation."]}
+            _("No such proposal."), errors={"__all__": [_("No such proposal of your organisation.")]}
         )
     return proposal
 
@@ -614,13 +701,13 @@ def proposal_replace(
         _require_open_for_proposals(tender=locked, now=now)
         if proposal.status != Proposal.Status.SUBMITTED:
             raise ProposalNotFound(
-                "The proposal was withdrawn.",
-                errors={"__all__": ["This proposal was withdrawn: submit a new one (POST) instead."]},
+                _("The proposal was withdrawn."),
+                errors={"__all__": [_("This proposal was withdrawn: submit a new one (POST) instead.")]},
             )
         normalised, errors = proposal_validate(tender=locked, content=content, documents=documents)
         if errors:
             raise ProposalInvalid(
-                "The replacement was not accepted; the previous version stands.", errors=errors
+                _("The replacement was not accepted; the previous version stands."), errors=errors
             )
         version = _new_version(
             proposal=proposal,
@@ -658,7 +745,7 @@ def proposal_withdraw(
         _require_open_for_proposals(tender=locked, now=now)
         if proposal.status != Proposal.Status.SUBMITTED:
             raise ProposalNotFound(
-                "Already withdrawn.", errors={"__all__": ["This proposal is already withdrawn."]}
+                _("Already withdrawn."), errors={"__all__": [_("This proposal is already withdrawn.")]}
             )
         version = _new_version(
             proposal=proposal,
@@ -691,26 +778,31 @@ def proposals_open(*, tender: Tender, actor, now: datetime.datetime | None = Non
         requirements = requirements_for(tender=locked)
         if requirements is None or locked.status != Tender.Status.PUBLISHED:
             raise OpeningRefused(
-                "Nothing to open.", errors={"__all__": ["This tender has no proposals to open."]}
+                _("Nothing to open."), errors={"__all__": [_("This tender has no proposals to open.")]}
             )
         if not may_open(user=actor, tender=locked):
             raise OpeningRefused(
-                "Not permitted.",
+                _("Not permitted."),
                 errors={
                     "__all__": [
-                        "Only the lead department's officials and the tender's finance staff open proposals."
+                        _(
+                            "Only the lead department's officials and the tender's finance staff open proposals."
+                        )
                     ]
                 },
             )
         if now < requirements.proposal_deadline:
             raise OpeningRefused(
-                "Too early.", errors={"__all__": ["Proposals are opened only after the proposal deadline."]}
+                _("Too early."),
+                errors={"__all__": [_("Proposals are opened only after the proposal deadline.")]},
             )
         if ProposalOpening.objects.filter(tender=locked, opened_by=actor).exists():
             raise OpeningRefused(
-                "Already opened by you.",
+                _("Already opened by you."),
                 errors={
-                    "__all__": ["You have already opened this box: a second, different person must open it."]
+                    "__all__": [
+                        _("You have already opened this box: a second, different person must open it.")
+                    ]
                 },
             )
         was_open = box_is_open(tender=locked, now=now)

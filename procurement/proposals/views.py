@@ -18,6 +18,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from config.charts import Bar, horizontal_bars
@@ -26,9 +28,10 @@ from procurement.models import Tender
 from procurement.proposals import award as award_services
 from procurement.proposals import evaluation as evaluation_services
 from procurement.proposals import selectors, services
+from procurement.proposals.display import compliance_problems_display, price_job_error_display
 from procurement.proposals.exceptions import ProposalError
 from procurement.proposals.forms import ProposalForm, ReasonForm, RequirementsForm
-from procurement.proposals.models import Evaluation, QualityCriterion
+from procurement.proposals.models import Evaluation, FinancingModel, QualityCriterion
 from procurement.publication import selectors as publication
 from procurement.selectors.tenders import is_finance_for, is_lead_official, tender_get_for_user
 
@@ -48,7 +51,7 @@ def partner_required(view):
     def wrapper(request, *args, **kwargs):
         organisation = selectors.partner_organisation_of(user=request.user)
         if organisation is None:
-            raise PermissionDenied("The partner portal is for people of partner organisations.")
+            raise PermissionDenied(_("The partner portal is for people of partner organisations."))
         request.organisation = organisation
         return view(request, *args, **kwargs)
 
@@ -63,7 +66,7 @@ def partner_home(request):
     proposals = []
     for proposal in selectors.proposals_of_organisation(organisation=request.organisation):
         versions = sorted(proposal.versions.all(), key=lambda v: v.number)
-        proposals.append({"proposal": proposal, "receipts": [selectors.receipt(v) for v in versions]})
+        proposals.append({"proposal": proposal, "receipts": [_receipt(v) for v in versions]})
     return render(
         request,
         "proposals/partner_home.html",
@@ -71,10 +74,20 @@ def partner_home(request):
     )
 
 
+def _receipt(version) -> dict:
+    """The receipt (`selectors.receipt`, codes as the API gives them) with its kind in the reader's words."""
+    return {**selectors.receipt(version), "kind_label": version.get_kind_display()}
+
+
+def model_labels(models: list[str]) -> list[str]:
+    """Financing model codes (engine names) as the reader's words."""
+    return [str(FinancingModel(m).label) if m in FinancingModel.values else m for m in models or []]
+
+
 def _published_or_404(reference: str) -> Tender:
     tender = publication.tender_get_published(reference=reference)
     if tender is None:
-        raise Http404("No such published tender.")
+        raise Http404(_("No such published tender."))
     return tender
 
 
@@ -105,17 +118,19 @@ def partner_tender(request, reference: str):
 def _render_partner_tender(request, tender, proposal, form, status=200):
     organisation = request.organisation
     versions = sorted(proposal.versions.all(), key=lambda v: v.number) if proposal else []
+    requirements = selectors.requirements_for(tender=tender)
     return render(
         request,
         "proposals/partner_tender.html",
         {
             "tender": tender,
-            "requirements": selectors.requirements_for(tender=tender),
+            "requirements": requirements,
+            "accepted_models": model_labels(requirements.accepted_models) if requirements else [],
             "deadline_passed": selectors.deadline_passed(tender=tender),
             "documents": tender.documents.all(),
             "questions": publication.questions_published(tender=tender),
             "proposal": proposal,
-            "receipts": [selectors.receipt(v) for v in versions],
+            "receipts": [_receipt(v) for v in versions],
             "form": form,
             "scores": selectors.partner_scores(tender=tender, organisation=organisation),
         },
@@ -149,8 +164,11 @@ def partner_proposal_save(request, reference: str):
         else:
             messages.success(
                 request,
-                f"Proposal received at {version.received_at:%Y-%m-%d %H:%M:%S %Z}. "
-                f"Receipt (sha256): {version.content_sha256}",
+                _("Proposal received at %(received)s. Receipt (sha256): %(sha256)s")
+                % {
+                    "received": f"{version.received_at:%Y-%m-%d %H:%M:%S %Z}",
+                    "sha256": version.content_sha256,
+                },
             )
             return redirect("partner:tender", reference=tender.reference)
     return _render_partner_tender(request, tender, proposal, form, status=400)
@@ -165,7 +183,7 @@ def partner_proposal_withdraw(request, reference: str):
     except ProposalError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "Your proposal was withdrawn (the withdrawal is recorded as a version).")
+        messages.success(request, _("Your proposal was withdrawn (the withdrawal is recorded as a version)."))
     return redirect("partner:tender", reference=tender.reference)
 
 
@@ -174,7 +192,7 @@ def partner_proposal_withdraw(request, reference: str):
 
 def _city_tender(request, reference: str) -> Tender:
     if selectors.partner_organisation_of(user=request.user) is not None:
-        raise PermissionDenied("City pages are for city staff.")
+        raise PermissionDenied(_("City pages are for city staff."))
     return tender_get_for_user(user=request.user, reference=reference)
 
 
@@ -185,12 +203,15 @@ def _criteria_lines(text: str) -> tuple[list[services.CriterionInput], list[str]
             continue
         parts = [p.strip() for p in line.split("|")]
         if len(parts) != 3:
-            problems.append(f"Line {number}: write name | weight | scoring guide.")
+            problems.append(_("Line %(number)s: write name | weight | scoring guide.") % {"number": number})
             continue
         try:
             weight = Decimal(parts[1])
         except InvalidOperation:
-            problems.append(f"Line {number}: the weight “{parts[1]}” is not a number.")
+            problems.append(
+                _("Line %(number)s: the weight “%(weight)s” is not a number.")
+                % {"number": number, "weight": parts[1]}
+            )
             continue
         criteria.append(services.CriterionInput(parts[0], weight, parts[2]))
     return criteria, problems
@@ -200,7 +221,7 @@ def _criteria_lines(text: str) -> tuple[list[services.CriterionInput], list[str]
 def tender_requirements(request, reference: str):
     tender = _city_tender(request, reference)
     if not is_lead_official(user=request.user, tender=tender):
-        raise PermissionDenied("Only officials of the lead department set what the tender asks.")
+        raise PermissionDenied(_("Only officials of the lead department set what the tender asks."))
     existing = selectors.requirements_for(tender=tender)
     if request.method == "POST":
         form = RequirementsForm(request.POST)
@@ -226,7 +247,7 @@ def tender_requirements(request, reference: str):
                         for problem in problems:
                             form.add_error(field if field in form.fields else None, problem)
                 else:
-                    messages.success(request, "What the tender asks was saved.")
+                    messages.success(request, _("What the tender asks was saved."))
                     return redirect("proposals:tender-proposals", reference=tender.reference)
     else:
         initial = {}
@@ -252,12 +273,20 @@ def tender_requirements(request, reference: str):
 def tender_proposals(request, reference: str):
     tender = _city_tender(request, reference)
     state = selectors.proposals_for_city(tender=tender, user=request.user)
+    figure_labels = {name: field.label for name, field in ProposalForm.base_fields.items()}
+    for item in state["proposals"]:
+        content = item["content"]
+        item["model_label"] = (model_labels([content["financing_model"]]) or [""])[0]
+        item["figures"] = [(figure_labels.get(k, k), v) for k, v in (content.get("figures") or {}).items()]
     return render(
         request,
         "proposals/tender_proposals.html",
         {
             "tender": tender,
             "state": state,
+            "accepted_models": model_labels(state["requirements"].accepted_models)
+            if state["requirements"]
+            else [],
             "criteria": tender.quality_criteria.all(),
             "is_lead": is_lead_official(user=request.user, tender=tender),
             "evaluation": selectors.evaluation_for(tender=tender),
@@ -274,7 +303,7 @@ def tender_proposals_open(request, reference: str):
     except ProposalError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "Your opening is recorded.")
+        messages.success(request, _("Your opening is recorded."))
     return redirect("proposals:tender-proposals", reference=tender.reference)
 
 
@@ -290,12 +319,12 @@ def proposal_document(request, reference: str, pk: int, position: int):
     version = next((v for v in selectors.standing_versions(tender=tender) if v.proposal_id == pk), None)
     document = version.documents.filter(position=position).first() if version else None
     if document is None:
-        raise Http404("No such document.")
+        raise Http404(_("No such document."))
     try:
         meta = selectors.proposal_content(version=version, user=request.user)["documents"][position]
         body = selectors.proposal_document_bytes(document=document, user=request.user)
     except ProposalError:
-        raise Http404("No such document.") from None
+        raise Http404(_("No such document.")) from None
     response = HttpResponse(body, content_type=meta["content_type"] or "application/octet-stream")
     response["Content-Disposition"] = f'attachment; filename="proposal-{pk}-{position + 1}"'
     response["X-Content-Type-Options"] = "nosniff"
@@ -308,7 +337,7 @@ def proposal_document(request, reference: str, pk: int, position: int):
 def _evaluation_or_404(tender: Tender) -> Evaluation:
     evaluation = selectors.evaluation_for(tender=tender)
     if evaluation is None:
-        raise Http404("The evaluation has not started.")
+        raise Http404(_("The evaluation has not started."))
     return evaluation
 
 
@@ -328,7 +357,7 @@ def evaluation_start(request, reference: str):
     except ProposalError as error:
         messages.error(request, str(error))
         return redirect("proposals:tender-proposals", reference=tender.reference)
-    messages.success(request, "The evaluation started; the engine prices the proposals.")
+    messages.success(request, _("The evaluation started; the engine prices the proposals."))
     return redirect("proposals:evaluation", reference=tender.reference)
 
 
@@ -340,10 +369,13 @@ def evaluation_page(request, reference: str):
     evaluator = selectors.evaluator_for(evaluation=evaluation, user=request.user)
     if not state["proposals"] and evaluator is None:
         raise PermissionDenied(
-            "Only the tender's officials, finance staff and evaluators see its evaluation."
+            _("Only the tender's officials, finance staff and evaluators see its evaluation.")
         )
     criteria = list(QualityCriterion.objects.filter(tender=tender))
     scores = {s.proposal_id: s for s in selectors.ranking(evaluation=evaluation)}
+    ranking = list(scores.values())
+    for score in ranking:
+        score.problems_display = compliance_problems_display(score.compliance_problems)
     return render(
         request,
         "proposals/evaluation.html",
@@ -358,7 +390,7 @@ def evaluation_page(request, reference: str):
                 for p in state["proposals"]
                 if scores.get(p["proposal"].pk) and scores[p["proposal"].pk].compliant
             ],
-            "ranking": list(scores.values()),
+            "ranking": ranking,
             "visible_scores": selectors.quality_scores_visible_to(evaluation=evaluation, user=request.user),
             "all_in": selectors.all_quality_scores_in(evaluation=evaluation),
             "is_lead": is_lead_official(user=request.user, tender=tender),
@@ -368,6 +400,7 @@ def evaluation_page(request, reference: str):
                 award and award.standstill_ends_at and timezone.now() >= award.standstill_ends_at
             ),
             "reason_form": ReasonForm(),
+            "error_message": price_job_error_display(evaluation.error_message),
         },
     )
 
@@ -395,7 +428,7 @@ def evaluation_score(request, reference: str):
     items = []
     for key in request.POST:
         if key.startswith("points-"):
-            _, pid, cid = key.split("-")
+            _prefix, pid, cid = key.split("-")
             raw = request.POST.get(key, "").strip()
             items.append(
                 evaluation_services.ScoreInput(
@@ -410,7 +443,9 @@ def evaluation_score(request, reference: str):
     except ProposalError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "Your scores are saved; others see them once every evaluator has scored.")
+        messages.success(
+            request, _("Your scores are saved; others see them once every evaluator has scored.")
+        )
     return redirect("proposals:evaluation", reference=tender.reference)
 
 
@@ -423,7 +458,7 @@ def evaluation_retry(request, reference: str):
     except ProposalError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "The price job was queued again.")
+        messages.success(request, _("The price job was queued again."))
     return redirect("proposals:evaluation", reference=tender.reference)
 
 
@@ -453,23 +488,42 @@ REPORT_COLUMNS = [
 ]
 
 
+def report_headers() -> list[str]:
+    """The report's column headers in the reader's language (the English ones are the keys). The report is
+    read by people and never imported back, so its CSV/XLSX carry these headers too (docs/decisions.md)."""
+    labels = {
+        "rank": pgettext("evaluation report column", "rank"),
+        "organisation": pgettext("evaluation report column", "organisation"),
+        "compliant": pgettext("evaluation report column", "compliant"),
+        "npv": pgettext("evaluation report column", "npv"),
+        "price_score": pgettext("evaluation report column", "price_score"),
+        "outcome_score": pgettext("evaluation report column", "outcome_score"),
+        "quality_score": pgettext("evaluation report column", "quality_score"),
+        "total": pgettext("evaluation report column", "total"),
+        "problems": pgettext("evaluation report column", "problems"),
+    }
+    return [labels[c] for c in REPORT_COLUMNS]
+
+
 def _report_rows(request, tender: Tender) -> list[dict]:
     evaluation = _evaluation_or_404(tender)
     if evaluation.status != Evaluation.Status.FINAL:
-        raise Http404("The report is written when the evaluation is final.")
+        raise Http404(_("The report is written when the evaluation is final."))
     if not selectors.proposals_for_city(tender=tender, user=request.user)["proposals"]:
-        raise PermissionDenied("Only the tender's officials, finance staff and evaluators read its report.")
+        raise PermissionDenied(
+            _("Only the tender's officials, finance staff and evaluators read its report.")
+        )
     return [
         {
             "rank": s.rank or "",
             "organisation": s.proposal.organisation.name,
-            "compliant": "yes" if s.compliant else "no",
+            "compliant": _("yes") if s.compliant else _("no"),
             "npv": s.npv if s.npv is not None else "",
             "price_score": s.price_score if s.price_score is not None else "",
             "outcome_score": s.outcome_score if s.outcome_score is not None else "",
             "quality_score": s.quality_score if s.quality_score is not None else "",
             "total": s.total if s.total is not None else "",
-            "problems": " ".join(s.compliance_problems),
+            "problems": " ".join(compliance_problems_display(s.compliance_problems)),
         }
         for s in sorted(selectors.ranking(evaluation=evaluation), key=lambda s: (s.rank is None, s.rank or 0))
     ]
@@ -481,13 +535,13 @@ def evaluation_report(request, reference: str):
     rows = _report_rows(request, tender)
     chart = horizontal_bars(
         [Bar(r["organisation"], r["total"], f"{r['total']}") for r in rows if r["total"] != ""],
-        title="Total score per compliant proposal (0–100)",
+        title=_("Total score per compliant proposal (0–100)"),
     )
     reasons = selectors.quality_scores_visible_to(evaluation=tender.evaluation, user=request.user)
     return render(
         request,
         "proposals/evaluation_report.html",
-        {"tender": tender, "rows": rows, "chart": chart, "reasons": reasons, "columns": REPORT_COLUMNS},
+        {"tender": tender, "rows": rows, "chart": chart, "reasons": reasons, "columns": report_headers()},
     )
 
 
@@ -496,9 +550,9 @@ def evaluation_report_csv(request, reference: str):
     tender = _city_tender(request, reference)
     rows = _report_rows(request, tender)
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=REPORT_COLUMNS)
-    writer.writeheader()
-    writer.writerows(rows)
+    writer = csv.writer(out)
+    writer.writerow(report_headers())
+    writer.writerows([[row[c] for c in REPORT_COLUMNS] for row in rows])
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{tender.reference}-evaluation.csv"'
     return response
@@ -512,8 +566,8 @@ def evaluation_report_xlsx(request, reference: str):
     rows = _report_rows(request, tender)
     book = Workbook()
     sheet = book.active
-    sheet.title = "Evaluation"
-    sheet.append(REPORT_COLUMNS)
+    sheet.title = pgettext("spreadsheet sheet name", "Evaluation")
+    sheet.append(report_headers())
     for row in rows:
         sheet.append([float(v) if isinstance(v, Decimal) else v for v in row.values()])
     out = io.BytesIO()
@@ -542,10 +596,12 @@ def evaluation_report_pdf(request, reference: str):
         for s in selectors.quality_scores_visible_to(evaluation=tender.evaluation, user=request.user)
     ]
     body = report_pdf(
-        title=f"Evaluation report {tender.reference}: {tender.title}",
+        title=_("Evaluation report %(reference)s: %(title)s")
+        % {"reference": tender.reference, "title": tender.title},
         rows=rows,
         reasons=reasons,
         columns=REPORT_COLUMNS,
+        headers=report_headers(),
     )
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{tender.reference}-evaluation.pdf"'
