@@ -109,6 +109,7 @@ def stacked_bars(title: str, years: Sequence[int], capex: Sequence, opex: Sequen
     n = max(len(years), 1)
     band = (W - LEFT - RIGHT) / n
     body = _y_axis(y, lo, hi)
+    capex_word, opex_word = escape(_("CapEx")), escape(_("OpEx"))
     for i, (c, o) in enumerate(zip(capex, opex, strict=True)):
         x = LEFT + i * band + band * 0.1
         bw = band * 0.8
@@ -117,9 +118,9 @@ def stacked_bars(title: str, years: Sequence[int], capex: Sequence, opex: Sequen
         yo = y(max(float(c), 0) + max(float(o), 0))
         body.append(
             f'<rect x="{x:.1f}" y="{yc:.1f}" width="{bw:.1f}" height="{base - yc:.1f}" fill="{COLOURS["capex"]}">'
-            f"<title>{years[i]} {escape(_('CapEx'))} {money(c)}</title></rect>"
+            f"<title>{years[i]} {capex_word} {money(c)}</title></rect>"
             f'<rect x="{x:.1f}" y="{yo:.1f}" width="{bw:.1f}" height="{yc - yo:.1f}" fill="{COLOURS["opex"]}">'
-            f"<title>{years[i]} {escape(_('OpEx'))} {money(o)}</title></rect>"
+            f"<title>{years[i]} {opex_word} {money(o)}</title></rect>"
         )
     body += _x_labels(years, lambda i: LEFT + i * band + band / 2)
     body += _legend([(_("CapEx"), COLOURS["capex"]), (_("OpEx"), COLOURS["opex"])])
@@ -288,9 +289,9 @@ def histogram_panels(
         v = lo + (hi - lo) * k / 4
         anchor = "start" if k == 0 else "end" if k == 4 else "middle"
         body.append(f'<text x="{x(v):.1f}" y="{axis_y}" text-anchor="{anchor}">{short_money(v)}</text>')
+    axis_name = escape(_("NPV of cost (dashed line: P50)"))
     body.append(
-        f'<text x="{(left + W - RIGHT) / 2:.1f}" y="{height - 2}" text-anchor="middle">'
-        f"{escape(_('NPV of cost (dashed line: P50)'))}</text>"
+        f'<text x="{(left + W - RIGHT) / 2:.1f}" y="{height - 2}" text-anchor="middle">{axis_name}</text>'
     )
     t = escape(title)
     return mark_safe(
@@ -320,10 +321,11 @@ def pooled_budget_chart(*, rows: list[dict], width: int = 560, bar_height: int =
     label_w, gap, plot_w = 48, 8, width - 48 - 120
     legend_h = 18 * len(departments)
     height = max(len(years) * (bar_height + gap) + gap, legend_h + gap)
+    title = escape(_("Approved contributions per fiscal year, by department"))
     parts = [
         f'<svg class="chart" role="img" aria-labelledby="pooled-chart-title" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="pooled-chart-title">{escape(_("Approved contributions per fiscal year, by department"))}</title>',
+        f'<title id="pooled-chart-title">{title}</title>',
     ]
     for i, year in enumerate(years):
         y = gap + i * (bar_height + gap)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.utils.translation import gettext as __
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import PercentField
@@ -115,7 +115,7 @@ class ScenarioAssumptionsForm(forms.ModelForm):
                     # The engine speaks in fractions; the user typed a percentage, so answer in percentages.
                     low, high, _ = RATE_RANGES[ENGINE_NAMES.get(field, field)]
                     problems = [
-                        __("Enter a percentage between %(low)s and %(high)s (you entered %(value)s).")
+                        gettext("Enter a percentage between %(low)s and %(high)s (you entered %(value)s).")
                         % {
                             "low": plain_percent(low),
                             "high": plain_percent(high),

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.utils.translation import gettext, gettext_lazy, gettext_noop, ngettext
+from django.utils.translation import gettext, gettext_lazy, gettext_noop, ngettext, pgettext_lazy
 
 from config.numbers import measure, money
 
@@ -38,35 +38,35 @@ ASSUMPTION_LABELS = {
 
 # Columns of the engine's tables (assets, upgrade catalogue, pooled budget, offers), named in its problems.
 COLUMN_LABELS = {
-    "asset_id": gettext_lazy("asset reference"),
-    "department": gettext_lazy("department"),
-    "category": gettext_lazy("category"),
-    "install_year": gettext_lazy("installation year"),
-    "life_years": gettext_lazy("life in years"),
-    "replacement_cost": gettext_lazy("replacement cost"),
-    "maintenance_cost": gettext_lazy("maintenance cost"),
-    "energy_cost": gettext_lazy("energy cost"),
-    "action": gettext_lazy("action"),
-    "unit_cost": gettext_lazy("upgrade unit cost"),
-    "fiscal_year": gettext_lazy("fiscal year"),
-    "budget_type": gettext_lazy("budget type"),
-    "amount": gettext_lazy("amount"),
-    "proposal_id": gettext_lazy("proposal"),
-    "financing_model": gettext_lazy("financing model"),
-    "purchase_price": gettext_lazy("purchase price"),
-    "running_cost": gettext_lazy("running cost"),
-    "financing_charge": gettext_lazy("financing charge"),
-    "operation_fee": gettext_lazy("operation fee"),
-    "savings_share": gettext_lazy("savings share"),
-    "guaranteed_savings": gettext_lazy("guaranteed savings"),
-    "at_risk_share": gettext_lazy("share at risk"),
+    "asset_id": pgettext_lazy("engine column", "asset reference"),
+    "department": pgettext_lazy("engine column", "department"),
+    "category": pgettext_lazy("engine column", "category"),
+    "install_year": pgettext_lazy("engine column", "installation year"),
+    "life_years": pgettext_lazy("engine column", "life in years"),
+    "replacement_cost": pgettext_lazy("engine column", "replacement cost"),
+    "maintenance_cost": pgettext_lazy("engine column", "maintenance cost"),
+    "energy_cost": pgettext_lazy("engine column", "energy cost"),
+    "action": pgettext_lazy("engine column", "action"),
+    "unit_cost": pgettext_lazy("engine column", "upgrade unit cost"),
+    "fiscal_year": pgettext_lazy("engine column", "fiscal year"),
+    "budget_type": pgettext_lazy("engine column", "budget type"),
+    "amount": pgettext_lazy("engine column", "amount"),
+    "proposal_id": pgettext_lazy("engine column", "proposal"),
+    "financing_model": pgettext_lazy("engine column", "financing model"),
+    "purchase_price": pgettext_lazy("engine column", "purchase price"),
+    "running_cost": pgettext_lazy("engine column", "running cost"),
+    "financing_charge": pgettext_lazy("engine column", "financing charge"),
+    "operation_fee": pgettext_lazy("engine column", "operation fee"),
+    "savings_share": pgettext_lazy("engine column", "savings share"),
+    "guaranteed_savings": pgettext_lazy("engine column", "guaranteed savings"),
+    "at_risk_share": pgettext_lazy("engine column", "share at risk"),
 }
 
-TABLE_LABELS = {
-    "asset": gettext_lazy("asset"),
-    "catalogue": gettext_lazy("upgrade catalogue"),
-    "budget": gettext_lazy("pooled budget"),
-    "offer": gettext_lazy("offer"),
+TABLE_LABELS = {  # "the %(table)s table"
+    "asset": pgettext_lazy("engine table", "asset"),
+    "catalogue": pgettext_lazy("engine table", "upgrade catalogue"),
+    "budget": pgettext_lazy("engine table", "pooled budget"),
+    "offer": pgettext_lazy("engine table", "offer"),
 }
 
 # The Green Book project types of finance/engine/presets.py.
