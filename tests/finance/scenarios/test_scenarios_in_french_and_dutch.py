@@ -112,7 +112,7 @@ def test_the_results_page_and_its_charts_read_in_french(client_for, transport_of
     # chart titles, axis names, legends and bar labels
     assert 'aria-label="Coût annuel pour la ville, Achat CapEx (CapEx et OpEx, nominal)"' in body
     assert "<title>Coût cumulé pour la ville par scénario (nominal)</title>" in body
-    assert "Sensibilité de la VAN de Statu quo à chaque hypothèse" in body
+    assert "Sensibilité de la VAN du scénario « Statu quo » à chaque hypothèse" in body
     assert ">Taux d'actualisation</text>" in body  # a tornado bar, named in words, not discount_rate
     assert "<title>Monte Carlo: distribution de la VAN du coût par scénario</title>" in body
     assert "VAN du coût (ligne pointillée: P50)</text>" in body
