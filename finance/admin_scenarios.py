@@ -1,6 +1,7 @@
 """Admin of scenario assumptions, runs and choices. Results are read-only: they come from the engine."""
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy, ngettext
 
 from finance.models import FinancingChoice, ScenarioAssumptions, ScenarioRun
 
@@ -42,17 +43,31 @@ class ScenarioRunAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description="Re-queue the selected queued or running runs")
+    @admin.action(description=gettext_lazy("Re-queue the selected queued or running runs"))
     def requeue(self, request, queryset):
         from finance.services.scenarios import scenario_run_enqueue
 
         ids = list(queryset.filter(status__in=["queued", "running"]).values_list("pk", flat=True))
         sent = sum(scenario_run_enqueue(run_id=run_id) for run_id in ids)
-        messages.info(request, f"Re-queued {sent} run(s); finished runs are never recomputed.")
+        messages.info(
+            request,
+            ngettext(
+                "Re-queued %(count)s run(s); finished runs are never recomputed.",
+                "Re-queued %(count)s run(s); finished runs are never recomputed.",
+                sent,
+            )
+            % {"count": sent},
+        )
         if sent < len(ids):
+            unsent = len(ids) - sent
             messages.warning(
                 request,
-                f"{len(ids) - sent} run(s) not sent: the job queue is not reachable (the reaper retries).",
+                ngettext(
+                    "%(count)s run(s) not sent: the job queue is not reachable (the reaper retries).",
+                    "%(count)s run(s) not sent: the job queue is not reachable (the reaper retries).",
+                    unsent,
+                )
+                % {"count": unsent},
             )
 
 

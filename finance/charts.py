@@ -11,6 +11,9 @@ from decimal import Decimal
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from config.numbers import money
 
 COLOURS = {
     "capex": "#1f5f99",
@@ -35,12 +38,20 @@ LEFT, RIGHT, TOP, BOTTOM = 70, 10, 20, 30
 
 
 def short_money(value: float) -> str:
-    """1234567 -> '1.2M' (axis labels only)."""
+    """1234567 -> '1.2M' (axis labels only; the suffixes are the active language's: 'M', 'Mio', 'mln')."""
     v = float(value)
-    for limit, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
+    # Translators: short axis labels of charts: thousands, millions, billions (e.g. 1.2M).
+    for limit, suffix in ((1e9, _("bn")), (1e6, _("M")), (1e3, _("k"))):
         if abs(v) >= limit:
-            return f"{v / limit:.1f}{suffix}"
+            return f"{_one_decimal(v / limit)}{suffix}"
     return f"{v:.0f}"
+
+
+def _one_decimal(value: float) -> str:
+    """1.25 -> '1.2' (English) or '1,2' (French, Dutch): the money rule's decimal sign, one decimal."""
+    text = f"{value:.1f}"
+    sign = money(1.5)[1]  # "1.50" -> ".", "1,50" -> ","
+    return text.replace(".", sign) if sign in ".," else text
 
 
 def _svg(title: str, body: list[str], width: int = W, height: int = H) -> SafeString:
@@ -98,6 +109,7 @@ def stacked_bars(title: str, years: Sequence[int], capex: Sequence, opex: Sequen
     n = max(len(years), 1)
     band = (W - LEFT - RIGHT) / n
     body = _y_axis(y, lo, hi)
+    capex_word, opex_word = escape(_("CapEx")), escape(_("OpEx"))
     for i, (c, o) in enumerate(zip(capex, opex, strict=True)):
         x = LEFT + i * band + band * 0.1
         bw = band * 0.8
@@ -106,12 +118,12 @@ def stacked_bars(title: str, years: Sequence[int], capex: Sequence, opex: Sequen
         yo = y(max(float(c), 0) + max(float(o), 0))
         body.append(
             f'<rect x="{x:.1f}" y="{yc:.1f}" width="{bw:.1f}" height="{base - yc:.1f}" fill="{COLOURS["capex"]}">'
-            f"<title>{years[i]} CapEx {float(c):,.2f}</title></rect>"
+            f"<title>{years[i]} {capex_word} {money(c)}</title></rect>"
             f'<rect x="{x:.1f}" y="{yo:.1f}" width="{bw:.1f}" height="{yc - yo:.1f}" fill="{COLOURS["opex"]}">'
-            f"<title>{years[i]} OpEx {float(o):,.2f}</title></rect>"
+            f"<title>{years[i]} {opex_word} {money(o)}</title></rect>"
         )
     body += _x_labels(years, lambda i: LEFT + i * band + band / 2)
-    body += _legend([("CapEx", COLOURS["capex"]), ("OpEx", COLOURS["opex"])])
+    body += _legend([(_("CapEx"), COLOURS["capex"]), (_("OpEx"), COLOURS["opex"])])
     return _svg(title, body)
 
 
@@ -150,19 +162,22 @@ def diverging_bars(title: str, years: Sequence[int], balances: Sequence) -> Safe
         x = LEFT + i * band + band * 0.1
         top, bottom = (y(v), zero) if v >= 0 else (zero, y(v))
         colour = COLOURS["surplus"] if v >= 0 else COLOURS["shortfall"]
-        word = "surplus" if v >= 0 else "shortfall"
+        # Translators: tooltip of a bar of the budget fit chart, e.g. "2027 shortfall 1,200.00".
+        word = _("%(year)s surplus %(amount)s") if v >= 0 else _("%(year)s shortfall %(amount)s")
         body.append(
             f'<rect x="{x:.1f}" y="{top:.1f}" width="{band * 0.8:.1f}" height="{max(bottom - top, 0.5):.1f}" '
-            f'fill="{colour}"><title>{years[i]} {word} {abs(v):,.2f}</title></rect>'
+            f'fill="{colour}"><title>{escape(word % {"year": years[i], "amount": money(abs(v))})}</title></rect>'
         )
     body.append(f'<line x1="{LEFT}" x2="{W - RIGHT}" y1="{zero:.1f}" y2="{zero:.1f}" stroke="#333"/>')
     body += _x_labels(years, lambda i: LEFT + i * band + band / 2)
-    body += _legend([("Surplus", COLOURS["surplus"]), ("Shortfall", COLOURS["shortfall"])])
+    body += _legend([(_("Surplus"), COLOURS["surplus"]), (_("Shortfall"), COLOURS["shortfall"])])
     return _svg(title, body)
 
 
 def tornado(title: str, rows: Sequence[dict], base: float) -> SafeString:
-    """One bar per assumption from NPV at its low value to NPV at its high value, around the base NPV."""
+    """One bar per assumption from NPV at its low value to NPV at its high value, around the base NPV.
+
+    A row's ``label`` (the assumption as a person reads it) is drawn when given, else its ``parameter``."""
     height = TOP + 22 * max(len(rows), 1) + BOTTOM
     values = [float(base)] + [float(r[k]) for r in rows for k in ("npv_low", "npv_high")]
     lo, hi = min(values), max(values)
@@ -173,19 +188,23 @@ def tornado(title: str, rows: Sequence[dict], base: float) -> SafeString:
     body = []
     for i, r in enumerate(rows):
         yy = TOP + i * 22
-        for key, colour in (("npv_low", COLOURS["low"]), ("npv_high", COLOURS["high"])):
+        name = str(r.get("label") or r["parameter"])
+        for key, colour, end in (
+            ("npv_low", COLOURS["low"], _("low")),
+            ("npv_high", COLOURS["high"], _("high")),
+        ):
             a, b = sorted((x(base), x(r[key])))
             body.append(
                 f'<rect x="{a:.1f}" y="{yy + 3}" width="{max(b - a, 0.5):.1f}" height="14" fill="{colour}">'
-                f"<title>{escape(r['parameter'])} {key[4:]}: {float(r[key]):,.2f}</title></rect>"
+                f"<title>{escape(name)} {escape(end)}: {money(r[key])}</title></rect>"
             )
-        body.append(f'<text x="{left - 6}" y="{yy + 14}" text-anchor="end">{escape(r["parameter"])}</text>')
+        body.append(f'<text x="{left - 6}" y="{yy + 14}" text-anchor="end">{escape(name)}</text>')
     body.append(
         f'<line x1="{x(base):.1f}" x2="{x(base):.1f}" y1="{TOP - 4}" y2="{height - BOTTOM + 4}" stroke="#333"/>'
         f'<text x="{left}" y="{height - 8}">{short_money(lo)}</text>'
         f'<text x="{W - RIGHT}" y="{height - 8}" text-anchor="end">{short_money(hi)}</text>'
     )
-    body += _legend([("Low value", COLOURS["low"]), ("High value", COLOURS["high"])])
+    body += _legend([(_("Low value"), COLOURS["low"]), (_("High value"), COLOURS["high"])])
     return _svg(title, body, height=height)
 
 
@@ -204,10 +223,10 @@ def range_chart(title: str, rows: Sequence[tuple[str, str, float, float, float]]
         colour = SCENARIO_COLOURS.get(key, "#333")
         body.append(
             f'<rect x="{x(p10):.1f}" y="{yy + 6}" width="{max(x(p90) - x(p10), 0.5):.1f}" height="14" '
-            f'fill="{colour}" opacity="0.6"><title>{escape(label)} P10 {float(p10):,.2f} – P90 {float(p90):,.2f}'
+            f'fill="{colour}" opacity="0.6"><title>{escape(label)} P10 {money(p10)} – P90 {money(p90)}'
             f"</title></rect>"
             f'<line x1="{x(p50):.1f}" x2="{x(p50):.1f}" y1="{yy + 2}" y2="{yy + 24}" stroke="#111" stroke-width="2">'
-            f"<title>{escape(label)} P50 {float(p50):,.2f}</title></line>"
+            f"<title>{escape(label)} P50 {money(p50)}</title></line>"
             f'<text x="{left - 6}" y="{yy + 17}" text-anchor="end">{escape(label)}</text>'
         )
     body.append(
@@ -250,24 +269,29 @@ def histogram_panels(
                 continue
             x0, x1 = x(edges[j]), x(edges[j + 1])
             h = count / peak * panel
+            tip = _("%(scenario)s: %(count)s draws with NPV %(low)s – %(high)s") % {
+                "scenario": label,
+                "count": count,
+                "low": money(edges[j]),
+                "high": money(edges[j + 1]),
+            }
             body.append(
                 f'<rect x="{x0:.1f}" y="{base - h:.1f}" width="{max(x1 - x0 - 0.5, 0.5):.1f}" '
-                f'height="{h:.1f}" fill="{colour}" fill-opacity="0.7"><title>{escape(label)}: {count} draws '
-                f"with NPV {float(edges[j]):,.2f} – {float(edges[j + 1]):,.2f}</title></rect>"
+                f'height="{h:.1f}" fill="{colour}" fill-opacity="0.7"><title>{escape(tip)}</title></rect>'
             )
         xp = x(min(max(float(p50), lo), hi))
         body.append(
             f'<line x1="{xp:.1f}" x2="{xp:.1f}" y1="{top - 2}" y2="{base + 2}" stroke="#111" stroke-width="2" '
-            f'stroke-dasharray="4 2"><title>{escape(label)} P50 {float(p50):,.2f}</title></line></g>'
+            f'stroke-dasharray="4 2"><title>{escape(label)} P50 {money(p50)}</title></line></g>'
         )
     axis_y = height - BOTTOM + 14
     for k in range(5):
         v = lo + (hi - lo) * k / 4
         anchor = "start" if k == 0 else "end" if k == 4 else "middle"
         body.append(f'<text x="{x(v):.1f}" y="{axis_y}" text-anchor="{anchor}">{short_money(v)}</text>')
+    axis_name = escape(_("NPV of cost (dashed line: P50)"))
     body.append(
-        f'<text x="{(left + W - RIGHT) / 2:.1f}" y="{height - 2}" text-anchor="middle">'
-        f"NPV of cost (dashed line: P50)</text>"
+        f'<text x="{(left + W - RIGHT) / 2:.1f}" y="{height - 2}" text-anchor="middle">{axis_name}</text>'
     )
     t = escape(title)
     return mark_safe(
@@ -297,10 +321,11 @@ def pooled_budget_chart(*, rows: list[dict], width: int = 560, bar_height: int =
     label_w, gap, plot_w = 48, 8, width - 48 - 120
     legend_h = 18 * len(departments)
     height = max(len(years) * (bar_height + gap) + gap, legend_h + gap)
+    title = escape(_("Approved contributions per fiscal year, by department"))
     parts = [
         f'<svg class="chart" role="img" aria-labelledby="pooled-chart-title" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">',
-        '<title id="pooled-chart-title">Approved contributions per fiscal year, by department</title>',
+        f'<title id="pooled-chart-title">{title}</title>',
     ]
     for i, year in enumerate(years):
         y = gap + i * (bar_height + gap)
@@ -310,7 +335,7 @@ def pooled_budget_chart(*, rows: list[dict], width: int = 560, bar_height: int =
             w = Decimal(plot_w) * amount / largest
             parts.append(
                 f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_height}" fill="{colour[name]}">'
-                f"<title>{escape(name)} {year}: {amount:,.2f}</title></rect>"
+                f"<title>{escape(name)} {year}: {money(amount)}</title></rect>"
             )
             x += w
     for i, name in enumerate(departments):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from config.forms import PercentField
 from config.numbers import plain
@@ -12,6 +14,7 @@ from finance.engine.inputs import RATE_RANGES
 from finance.engine.presets import OPTIMISM_BIAS_PRESETS
 from finance.models import ScenarioAssumptions
 from finance.models.scenarios import Scenario
+from finance.scenario_text import PRESET_LABELS, engine_problem_text
 from finance.services.scenarios import ASSUMPTION_FIELDS, ENGINE_NAMES, assumption_problems_by_field
 
 CUSTOM = "custom"
@@ -31,45 +34,57 @@ RATE_FIELDS = [
 # stored as fractions (0.035), as the engine takes them.
 FIELD_TEXT = {
     "project_type": (
-        "Project type (optimism-bias preset)",
-        "Green Book project type; 'Use preset' sets the CapEx optimism bias to its upper bound.",
+        _("Project type (optimism-bias preset)"),
+        _("Green Book project type; 'Use preset' sets the CapEx optimism bias to its upper bound."),
     ),
-    "start_year": ("First year", "Calendar year of t = 0, e.g. 2027. Assets must be installed by then."),
-    "horizon_years": ("Horizon", "Years compared, 1–60."),
-    "discount_rate": ("Discount rate (real, % per year)", "Percent per year; Green Book: 3.5."),
-    "inflation": ("Inflation (% per year)", "Percent per year, e.g. 2."),
+    "start_year": (
+        _("First year"),
+        _("Calendar year of t = 0, e.g. 2027. Assets must be installed by then."),
+    ),
+    "horizon_years": (_("Horizon"), _("Years compared, 1–60.")),
+    "discount_rate": (_("Discount rate (real, % per year)"), _("Percent per year; Green Book: 3.5.")),
+    "inflation": (_("Inflation (% per year)"), _("Percent per year, e.g. 2.")),
     "energy_escalation": (
-        "Energy price escalation (% per year)",
-        "Percent per year on energy costs, e.g. 3.",
+        _("Energy price escalation (% per year)"),
+        _("Percent per year on energy costs, e.g. 3."),
     ),
     "optimism_bias": (
-        "Optimism bias (CapEx uplift, %)",
-        "Percent added to city-paid CapEx, e.g. 24.",
+        _("Optimism bias (CapEx uplift, %)"),
+        _("Percent added to city-paid CapEx, e.g. 24."),
     ),
     "partner_cost_of_capital": (
-        "Partner cost of capital (% per year)",
-        "Nominal, percent per year: the partner's discount and annuity rate, e.g. 7.",
+        _("Partner cost of capital (% per year)"),
+        _("Nominal, percent per year: the partner's discount and annuity rate, e.g. 7."),
     ),
-    "partner_margin": ("Partner margin (%)", "Percent on the operation costs the partner runs, e.g. 10."),
-    "contract_term_years": ("Contract term", "Years the partner is paid, at most the horizon."),
+    "partner_margin": (
+        _("Partner margin (%)"),
+        _("Percent on the operation costs the partner runs, e.g. 10."),
+    ),
+    "contract_term_years": (_("Contract term"), _("Years the partner is paid, at most the horizon.")),
     "partner_savings_share": (
-        "Partner share of savings (%)",
-        "Percent 0–100 of savings paid in shared savings.",
+        _("Partner share of savings (%)"),
+        _("Percent 0–100 of savings paid in shared savings."),
     ),
-    "payment_at_risk_share": ("Payment at risk (%)", "Percent 0–100 of partner payments linked to outcomes."),
+    "payment_at_risk_share": (
+        _("Payment at risk (%)"),
+        _("Percent 0–100 of partner payments linked to outcomes."),
+    ),
     "outcome_achievement": (
-        "Expected outcome achievement (%)",
-        "Percent 0–100 of targets expected to be met.",
+        _("Expected outcome achievement (%)"),
+        _("Percent 0–100 of targets expected to be met."),
     ),
-    "monte_carlo_draws": ("Monte Carlo draws", "Number of simulated futures, 0–100,000 (0 skips it)."),
-    "seed": ("Random seed", "Whole number: the same seed gives the same Monte Carlo result."),
+    "monte_carlo_draws": (_("Monte Carlo draws"), _("Number of simulated futures, 0–100,000 (0 skips it).")),
+    "seed": (_("Random seed"), _("Whole number: the same seed gives the same Monte Carlo result.")),
 }
 
 
 class ScenarioAssumptionsForm(forms.ModelForm):
     project_type = forms.ChoiceField(
-        choices=[(p.project_type, p.description) for p in OPTIMISM_BIAS_PRESETS.values()]
-        + [(CUSTOM, "Custom (my own optimism bias)")]
+        choices=[
+            (p.project_type, PRESET_LABELS.get(p.project_type, p.description))
+            for p in OPTIMISM_BIAS_PRESETS.values()
+        ]
+        + [(CUSTOM, _("Custom (my own optimism bias)"))]
     )
 
     class Meta:
@@ -100,9 +115,15 @@ class ScenarioAssumptionsForm(forms.ModelForm):
                     # The engine speaks in fractions; the user typed a percentage, so answer in percentages.
                     low, high, _ = RATE_RANGES[ENGINE_NAMES.get(field, field)]
                     problems = [
-                        f"Enter a percentage between {plain_percent(low)} and {plain_percent(high)} "
-                        f"(you entered {plain_percent(data[field])})."
+                        gettext("Enter a percentage between %(low)s and %(high)s (you entered %(value)s).")
+                        % {
+                            "low": plain_percent(low),
+                            "high": plain_percent(high),
+                            "value": plain_percent(data[field]),
+                        }
                     ]
+                else:
+                    problems = [engine_problem_text(problem) for problem in problems]
                 for problem in problems:
                     self.add_error(None if field == "__all__" else field, problem)
         return data

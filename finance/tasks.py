@@ -14,12 +14,19 @@ from django.db import InterfaceError, OperationalError
 class ScenarioRunTask(Task):
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         """Retries exhausted or an unexpected error: the user sees a failed run with the reason. (Bad inputs never
-        get here: the service ends such a run failed with the engine's own message.)"""
+        get here: the service ends such a run failed with the engine's own message.)
+
+        A worker has no user and no language: the message is stored in English with its code and parameters,
+        and the page translates it when a person reads it (finance.scenario_text.run_failure_lines)."""
         from finance.services.scenarios import scenario_run_mark_failed
 
         run_id = args[0] if args else kwargs.get("run_id")
         if run_id is not None:
-            scenario_run_mark_failed(run_id=run_id, message=f"The computation stopped with an error: {exc}")
+            scenario_run_mark_failed(
+                run_id=run_id,
+                message=f"The computation stopped with an error: {exc}",
+                problems=[{"code": "computation_error", "params": {"error": str(exc)}}],
+            )
 
 
 @shared_task(

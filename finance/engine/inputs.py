@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import EngineError
+from .errors import EngineError, Problem, problem
 from .presets import DEFAULT_PROJECT_TYPE, optimism_bias_for
 
 ASSET_COLUMNS: tuple[str, ...] = (
@@ -93,39 +93,85 @@ class Assumptions:
     draws: int = 10_000
     seed: int = 7
 
-    def problems(self) -> list[str]:
-        """Every problem with these assumptions, in plain words (empty list = valid)."""
-        out: list[str] = []
+    def problems(self) -> list[Problem]:
+        """Every problem with these assumptions, in plain words (empty list = valid). Each problem's
+        ``params["field"]`` names the assumption it is about."""
+        out: list[Problem] = []
         for f in fields(self):
             value = getattr(self, f.name)
             if f.type in ("int", int):
                 if isinstance(value, bool) or not isinstance(value, int | np.integer):
-                    out.append(f"{f.name} must be a whole number (got {value!r})")
+                    text = f"{f.name} must be a whole number (got {value!r})"
+                    out.append(problem("not_whole_number", text, field=f.name, value=repr(value)))
             elif isinstance(value, bool) or not isinstance(value, int | float | np.number):
-                out.append(f"{f.name} must be a number (got {value!r})")
+                text = f"{f.name} must be a number (got {value!r})"
+                out.append(problem("not_a_number", text, field=f.name, value=repr(value)))
             elif not math.isfinite(float(value)):
-                out.append(f"{f.name} must be a finite number (got {value!r})")
+                text = f"{f.name} must be a finite number (got {value!r})"
+                out.append(problem("not_finite", text, field=f.name, value=repr(value)))
         if out:
             return out
         if not 1 <= self.horizon <= MAX_HORIZON:
-            out.append(f"horizon must be between 1 and {MAX_HORIZON} years (got {self.horizon})")
-        if not 1900 <= self.start_year <= 2200:
-            out.append(f"start_year must be between 1900 and 2200 (got {self.start_year})")
-        if self.contract_term < MIN_CONTRACT_TERM:
-            out.append(f"contract_term must be at least {MIN_CONTRACT_TERM} year (got {self.contract_term})")
-        elif self.contract_term > self.horizon:
+            text = f"horizon must be between 1 and {MAX_HORIZON} years (got {self.horizon})"
             out.append(
+                problem(
+                    "horizon_out_of_range",
+                    text,
+                    field="horizon",
+                    maximum=MAX_HORIZON,
+                    value=int(self.horizon),
+                )
+            )
+        if not 1900 <= self.start_year <= 2200:
+            text = f"start_year must be between 1900 and 2200 (got {self.start_year})"
+            out.append(
+                problem(
+                    "start_year_out_of_range",
+                    text,
+                    field="start_year",
+                    low=1900,
+                    high=2200,
+                    value=int(self.start_year),
+                )
+            )
+        if self.contract_term < MIN_CONTRACT_TERM:
+            text = f"contract_term must be at least {MIN_CONTRACT_TERM} year (got {self.contract_term})"
+            out.append(
+                problem(
+                    "contract_term_too_short",
+                    text,
+                    field="contract_term",
+                    minimum=MIN_CONTRACT_TERM,
+                    value=int(self.contract_term),
+                )
+            )
+        elif self.contract_term > self.horizon:
+            text = (
                 f"contract_term ({self.contract_term} years) must not be longer than the horizon "
                 f"({self.horizon} years)"
+            )
+            out.append(
+                problem(
+                    "contract_term_longer_than_horizon",
+                    text,
+                    field="contract_term",
+                    term=int(self.contract_term),
+                    horizon=int(self.horizon),
+                )
             )
         for name, (low, high, label) in RATE_RANGES.items():
             value = float(getattr(self, name))
             if not low <= value <= high:
-                out.append(f"{name} ({label}) must be between {low:g} and {high:g} (got {value:g})")
+                text = f"{name} ({label}) must be between {low:g} and {high:g} (got {value:g})"
+                out.append(problem("rate_out_of_range", text, field=name, low=low, high=high, value=value))
         if not 0 <= self.draws <= MAX_DRAWS:
-            out.append(f"draws must be between 0 and {MAX_DRAWS:,} (got {self.draws})")
+            text = f"draws must be between 0 and {MAX_DRAWS:,} (got {self.draws})"
+            out.append(
+                problem("draws_out_of_range", text, field="draws", maximum=MAX_DRAWS, value=int(self.draws))
+            )
         if self.seed < 0:
-            out.append(f"seed must not be negative (got {self.seed})")
+            text = f"seed must not be negative (got {self.seed})"
+            out.append(problem("seed_negative", text, field="seed", value=int(self.seed)))
         return out
 
     def valid_range(self, name: str) -> tuple[float, float]:
@@ -150,7 +196,11 @@ class Assumptions:
     def from_mapping(cls, data: Mapping[str, Any]) -> Assumptions:
         """Build from a JSON-like mapping; unknown keys and uncoercible values are all reported at once."""
         known = {f.name: f for f in fields(cls)}
-        problems = [f"unknown assumption {key!r}" for key in data if key not in known]
+        problems = [
+            problem("unknown_assumption", f"unknown assumption {key!r}", key=str(key))
+            for key in data
+            if key not in known
+        ]
         kwargs: dict[str, Any] = {}
         for key, value in data.items():
             if key not in known:
@@ -163,7 +213,8 @@ class Assumptions:
                 else:
                     kwargs[key] = float(value)
             except (TypeError, ValueError):
-                problems.append(f"{key} must be a number (got {value!r})")
+                text = f"{key} must be a number (got {value!r})"
+                problems.append(problem("not_a_number", text, field=key, value=repr(value)))
         if problems:
             raise EngineError(problems)
         return cls(**kwargs)
@@ -196,6 +247,18 @@ def _sample(ids: pd.Series, mask: np.ndarray, limit: int = 5) -> str:
     return shown
 
 
+def _sample_params(ids: pd.Series, mask: np.ndarray, limit: int = 5) -> dict[str, Any]:
+    """What :func:`_sample` writes, as parameters of a :class:`Problem`: the ids shown and how many more."""
+    bad = ids[mask].astype(str).tolist()
+    return {"items": bad[:limit], "more": max(len(bad) - limit, 0)}
+
+
+def _row_ids(count: int) -> tuple[pd.Series, pd.Series]:
+    """Rows of a table as the English sentences name them ("row 2") and as plain numbers ("2")."""
+    numbers = pd.Series([str(i + 1) for i in range(count)], dtype=object)
+    return "row " + numbers, numbers
+
+
 def _check_numbers(
     frame: pd.DataFrame,
     ids: pd.Series,
@@ -206,35 +269,53 @@ def _check_numbers(
     minimum: float,
     problems: list[str],
     maximum: float | None = None,
+    plain_ids: pd.Series | None = None,
 ) -> dict[str, np.ndarray]:
+    """``what`` is asset | category | budget (the thing each id names); ``plain_ids``: the ids without the
+    words of the English sentence (row numbers of a budget table), for the problems' parameters."""
     out: dict[str, np.ndarray] = {}
+    subject = "budget_row" if what == "budget" else what
+    plain = ids if plain_ids is None else plain_ids
+
+    def add(code: str, text: str, mask: np.ndarray, **params: Any) -> None:
+        params |= {"column": col, "subject": subject} | _sample_params(plain, mask)
+        problems.append(problem(code, text, **params))
+
     for col in columns:
         values = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float)
         missing = ~np.isfinite(values)
         if missing.any():
-            problems.append(f"{col} is missing or not a number for {what} {_sample(ids, missing)}")
+            add(
+                "value_missing",
+                f"{col} is missing or not a number for {what} {_sample(ids, missing)}",
+                missing,
+            )
         if integer:
             fractional = ~missing & (values != np.round(values))
             if fractional.any():
-                problems.append(
-                    f"{col} must be a whole number of years for {what} {_sample(ids, fractional)}"
-                )
+                text = f"{col} must be a whole number of years for {what} {_sample(ids, fractional)}"
+                add("not_whole_years", text, fractional)
         low = ~missing & (values < minimum)
         if low.any():
             rule = "at least 1 year" if minimum == 1 else "negative"
             verb = "must be" if minimum == 1 else "is"
-            problems.append(f"{col} {verb} {rule} for {what} {_sample(ids, low)}")
+            code = "below_one_year" if minimum == 1 else "negative"
+            add(code, f"{col} {verb} {rule} for {what} {_sample(ids, low)}", low)
         if maximum is not None:
             high = ~missing & (values > maximum)
             if high.any():
-                problems.append(f"{col} is above the limit of {maximum:,.0f} for {what} {_sample(ids, high)}")
+                text = f"{col} is above the limit of {maximum:,.0f} for {what} {_sample(ids, high)}"
+                add("above_limit", text, high, maximum=maximum)
         out[col] = values
     return out
 
 
 def _missing_columns(frame: pd.DataFrame, columns: tuple[str, ...], name: str) -> list[str]:
     missing = [c for c in columns if c not in frame.columns]
-    return [f"the {name} table has no column {c!r}" for c in missing]
+    return [
+        problem("missing_column", f"the {name} table has no column {c!r}", table=name, column=c)
+        for c in missing
+    ]
 
 
 def _with_columns(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
@@ -267,11 +348,13 @@ def validate_inputs(
         cat_ids = _text(catalogue["category"])
         blank = (cat_ids == "").to_numpy()
         if blank.any():
-            rows = pd.Series([f"row {i + 1}" for i in range(len(catalogue))])
-            problems.append(f"category is empty in catalogue {_sample(rows, blank)}")
+            rows, numbers = _row_ids(len(catalogue))
+            text = f"category is empty in catalogue {_sample(rows, blank)}"
+            problems.append(problem("catalogue_category_empty", text, **_sample_params(numbers, blank)))
         dup = cat_ids.duplicated().to_numpy()
         if dup.any():
-            problems.append(f"the catalogue lists category {_sample(cat_ids, dup)} more than once")
+            text = f"the catalogue lists category {_sample(cat_ids, dup)} more than once"
+            problems.append(problem("catalogue_duplicate_category", text, **_sample_params(cat_ids, dup)))
         nums = _check_numbers(
             catalogue,
             cat_ids,
@@ -300,16 +383,20 @@ def validate_inputs(
     clean_assets = pd.DataFrame(columns=list(ASSET_COLUMNS))
     if not asset_problems:
         if len(assets) == 0:
-            problems.append("the asset table is empty: there is nothing to finance")
+            problems.append(problem("no_assets", "the asset table is empty: there is nothing to finance"))
         ids = assets["asset_id"].astype(str)
         dup = ids.duplicated().to_numpy()
         if dup.any():
-            problems.append(f"asset_id {_sample(ids, dup)} appears more than once")
+            sentence = f"asset_id {_sample(ids, dup)} appears more than once"
+            problems.append(problem("duplicate_asset", sentence, **_sample_params(ids, dup)))
         text = {col: _text(assets[col]) for col in ("department", "category")}
         for col, values in text.items():
             blank = (values == "").to_numpy()
             if blank.any():
-                problems.append(f"{col} is empty for asset {_sample(ids, blank)}")
+                sentence = f"{col} is empty for asset {_sample(ids, blank)}"
+                problems.append(
+                    problem("asset_text_empty", sentence, column=col, **_sample_params(ids, blank))
+                )
         nums = _check_numbers(
             assets, ids, "asset", ("install_year",), integer=True, minimum=1, problems=problems
         )
@@ -338,16 +425,14 @@ def validate_inputs(
         )
         future = np.isfinite(nums["install_year"]) & (nums["install_year"] > start_year)
         if future.any():
-            problems.append(
-                f"install_year is after the start year {assumptions.start_year} for asset {_sample(ids, future)}"
-            )
+            sentence = f"install_year is after the start year {assumptions.start_year} for asset {_sample(ids, future)}"
+            params = {"start_year": int(start_year)} | _sample_params(ids, future)
+            problems.append(problem("installed_after_start", sentence, **params))
         action = _text(assets["action"], lower=True)
         bad_action = ~action.isin(UPGRADE_ACTIONS | KEEP_ACTIONS).to_numpy()
         if bad_action.any():
-            problems.append(
-                "action must be one of replace, upgrade, operate, maintain for asset "
-                f"{_sample(ids, bad_action)}"
-            )
+            sentence = f"action must be one of replace, upgrade, operate, maintain for asset {_sample(ids, bad_action)}"
+            problems.append(problem("unknown_action", sentence, **_sample_params(ids, bad_action)))
         category = text["category"]
         if not cat_problems:
             unknown = (
@@ -359,15 +444,21 @@ def validate_inputs(
                 named = ", ".join(map(repr, cats[:5])) + (
                     f" and {len(cats) - 5} more" if len(cats) > 5 else ""
                 )
+                params = {
+                    "categories": ", ".join(map(repr, cats[:5])),
+                    "more_categories": max(len(cats) - 5, 0),
+                } | _sample_params(ids, unknown)
                 if len(clean_catalogue) == 0:
-                    problems.append(
+                    sentence = (
                         f"the upgrade catalogue is empty, but assets marked replace or upgrade need category "
                         f"{named} (asset {_sample(ids, unknown)})"
                     )
+                    problems.append(problem("catalogue_empty_for_upgrades", sentence, **params))
                 else:
-                    problems.append(
+                    sentence = (
                         f"category {named} is not in the upgrade catalogue (asset {_sample(ids, unknown)})"
                     )
+                    problems.append(problem("category_not_in_catalogue", sentence, **params))
         clean_assets = pd.DataFrame(
             {
                 "asset_id": ids.to_numpy(dtype=object),
@@ -384,11 +475,12 @@ def validate_inputs(
         bud_problems = _missing_columns(budgets, BUDGET_COLUMNS, "budget")
         problems += bud_problems
         if not bud_problems:
-            rows = pd.Series([f"row {i + 1}" for i in range(len(budgets))])
+            rows, numbers = _row_ids(len(budgets))
             btype = budgets["budget_type"].astype(str).str.strip().str.lower()
             bad = ~btype.isin(BUDGET_TYPES).to_numpy()
             if bad.any():
-                problems.append(f"budget_type must be capex or opex in budget {_sample(rows, bad)}")
+                sentence = f"budget_type must be capex or opex in budget {_sample(rows, bad)}"
+                problems.append(problem("unknown_budget_type", sentence, **_sample_params(numbers, bad)))
             nums = _check_numbers(
                 budgets,
                 rows,
@@ -398,6 +490,7 @@ def validate_inputs(
                 minimum=1,
                 maximum=MAX_FISCAL_YEAR,
                 problems=problems,
+                plain_ids=numbers,
             )
             nums |= _check_numbers(
                 budgets,
@@ -408,6 +501,7 @@ def validate_inputs(
                 minimum=0,
                 maximum=MAX_AMOUNT,
                 problems=problems,
+                plain_ids=numbers,
             )
             clean_budgets = pd.DataFrame(
                 {

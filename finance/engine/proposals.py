@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .errors import EngineError
+from .errors import EngineError, problem
 from .inputs import Assumptions, validate_inputs
 from .scenarios import aggregate, parameters_from, scenario_flows
 
@@ -56,23 +56,34 @@ class ProposalPrices:
 
 
 def _offer_problems(offers: pd.DataFrame) -> list[str]:
-    problems = [f"the offer table has no column {c!r}" for c in OFFER_COLUMNS if c not in offers.columns]
+    problems = [
+        problem("missing_column", f"the offer table has no column {c!r}", table="offer", column=c)
+        for c in OFFER_COLUMNS
+        if c not in offers.columns
+    ]
     if problems:
         return problems
     bad = ~offers["financing_model"].isin(MODELS)
     if bad.any():
+        rows = list(np.flatnonzero(bad))
         problems.append(
-            f"financing_model must be capex, opex_service or shared_savings (rows {list(np.flatnonzero(bad))})"
+            problem(
+                "unknown_financing_model",
+                f"financing_model must be capex, opex_service or shared_savings (rows {rows})",
+                items=[str(int(r)) for r in rows],
+            )
         )
     for col in OFFER_COLUMNS[2:]:
         values = pd.to_numeric(offers[col], errors="coerce").fillna(0.0).to_numpy(dtype=float)
         if (values < 0).any() or not np.isfinite(values).all():
-            problems.append(f"{col} must be a finite, non-negative number")
+            problems.append(
+                problem("offer_not_finite", f"{col} must be a finite, non-negative number", column=col)
+            )
     phi = pd.to_numeric(offers["at_risk_share"], errors="coerce").fillna(0.0)
     if ((phi < 0) | (phi > 1)).any():
-        problems.append("at_risk_share must be between 0 and 1")
+        problems.append(problem("at_risk_share_out_of_range", "at_risk_share must be between 0 and 1"))
     if offers["proposal_id"].duplicated().any():
-        problems.append("proposal_id appears more than once")
+        problems.append(problem("duplicate_proposal", "proposal_id appears more than once"))
     return problems
 
 

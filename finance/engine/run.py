@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from . import montecarlo
-from .errors import EngineError
+from .errors import EngineError, problem
 from .inputs import Assumptions, EngineInputs, validate_inputs
 from .metrics import allocate_cents, irr, npv_at
 from .scenarios import (
@@ -251,6 +251,7 @@ MAX_GROSS_FLOWS = 1e12
 def _gross_flow_problems(inputs: EngineInputs, base: ScenarioFlows) -> list[str]:
     """Refuse inputs whose figures would be too large to be exact to the cent (see MAX_GROSS_FLOWS)."""
     over = []
+    over_params: list[list] = []  # [scenario, gross] pairs, for the problem's parameters
     for scenario in SCENARIOS:
         blocks = [f[0] for f in base.flows[scenario].values()]
         nominal = math.fsum(float(np.abs(b).sum()) for b in blocks)
@@ -260,17 +261,28 @@ def _gross_flow_problems(inputs: EngineInputs, base: ScenarioFlows) -> list[str]
         gross = max(nominal, discounted)
         if gross > MAX_GROSS_FLOWS:
             over.append(f"{scenario} {gross:,.0f}")
+            over_params.append([scenario, gross])
     if not over:
         return []
     a = inputs.assets
     size = (a["replacement_cost"] + a["maintenance_cost"] + a["energy_cost"]).to_numpy()
     largest = a["asset_id"].to_numpy()[np.argsort(-size, kind="stable")[:5]]
     return [
-        f"the yearly cash flows are too large to be computed exactly to the cent: in absolute value over the "
-        f"{inputs.assumptions.horizon} years they add up to {'; '.join(over)} (the limit is "
-        f"{MAX_GROSS_FLOWS:,.0f} per scenario)",
-        f"the largest amounts are on asset {', '.join(map(str, largest))}: check them, or finance the assets "
-        "in several tenders",
+        problem(
+            "flows_too_large",
+            f"the yearly cash flows are too large to be computed exactly to the cent: in absolute value over the "
+            f"{inputs.assumptions.horizon} years they add up to {'; '.join(over)} (the limit is "
+            f"{MAX_GROSS_FLOWS:,.0f} per scenario)",
+            horizon=int(inputs.assumptions.horizon),
+            totals=over_params,
+            maximum=MAX_GROSS_FLOWS,
+        ),
+        problem(
+            "largest_assets",
+            f"the largest amounts are on asset {', '.join(map(str, largest))}: check them, or finance the assets "
+            "in several tenders",
+            items=[str(i) for i in largest],
+        ),
     ]
 
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from finance.engine import Assumptions
 from finance.engine.presets import DEFAULT_PROJECT_TYPE
@@ -21,10 +22,10 @@ def _rate(name: str) -> Decimal:
 
 
 class Scenario(models.TextChoices):
-    STATUS_QUO = "status_quo", "Status quo"
-    CAPEX = "capex", "CapEx purchase"
-    OPEX_SERVICE = "opex_service", "OpEx service fee"
-    SHARED_SAVINGS = "shared_savings", "Shared savings"
+    STATUS_QUO = "status_quo", _("Status quo")
+    CAPEX = "capex", _("CapEx purchase")
+    OPEX_SERVICE = "opex_service", _("OpEx service fee")
+    SHARED_SAVINGS = "shared_savings", _("Shared savings")
 
 
 class ScenarioAssumptions(models.Model):
@@ -32,35 +33,39 @@ class ScenarioAssumptions(models.Model):
 
     tender = models.OneToOneField("procurement.Tender", on_delete=models.CASCADE, related_name="assumptions")
     project_type = models.CharField(
-        max_length=32, default=DEFAULT_PROJECT_TYPE, help_text="Optimism-bias preset."
+        max_length=32, default=DEFAULT_PROJECT_TYPE, help_text=_("Optimism-bias preset.")
     )
-    start_year = models.PositiveSmallIntegerField(help_text="First fiscal year of the horizon (t = 0).")
+    start_year = models.PositiveSmallIntegerField(help_text=_("First fiscal year of the horizon (t = 0)."))
     horizon_years = models.PositiveSmallIntegerField(
-        default=30, validators=[MinValueValidator(1), MaxValueValidator(60)], help_text="Years, at most 60."
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("Years, at most 60."),
     )
-    discount_rate = models.DecimalField(**RATE, default=_rate("discount_rate"), help_text="Real, per year.")
-    inflation = models.DecimalField(**RATE, default=_rate("inflation"), help_text="Per year.")
+    discount_rate = models.DecimalField(
+        **RATE, default=_rate("discount_rate"), help_text=_("Real, per year.")
+    )
+    inflation = models.DecimalField(**RATE, default=_rate("inflation"), help_text=_("Per year."))
     energy_escalation = models.DecimalField(
-        **RATE, default=_rate("energy_escalation"), help_text="Energy price rise per year."
+        **RATE, default=_rate("energy_escalation"), help_text=_("Energy price rise per year.")
     )
-    optimism_bias = models.DecimalField(**RATE, default=_rate("optimism_bias"), help_text="CapEx uplift.")
+    optimism_bias = models.DecimalField(**RATE, default=_rate("optimism_bias"), help_text=_("CapEx uplift."))
     partner_cost_of_capital = models.DecimalField(
-        **RATE, default=_rate("partner_cost_of_capital"), help_text="Nominal, per year."
+        **RATE, default=_rate("partner_cost_of_capital"), help_text=_("Nominal, per year.")
     )
     partner_margin = models.DecimalField(
-        **RATE, default=_rate("partner_margin"), help_text="On operation costs."
+        **RATE, default=_rate("partner_margin"), help_text=_("On operation costs.")
     )
     contract_term_years = models.PositiveSmallIntegerField(
-        default=ENGINE_DEFAULTS.contract_term, help_text="Years, at most the horizon."
+        default=ENGINE_DEFAULTS.contract_term, help_text=_("Years, at most the horizon.")
     )
     partner_savings_share = models.DecimalField(
-        **RATE, default=_rate("partner_savings_share"), help_text="Share of savings."
+        **RATE, default=_rate("partner_savings_share"), help_text=_("Share of savings.")
     )
     payment_at_risk_share = models.DecimalField(
-        **RATE, default=_rate("payment_at_risk_share"), help_text="Paid on outcomes."
+        **RATE, default=_rate("payment_at_risk_share"), help_text=_("Paid on outcomes.")
     )
     outcome_achievement = models.DecimalField(
-        **RATE, default=_rate("outcome_achievement"), help_text="Expected, 0–1."
+        **RATE, default=_rate("outcome_achievement"), help_text=_("Expected, 0–1.")
     )
     monte_carlo_draws = models.PositiveIntegerField(
         default=ENGINE_DEFAULTS.draws, validators=[MaxValueValidator(100_000)]
@@ -72,7 +77,7 @@ class ScenarioAssumptions(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name_plural = "scenario assumptions"
+        verbose_name_plural = _("scenario assumptions")
 
 
 class ScenarioRun(models.Model):
@@ -83,10 +88,10 @@ class ScenarioRun(models.Model):
     """
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
 
     tender = models.ForeignKey("procurement.Tender", on_delete=models.CASCADE, related_name="scenario_runs")
     requested_by = models.ForeignKey(
@@ -95,7 +100,7 @@ class ScenarioRun(models.Model):
     input_hash = models.CharField(max_length=64, db_index=True)
     inputs = models.JSONField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True)
-    progress = models.PositiveSmallIntegerField(default=0, help_text="0–100 %.")
+    progress = models.PositiveSmallIntegerField(default=0, help_text=_("0–100 %."))
     attempts = models.PositiveSmallIntegerField(default=0)
     error_message = models.TextField(blank=True)
     reused_from = models.ForeignKey(
@@ -104,11 +109,13 @@ class ScenarioRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    summary = models.JSONField(default=dict, blank=True, help_text="Small JSON summary for quick display.")
+    summary = models.JSONField(default=dict, blank=True, help_text=_("Small JSON summary for quick display."))
     # Last sign of life of the job: set when its message reached the broker (empty while queued = it never
     # did), then every few seconds by the computing worker. The reaper acts on its age (see the services).
     heartbeat_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the job was last handed to the queue or last reported running."
+        null=True,
+        blank=True,
+        help_text=_("When the job was last handed to the queue or last reported running."),
     )
 
     class Meta:
@@ -121,7 +128,7 @@ class ScenarioCashFlow(models.Model):
     run = models.ForeignKey(ScenarioRun, on_delete=models.CASCADE, related_name="cash_flows")
     scenario = models.CharField(max_length=16, choices=Scenario.choices)
     fiscal_year = models.PositiveSmallIntegerField()
-    department = models.CharField(max_length=32, help_text="Department code.")
+    department = models.CharField(max_length=32, help_text=_("Department code."))
     budget_type = models.CharField(max_length=8)
     nominal = models.DecimalField(**MONEY)
     discounted = models.DecimalField(**MONEY)
@@ -134,8 +141,8 @@ class ScenarioCashFlow(models.Model):
 class ScenarioSummary(models.Model):
     run = models.ForeignKey(ScenarioRun, on_delete=models.CASCADE, related_name="summaries")
     scenario = models.CharField(max_length=16, choices=Scenario.choices)
-    npv = models.DecimalField(**MONEY, help_text="NPV of costs to the city.")
-    whole_life_cost = models.DecimalField(**MONEY, help_text="Undiscounted nominal sum.")
+    npv = models.DecimalField(**MONEY, help_text=_("NPV of costs to the city."))
+    whole_life_cost = models.DecimalField(**MONEY, help_text=_("Undiscounted nominal sum."))
     savings_vs_status_quo = models.DecimalField(**MONEY)
     year0_capex = models.DecimalField(**MONEY)
     peak_yearly_cost = models.DecimalField(**MONEY)
@@ -143,7 +150,7 @@ class ScenarioSummary(models.Model):
     partner_irr = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     bankable = models.BooleanField(null=True)
     break_even_share = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    budget_shortfall = models.DecimalField(**MONEY, default=0, help_text="Sum of yearly shortfalls.")
+    budget_shortfall = models.DecimalField(**MONEY, default=0, help_text=_("Sum of yearly shortfalls."))
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
@@ -175,7 +182,7 @@ class MonteCarloResult(models.Model):
     p50 = models.DecimalField(**MONEY)
     p90 = models.DecimalField(**MONEY)
     probability_cheapest = models.FloatField()
-    histogram = models.JSONField(default=dict, blank=True, help_text="{edges: [...], counts: [...]}")
+    histogram = models.JSONField(default=dict, blank=True, help_text=_("{edges: [...], counts: [...]}"))
 
     class Meta:
         ordering = ["id"]

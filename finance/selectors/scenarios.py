@@ -10,8 +10,9 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Subquery, Sum
+from django.utils.translation import gettext as _
 
-from config.numbers import money
+from config.numbers import measure, money, percent
 from departments.models import Department, Membership
 from finance import charts
 from finance.models import (
@@ -75,10 +76,10 @@ def financing_frozen_reason(*, tender) -> str | None:
     """Why the tender's financing (assumptions, runs, chosen scenario) can no longer change; None while it can."""
     if tender.status in FINANCING_OPEN_STATUSES:
         return None
-    return (
-        f"The financing of {tender.reference} is frozen: the tender is {tender.get_status_display().lower()}. "
-        "From approval on, the chosen scenario and its assumptions can no longer be changed or run again."
-    )
+    return _(
+        "The financing of %(reference)s is frozen: the tender is %(status)s. From approval on, the chosen "
+        "scenario and its assumptions can no longer be changed or run again."
+    ) % {"reference": tender.reference, "status": tender.get_status_display().lower()}
 
 
 def user_may_change_financing(*, user, tender) -> bool:
@@ -131,56 +132,101 @@ def scenario_recommendation(*, summaries: list[ScenarioSummary], has_budget: boo
         return None
 
     def label(summary: ScenarioSummary) -> str:
-        return SCENARIO_LABELS[summary.scenario]
+        return str(SCENARIO_LABELS[summary.scenario])
 
     reasons: dict[str, str] = {}
     eligible = []
     for summary in summaries:
         if summary.bankable is False:
-            irr = f" (return {summary.partner_irr * 100:.1f} %)" if summary.partner_irr is not None else ""
-            reasons[summary.scenario] = (
-                f"{label(summary)} would cost the city {_money_words(summary.npv)}, but a partner would lose "
-                f"money on it{irr}, so no partner is expected to sign it."
-            )
+            values = {"scenario": label(summary), "npv": _money_words(summary.npv)}
+            if summary.partner_irr is not None:
+                values["irr"] = percent(summary.partner_irr, 1)
+                reasons[summary.scenario] = (
+                    _(
+                        "%(scenario)s would cost the city %(npv)s, but a partner would lose money on it (return "
+                        "%(irr)s), so no partner is expected to sign it."
+                    )
+                    % values
+                )
+            else:
+                reasons[summary.scenario] = (
+                    _(
+                        "%(scenario)s would cost the city %(npv)s, but a partner would lose money on it, so no "
+                        "partner is expected to sign it."
+                    )
+                    % values
+                )
         elif has_budget and summary.scenario != Scenario.STATUS_QUO and summary.budget_shortfall > 0:
-            reasons[summary.scenario] = (
-                f"{label(summary)} does not fit the pooled budget: it is short by "
-                f"{_money_words(summary.budget_shortfall)} over the budget years."
-            )
+            reasons[summary.scenario] = _(
+                "%(scenario)s does not fit the pooled budget: it is short by %(shortfall)s over the budget years."
+            ) % {"scenario": label(summary), "shortfall": _money_words(summary.budget_shortfall)}
         else:
             eligible.append(summary)
     if not eligible:
         return {
             "scenario": None,
             "label": "",
-            "headline": "No scenario can be recommended: none is both signable by a partner and affordable.",
+            "headline": _(
+                "No scenario can be recommended: none is both signable by a partner and affordable."
+            ),
             "reasons": [reasons[s.scenario] for s in summaries if s.scenario in reasons],
         }
     best = min(eligible, key=lambda s: (s.npv, SCENARIO_ORDER.index(s.scenario)))
     for summary in eligible:
         if summary is not best:
-            reasons[summary.scenario] = (
-                f"{label(summary)} costs the city {_money_words(summary.npv - best.npv)} more "
-                f"(NPV {_money_words(summary.npv)})."
-            )
+            reasons[summary.scenario] = _(
+                "%(scenario)s costs the city %(difference)s more (NPV %(npv)s)."
+            ) % {
+                "scenario": label(summary),
+                "difference": _money_words(summary.npv - best.npv),
+                "npv": _money_words(summary.npv),
+            }
+    values = {
+        "scenario": label(best),
+        "npv": _money_words(best.npv),
+        "savings": _money_words(best.savings_vs_status_quo),
+        "extra": _money_words(-best.savings_vs_status_quo),
+    }
     if best.scenario == Scenario.STATUS_QUO:
         headline = (
-            f"Keep the status quo: none of the other ways of financing that a partner would sign and the "
-            f"budget can carry is cheaper (NPV of cost {_money_words(best.npv)})."
+            _(
+                "Keep the status quo: none of the other ways of financing that a partner would sign and the "
+                "budget can carry is cheaper (NPV of cost %(npv)s)."
+            )
+            % values
+        )
+    elif best.savings_vs_status_quo < 0 and has_budget:
+        headline = (
+            _(
+                "%(scenario)s is the cheapest way that a partner would sign and fits the pooled budget in every "
+                "year, but it costs the city %(extra)s more than the status quo (NPV %(npv)s)."
+            )
+            % values
+        )
+    elif best.savings_vs_status_quo < 0:
+        headline = (
+            _(
+                "%(scenario)s is the cheapest way that a partner would sign, but it costs the city %(extra)s more "
+                "than the status quo (NPV %(npv)s)."
+            )
+            % values
+        )
+    elif has_budget:
+        headline = (
+            _(
+                "%(scenario)s is the cheapest way that a partner would sign and fits the pooled budget in every "
+                "year: it costs the city %(npv)s in today's money (NPV), %(savings)s less than the status quo."
+            )
+            % values
         )
     else:
-        fits = " and fits the pooled budget in every year" if has_budget else ""
         headline = (
-            f"{label(best)} is the cheapest way that a partner would sign{fits}: it costs the city "
-            f"{_money_words(best.npv)} in today's money (NPV), {_money_words(best.savings_vs_status_quo)} "
-            f"less than the status quo."
-        )
-        if best.savings_vs_status_quo < 0:
-            headline = (
-                f"{label(best)} is the cheapest way that a partner would sign{fits}, but it costs the city "
-                f"{_money_words(-best.savings_vs_status_quo)} more than the status quo (NPV "
-                f"{_money_words(best.npv)})."
+            _(
+                "%(scenario)s is the cheapest way that a partner would sign: it costs the city %(npv)s in today's "
+                "money (NPV), %(savings)s less than the status quo."
             )
+            % values
+        )
     return {
         "scenario": best.scenario,
         "label": label(best),
@@ -263,6 +309,8 @@ def scenario_run_results(*, run: ScenarioRun) -> dict[str, Any]:
         for code in sorted(departments, key=lambda c: names.get(c, c))
     ]
 
+    from finance.scenario_text import ASSUMPTION_LABELS
+
     npv_base = {s.scenario: s.npv for s in summaries}
     tornado: dict[str, list[dict]] = defaultdict(list)
     for sens in SensitivityResult.objects.filter(run_id=source):
@@ -270,6 +318,7 @@ def scenario_run_results(*, run: ScenarioRun) -> dict[str, Any]:
         tornado[sens.scenario].append(
             {
                 "parameter": sens.parameter,
+                "label": ASSUMPTION_LABELS.get(sens.parameter, sens.parameter),
                 "low_value": sens.low_value,
                 "high_value": sens.high_value,
                 "npv_low": sens.npv_low,
@@ -319,10 +368,18 @@ def monte_carlo_histogram(results: list[MonteCarloResult]) -> dict[str, Any] | N
     series = [(SCENARIO_LABELS[m.scenario], m.scenario, m.histogram["counts"], m.p50) for m in usable]
     # drawn here so that the results dict carries the finished chart to the page and the export alike
     svg = charts.histogram_panels(
-        "Monte Carlo: distribution of the NPV of cost per scenario",
-        f"Histograms of {draws:,} simulated NPVs of cost per scenario, on {len(edges) - 1} shared bins from "
-        f"{edges_money[0]:,} to {edges_money[-1]:,}; the dashed line marks each scenario's median (P50). "
-        "The same numbers are in the table below the chart.",
+        _("Monte Carlo: distribution of the NPV of cost per scenario"),
+        _(
+            "Histograms of %(draws)s simulated NPVs of cost per scenario, on %(bins)s shared bins from %(low)s to "
+            "%(high)s; the dashed line marks each scenario's median (P50). The same numbers are in the table "
+            "below the chart."
+        )
+        % {
+            "draws": measure(draws),
+            "bins": len(edges) - 1,
+            "low": money(edges_money[0]),
+            "high": money(edges_money[-1]),
+        },
         edges,
         series,
     )
@@ -347,16 +404,18 @@ def scenario_run_diff(*, older: ScenarioRun, newer: ScenarioRun) -> dict[str, An
     """What changed between two runs: assumptions (old → new), asset and budget counts, NPV per scenario."""
     a_old = older.inputs.get("assumptions", {})
     a_new = newer.inputs.get("assumptions", {})
+    from finance.scenario_text import ASSUMPTION_LABELS
+
     assumption_changes = [
-        {"name": key, "old": a_old.get(key), "new": a_new.get(key)}
+        {"name": ASSUMPTION_LABELS.get(key, key), "old": a_old.get(key), "new": a_new.get(key)}
         for key in sorted(set(a_old) | set(a_new))
         if a_old.get(key) != a_new.get(key)
     ]
     counts = []
     for key, label in (
-        ("assets", "Bundled assets"),
-        ("catalogue", "Catalogue entries"),
-        ("budgets", "Budget rows"),
+        ("assets", _("Bundled assets")),
+        ("catalogue", _("Catalogue entries")),
+        ("budgets", _("Budget rows")),
     ):
         old_n, new_n = len(older.inputs.get(key) or []), len(newer.inputs.get(key) or [])
         if old_n != new_n or older.inputs.get(key) != newer.inputs.get(key):
@@ -462,9 +521,9 @@ def savings_ledger(*, tender, run: ScenarioRun | None = None) -> dict[str, Any] 
         .annotate(total=Sum("amount"))
         .order_by()
     )
-    basis = "approved contributions"
+    basis = _("approved contributions")
     if not weights:
-        basis = "replacement value of the bundled assets"
+        basis = _("replacement value of the bundled assets")
         inputs = ScenarioRun.objects.filter(pk=choice.run_id).values_list("inputs", flat=True).first() or {}
         asset_weights: dict[str, Decimal] = defaultdict(Decimal)
         for asset in inputs.get("assets", []):
@@ -499,6 +558,10 @@ def savings_ledger(*, tender, run: ScenarioRun | None = None) -> dict[str, Any] 
         "total": sum((r["saving"] for r in rows), Decimal(0)),
         "discounted_total": discounted_total,
         "residual_difference": residual_difference,
+        # "+ 12.00" or "− 12.00": the sign spelled as the reconciliation sentence reads it
+        "residual_signed": f"+ {money(residual_difference)}"
+        if residual_difference >= 0
+        else f"− {money(-residual_difference)}",
         "reconciliation": {
             "ledger_npv": reconciled,
             "comparison": comparison,

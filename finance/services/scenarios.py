@@ -24,7 +24,8 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q, Sum, TextField, Value
 from django.db.models.functions import Cast
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from config.jobs import job_lock, send_job
 from departments.models import Asset, AssetCategory
@@ -123,7 +124,7 @@ def assumption_problems_by_field(values: dict[str, Any]) -> dict[str, list[str]]
     """
     out: dict[str, list[str]] = {}
     for problem in engine_assumptions(values).problems():
-        engine_name = problem.split(" ", 1)[0]
+        engine_name = problem.params.get("field") or problem.split(" ", 1)[0]
         field = MODEL_NAMES.get(engine_name, engine_name)
         out.setdefault(field if field in ASSUMPTION_FIELDS else "__all__", []).append(problem)
     return out
@@ -174,10 +175,12 @@ def scenario_assumptions_save(*, tender, values: dict[str, Any], actor) -> Scena
 
 def optimism_bias_presets() -> list[dict[str, Any]]:
     """Green Book presets for the form: project type, label and CapEx upper/lower uplift (fractions)."""
+    from finance.scenario_text import PRESET_LABELS
+
     return [
         {
             "project_type": p.project_type,
-            "label": p.description,
+            "label": PRESET_LABELS.get(p.project_type, p.description),
             "upper": Decimal(str(p.capex_upper)),
             "lower": Decimal(str(p.capex_lower)),
         }
@@ -329,7 +332,9 @@ def scenario_run_request(*, tender, actor, enqueue: bool = True) -> ScenarioRun:
         tender = _lock_tender_with_open_financing(tender.pk)
         snapshot = scenario_inputs_snapshot(tender=tender)
         if not snapshot["assets"]:
-            raise NothingToRun("This tender bundles no assets yet: add assets before running the scenarios.")
+            raise NothingToRun(
+                _("This tender bundles no assets yet: add assets before running the scenarios.")
+            )
         # Encoded once: the same text gives the hash and is what the database stores.
         canonical = canonical_json(snapshot)
         digest = input_hash(canonical)
@@ -506,6 +511,7 @@ def scenario_run_execute(run_id: int, *, progress_delay: float = 0.0) -> Scenari
             return scenario_run_mark_failed(
                 run_id=run_id,
                 message=f"Gave up after {MAX_ATTEMPTS} attempts: the worker stopped each time it ran this job.",
+                problems=[{"code": "gave_up", "params": {"attempts": MAX_ATTEMPTS}}],
             )
         with _heartbeat(run_id):
             try:
@@ -517,20 +523,35 @@ def scenario_run_execute(run_id: int, *, progress_delay: float = 0.0) -> Scenari
                 )
                 result = run_all(**engine_frames(inputs), progress=_progress_writer(run_id, progress_delay))
             except EngineError as exc:
-                return scenario_run_mark_failed(run_id=run_id, message="\n".join(exc.problems))
+                return scenario_run_mark_failed(
+                    run_id=run_id,
+                    message="\n".join(exc.problems),
+                    problems=[
+                        {"code": getattr(p, "code", ""), "params": getattr(p, "params", {})}
+                        for p in exc.problems
+                    ],
+                )
             return _store_results(run_id=run_id, result=result)
 
 
-def scenario_run_mark_failed(*, run_id: int, message: str) -> ScenarioRun:
-    """End a run as failed with a message for the user; no result rows exist for a failed run."""
+def scenario_run_mark_failed(
+    *, run_id: int, message: str, problems: list[dict[str, Any]] | None = None
+) -> ScenarioRun:
+    """End a run as failed with a message for the user; no result rows exist for a failed run.
+
+    ``message`` is English, one problem per line (the record, also what logs and the admin show);
+    ``problems`` holds each line's code and parameters in the same order, kept in ``summary["problems"]`` so
+    that the page says them in the reader's language (finance.scenario_text.run_failure_lines), not in the
+    language of whoever happened to run the job."""
     with transaction.atomic():
         run = ScenarioRun.objects.select_for_update().defer("inputs").get(pk=run_id)
         if run.status == ScenarioRun.Status.SUCCEEDED:
             return run
         run.status = ScenarioRun.Status.FAILED
         run.error_message = message
+        run.summary = {"problems": problems} if problems else {}
         run.finished_at = timezone.now()
-        run.save(update_fields=["status", "error_message", "finished_at"])
+        run.save(update_fields=["status", "error_message", "summary", "finished_at"])
     return run
 
 
@@ -674,18 +695,24 @@ def _store_results(*, run_id: int, result: EngineResult) -> ScenarioRun:
 # --- Choosing ---------------------------------------------------------------------------------------------------
 
 
+def _english(text) -> str:
+    """A translatable label as the English text stored in history rows (the rows outlive any reader's language)."""
+    with translation.override("en"):
+        return str(text)
+
+
 def scenario_choose(*, run: ScenarioRun, scenario: str, actor) -> FinancingChoice:
     """Record the tender's chosen financing scenario (from a succeeded run); its yearly need feeds approval.
 
     Only while the tender is a draft or submitted (FinancingFrozen otherwise)."""
     if scenario not in Scenario.values:
-        raise RunNotChoosable(f"{scenario!r} is not a financing scenario.")
+        raise RunNotChoosable(_("%(scenario)s is not a financing scenario.") % {"scenario": repr(scenario)})
     with transaction.atomic():
         # Tender first, then run (the order every writer uses): a choice never lands after the approval.
         _lock_tender_with_open_financing(run.tender_id)
         run = ScenarioRun.objects.select_for_update().defer("inputs").get(pk=run.pk)
         if run.status != ScenarioRun.Status.SUCCEEDED:
-            raise RunNotChoosable("Only a run that succeeded can be chosen: wait for it to finish.")
+            raise RunNotChoosable(_("Only a run that succeeded can be chosen: wait for it to finish."))
         if run.reused_from_id:
             # Record the run that holds the results (same inputs, same numbers), so that every reader of the
             # choice (pooled-budget check, publication) finds the summaries and cash flows under choice.run.
@@ -702,7 +729,8 @@ def scenario_choose(*, run: ScenarioRun, scenario: str, actor) -> FinancingChoic
             tender=run.tender,
             actor=actor,
             action="financing_chosen",
-            comment=f"{Scenario(scenario).label} of run {run.pk} (was: {previous})",
+            # History rows are stored in English, whoever chose (the label is translatable: fixed to English).
+            comment=f"{_english(Scenario(scenario).label)} of run {run.pk} (was: {previous})",
         )
     return choice
 

@@ -14,6 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.jobs import QUEUE_UNREACHABLE
@@ -24,6 +26,7 @@ from finance.engine import EngineError
 from finance.exceptions_scenarios import ScenarioError
 from finance.forms_scenarios import ChooseScenarioForm, ScenarioAssumptionsForm
 from finance.models import ScenarioRun
+from finance.scenario_text import engine_problem_text
 from finance.selectors import scenarios as sel
 from finance.services import scenarios as svc
 
@@ -34,9 +37,9 @@ def _tender_for(request, reference: str, *, run: bool = False):
 
     tender = Tender.objects.filter(reference=reference).select_related("lead_department").first()
     if tender is None or not sel.user_may_view_scenarios(user=request.user, tender=tender):
-        raise Http404("No such tender.")
+        raise Http404(_("No such tender."))
     if run and not sel.user_may_run_scenarios(user=request.user, tender=tender):
-        raise PermissionDenied("Only officials and finance staff of the tender's departments may do this.")
+        raise PermissionDenied(_("Only officials and finance staff of the tender's departments may do this."))
     return tender
 
 
@@ -61,7 +64,7 @@ def scenario_assumptions(request, reference: str):
     if request.method == "POST":
         if not may_act:
             raise PermissionDenied(
-                "Only officials and finance staff of the tender's departments may do this."
+                _("Only officials and finance staff of the tender's departments may do this.")
             )
         if frozen:
             messages.error(request, frozen)
@@ -79,12 +82,12 @@ def scenario_assumptions(request, reference: str):
                     svc.scenario_assumptions_save(tender=tender, values=form.cleaned_data, actor=request.user)
                 except EngineError as exc:  # pragma: no cover — the form ran the same checks
                     for problem in exc.problems:
-                        form.add_error(None, problem)
+                        form.add_error(None, engine_problem_text(problem))
                 except ScenarioError as exc:  # approved meanwhile: frozen
                     messages.error(request, str(exc))
                     return redirect("finance:scenario-assumptions", reference=tender.reference)
                 else:
-                    messages.success(request, "Assumptions saved. Run the scenarios to see their effect.")
+                    messages.success(request, _("Assumptions saved. Run the scenarios to see their effect."))
                     return redirect("finance:scenario-assumptions", reference=tender.reference)
         if request.htmx:
             # Only the error summary is swapped: replacing the form under the user's pointer would eat a click.
@@ -115,7 +118,7 @@ def scenario_run_create(request, reference: str):
         messages.error(request, str(exc))
         return redirect("finance:scenario-assumptions", reference=tender.reference)
     if run.reused_from_id:
-        messages.info(request, "Nothing changed since an earlier run: its stored result is shown.")
+        messages.info(request, _("Nothing changed since an earlier run: its stored result is shown."))
     elif getattr(run, "queue_unreachable", False):
         messages.warning(request, QUEUE_UNREACHABLE)
     return redirect("finance:scenario-run-detail", pk=run.pk)
@@ -130,7 +133,8 @@ def _results_context(run: ScenarioRun, user) -> dict:
             "scenario": s,
             "label": labels[s],
             "svg": charts.stacked_bars(
-                f"Yearly cost to the city, {labels[s]} (CapEx and OpEx, nominal)",
+                _("Yearly cost to the city, %(scenario)s (CapEx and OpEx, nominal)")
+                % {"scenario": labels[s]},
                 years,
                 [r["capex"] for r in rows],
                 [r["opex"] for r in rows],
@@ -140,9 +144,9 @@ def _results_context(run: ScenarioRun, user) -> dict:
         for s, rows in results["cash"].items()
     ]
     cumulative = charts.line_chart(
-        "Cumulative cost to the city per scenario (nominal)",
+        _("Cumulative cost to the city per scenario (nominal)"),
         years,
-        [(labels[s], s, [r["cumulative"] for r in rows]) for s, rows in results["cash"].items()],
+        [(str(labels[s]), s, [r["cumulative"] for r in rows]) for s, rows in results["cash"].items()],
     )
     fit_charts = []
     for s, rows in results["budget_fit"].items():
@@ -161,7 +165,10 @@ def _results_context(run: ScenarioRun, user) -> dict:
                 "scenario": s,
                 "label": labels[s],
                 "svg": charts.diverging_bars(
-                    f"Budget fit per year, {labels[s]}: surplus (+) or shortfall (−) against the pooled budget",
+                    _(
+                        "Budget fit per year, %(scenario)s: surplus (+) or shortfall (−) against the pooled budget"
+                    )
+                    % {"scenario": labels[s]},
                     [r["year"] for r in table],
                     [r["balance"] for r in table],
                 ),
@@ -174,7 +181,9 @@ def _results_context(run: ScenarioRun, user) -> dict:
             "scenario": s,
             "label": labels[s],
             "svg": charts.tornado(
-                f"Sensitivity of the NPV of {labels[s]} to each assumption", rows, npv_by_scenario.get(s, 0)
+                _("Sensitivity of the NPV of %(scenario)s to each assumption") % {"scenario": labels[s]},
+                rows,
+                npv_by_scenario.get(s, 0),
             ),
             "rows": rows,
         }
@@ -184,8 +193,8 @@ def _results_context(run: ScenarioRun, user) -> dict:
     mc = results["monte_carlo"]
     mc_chart = (
         charts.range_chart(
-            "Monte Carlo: NPV of cost from P10 to P90 per scenario (mark: P50)",
-            [(labels[m.scenario], m.scenario, m.p10, m.p50, m.p90) for m in mc],
+            _("Monte Carlo: NPV of cost from P10 to P90 per scenario (mark: P50)"),
+            [(str(labels[m.scenario]), m.scenario, m.p10, m.p50, m.p90) for m in mc],
         )
         if mc
         else None
@@ -251,7 +260,7 @@ def scenario_choose(request, pk: int):
     run = _run_for(request, pk, act=True)
     form = ChooseScenarioForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose one of the four scenarios.")
+        messages.error(request, _("Choose one of the four scenarios."))
     else:
         try:
             svc.scenario_choose(run=run, scenario=form.cleaned_data["scenario"], actor=request.user)
@@ -259,7 +268,9 @@ def scenario_choose(request, pk: int):
             messages.error(request, str(exc))
         else:
             messages.success(
-                request, f"{sel.SCENARIO_LABELS[form.cleaned_data['scenario']]} is the chosen financing."
+                request,
+                _("%(scenario)s is the chosen financing.")
+                % {"scenario": sel.SCENARIO_LABELS[form.cleaned_data["scenario"]]},
             )
     return redirect("finance:scenario-run-detail", pk=run.pk)
 
@@ -277,7 +288,7 @@ def scenario_compare(request, reference: str):
     else:
         latest = list(runs.order_by("-created_at", "-id")[:2])
         if len(latest) < 2:
-            messages.info(request, "Two succeeded runs are needed for a comparison.")
+            messages.info(request, _("Two succeeded runs are needed for a comparison."))
             return redirect("finance:scenario-assumptions", reference=tender.reference)
         newer, older = latest
     context = {
@@ -293,9 +304,74 @@ def scenario_compare(request, reference: str):
 # --- Exports: the same tables as the page, one per CSV, all in one XLSX (a sheet each) --------------------------
 
 
+# Exports are for people: headers and sheet names in the reader's language. The column codes below are the
+# English headers (unchanged, and what NOT_MONEY_COLUMNS and ?table= use); French and Dutch readers get words.
+# Values stay values: numbers as numbers, budget types and assumption codes as codes (docs/decisions.md).
+EXPORT_COLUMNS = {
+    # Translators: the msgid is a column name of a CSV/XLSX export (kept as it is in English); translate it
+    # into a short column header in words, e.g. "npv_cost" -> "VAN du coût".
+    "scenario": pgettext_lazy("export column", "scenario"),
+    "npv_cost": pgettext_lazy("export column", "npv_cost"),
+    "whole_life_cost": pgettext_lazy("export column", "whole_life_cost"),
+    "year0_capex": pgettext_lazy("export column", "year0_capex"),
+    "savings_vs_status_quo": pgettext_lazy("export column", "savings_vs_status_quo"),
+    "peak_yearly_cost": pgettext_lazy("export column", "peak_yearly_cost"),
+    "partner_npv": pgettext_lazy("export column", "partner_npv"),
+    "partner_irr": pgettext_lazy("export column", "partner_irr"),
+    "bankable": pgettext_lazy("export column", "bankable"),
+    "break_even_savings_share": pgettext_lazy("export column", "break_even_savings_share"),
+    "budget_shortfall": pgettext_lazy("export column", "budget_shortfall"),
+    "fiscal_year": pgettext_lazy("export column", "fiscal_year"),
+    "capex": pgettext_lazy("export column", "capex"),
+    "opex": pgettext_lazy("export column", "opex"),
+    "total": pgettext_lazy("export column", "total"),
+    "cumulative": pgettext_lazy("export column", "cumulative"),
+    "department": pgettext_lazy("export column", "department"),
+    "budget_type": pgettext_lazy("export column", "budget_type"),
+    "required": pgettext_lazy("export column", "required"),
+    "budget": pgettext_lazy("export column", "budget"),
+    "balance": pgettext_lazy("export column", "balance"),
+    "shortfall": pgettext_lazy("export column", "shortfall"),
+    "assumption": pgettext_lazy("export column", "assumption"),
+    "low_value": pgettext_lazy("export column", "low_value"),
+    "high_value": pgettext_lazy("export column", "high_value"),
+    "npv_low": pgettext_lazy("export column", "npv_low"),
+    "npv_high": pgettext_lazy("export column", "npv_high"),
+    "p10": pgettext_lazy("export column", "p10"),
+    "p50": pgettext_lazy("export column", "p50"),
+    "p90": pgettext_lazy("export column", "p90"),
+    "probability_cheapest": pgettext_lazy("export column", "probability_cheapest"),
+    "npv_from": pgettext_lazy("export column", "npv_from"),
+    "npv_to": pgettext_lazy("export column", "npv_to"),
+    "draws": pgettext_lazy("export column", "draws"),
+    "city_saving": pgettext_lazy("export column", "city_saving"),
+}
+EXPORT_SHEETS = {
+    # Translators: the msgid is the name of a sheet of the XLSX export; at most 31 characters, no : / ? * [ ].
+    "comparison": pgettext_lazy("export sheet", "comparison"),
+    "cash_flows": pgettext_lazy("export sheet", "cash_flows"),
+    "departments": pgettext_lazy("export sheet", "departments"),
+    "budget_fit": pgettext_lazy("export sheet", "budget_fit"),
+    "sensitivity": pgettext_lazy("export sheet", "sensitivity"),
+    "monte_carlo": pgettext_lazy("export sheet", "monte_carlo"),
+    "monte_carlo_histogram": pgettext_lazy("export sheet", "monte_carlo_histogram"),
+    "savings_ledger": pgettext_lazy("export sheet", "savings_ledger"),
+}
+
+
+def _header_words(header: list[str]) -> list[str]:
+    """An export's header in the reader's language (a department name is a name: unchanged)."""
+    return [str(EXPORT_COLUMNS.get(column, column)) for column in header]
+
+
+def _sheet_title(name: str) -> str:
+    title = str(EXPORT_SHEETS.get(name, name))
+    return "".join(c for c in title if c not in ":/\\?*[]")[:31] or name[:31]
+
+
 def _export_tables(run: ScenarioRun) -> dict[str, tuple[list[str], list[list]]]:
     r = sel.scenario_run_results(run=run)
-    labels = sel.SCENARIO_LABELS
+    labels = {code: str(label) for code, label in sel.SCENARIO_LABELS.items()}
     tables: dict[str, tuple[list[str], list[list]]] = {}
     tables["comparison"] = (
         ["scenario", "npv_cost", "whole_life_cost", "year0_capex", "savings_vs_status_quo", "peak_yearly_cost",
@@ -396,7 +472,7 @@ def _money_cells(header: list[str], rows: list[list]) -> list[list]:
 def _succeeded_run(request, pk: int) -> ScenarioRun:
     run = _run_for(request, pk)
     if run.status != ScenarioRun.Status.SUCCEEDED:
-        raise Http404("This run has no results.")
+        raise Http404(_("This run has no results."))
     return run
 
 
@@ -407,11 +483,11 @@ def scenario_run_export_csv(request, pk: int):
     tables = _export_tables(run)
     name = request.GET.get("table", "comparison")
     if name not in tables:
-        raise Http404("No such table.")
+        raise Http404(_("No such table."))
     header, rows = tables[name]
     buffer = io.StringIO()
     writer = csv_writer(buffer)
-    writer.writerow(header)
+    writer.writerow(_header_words(header))
     writer.writerows(_money_cells(header, rows))
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{run.tender.reference}-run-{run.pk}-{name}.csv"'
@@ -427,8 +503,8 @@ def scenario_run_export_xlsx(request, pk: int):
     workbook = Workbook()
     workbook.remove(workbook.active)
     for name, (header, rows) in _export_tables(run).items():
-        sheet = workbook.create_sheet(title=name[:31])
-        sheet.append(xlsx_row(header))
+        sheet = workbook.create_sheet(title=_sheet_title(name))
+        sheet.append(xlsx_row(_header_words(header)))
         for row in _money_cells(header, rows):
             # Decimal cells are written as numbers (two decimals' precision); text never as a formula.
             sheet.append(xlsx_row(row))

@@ -180,7 +180,7 @@ def test_comparing_two_runs_shows_the_assumption_diff_and_npv_delta(
     )
     url = reverse("finance:scenario-compare", kwargs={"reference": bus_stop_tender.reference})
     page = client_for(transport_official).get(url, {"a": succeeded_run.pk, "b": newer.pk}).content.decode()
-    assert '<th scope="row">inflation</th><td class="num">0.02</td><td class="num">0.03</td>' in page
+    assert '<th scope="row">Inflation</th><td class="num">0.02</td><td class="num">0.03</td>' in page
     assert 'data-testid="npv-delta"' in page
 
 
