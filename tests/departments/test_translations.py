@@ -46,7 +46,7 @@ def page(client, url, language, **params) -> str:
             "fr",
             [
                 "Équipements de tous les services",
-                "Enregistrer un équipement",
+                "Ajouter un équipement",
                 "Coût de remplacement",
                 "En service",
             ],
@@ -133,7 +133,7 @@ def test_asset_history_is_stored_in_english_and_shown_in_french_and_dutch(
     url = reverse("departments:asset-detail", args=[asset.pk])
     french = page(client, url, "fr")
     assert "BS-9 Abri enregistré dans Transport" in french
-    assert "zone, durée de vie (années) de BS-9 Abri modifié(s)" in french
+    assert "Champs modifiés sur BS-9 Abri: zone, durée de vie (années)" in french
     assert "Registered BS-9" not in french and "<h2>Historique</h2>" in french
     dutch = page(client, url, "nl")
     assert "BS-9 Abri geregistreerd bij Transport" in dutch and "<h2>Historiek</h2>" in dutch
