@@ -67,7 +67,12 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} — {self.get_role_display()} of {self.department}"
+        # Translators: a membership in the admin, e.g. "tina — Official of Transport".
+        return gettext("%(user)s — %(role)s of %(department)s") % {
+            "user": self.user,
+            "role": self.get_role_display(),
+            "department": self.department,
+        }
 
 
 class AssetCategory(models.Model):
@@ -322,7 +327,11 @@ class AssetImport(models.Model):
         verbose_name_plural = _("asset imports")
 
     def __str__(self) -> str:
-        return f"Import {self.pk} ({self.original_name}, {self.status})"
+        return gettext("Import %(number)s (%(name)s, %(status)s)") % {
+            "number": self.pk,
+            "name": self.original_name,
+            "status": self.get_status_display(),
+        }
 
     @property
     def duration(self) -> datetime.timedelta | None:
