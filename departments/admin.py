@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from .models import Asset, AssetCategory, AssetImport, AuditEvent, Department, Membership
+from .stored_text import audit_text
 
 
 class MembershipInline(admin.TabularInline):
@@ -55,7 +57,7 @@ class AssetImportAdmin(admin.ModelAdmin):
     exclude = ["file"]
     readonly_fields = [f.name for f in AssetImport._meta.fields if f.name != "file"] + ["uploaded_file"]
 
-    @admin.display(description="file")
+    @admin.display(description=_("file"))
     def uploaded_file(self, obj):
         if not obj.pk or not obj.file:
             return "—"
@@ -66,8 +68,13 @@ class AssetImportAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "actor", "action", "entity", "entity_id", "summary"]
+    list_display = ["created_at", "actor", "action", "entity", "entity_id", "what"]
     list_filter = ["entity", "action"]
+
+    @admin.display(description=_("summary"))
+    def what(self, obj):
+        """The stored English summary, shown in the reader's language when it is a known sentence."""
+        return audit_text(obj)
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from .models import Asset, AssetCategory, Department
 
@@ -15,26 +16,28 @@ class AssetFilter(django_filters.FilterSet):
     condition (1–5), end_of_life_min / end_of_life_max (years, inclusive), area (exact, any case), status.
     """
 
-    q = django_filters.CharFilter(method="filter_text", label="Search")
+    q = django_filters.CharFilter(method="filter_text", label=_("Search"))
     department = django_filters.ModelChoiceFilter(
-        queryset=Department.objects.all(), to_field_name="code", label="Department", empty_label="Any"
+        queryset=Department.objects.all(), to_field_name="code", label=_("Department"), empty_label=_("Any")
     )
     category = django_filters.ModelChoiceFilter(
-        queryset=AssetCategory.objects.all(), to_field_name="code", label="Category", empty_label="Any"
+        queryset=AssetCategory.objects.all(), to_field_name="code", label=_("Category"), empty_label=_("Any")
     )
     condition = django_filters.ChoiceFilter(
         choices=[(i, f"{i}") for i in range(1, 6)],
-        label="Condition (1 = very poor … 5 = new)",
-        empty_label="Any",
+        label=_("Condition (1 = very poor … 5 = new)"),
+        empty_label=_("Any"),
     )
     end_of_life_min = django_filters.NumberFilter(
-        field_name="end_of_life", lookup_expr="gte", label="End of life from (year)"
+        field_name="end_of_life", lookup_expr="gte", label=_("End of life from (year)")
     )
     end_of_life_max = django_filters.NumberFilter(
-        field_name="end_of_life", lookup_expr="lte", label="End of life to (year)"
+        field_name="end_of_life", lookup_expr="lte", label=_("End of life to (year)")
     )
-    area = django_filters.CharFilter(field_name="area", lookup_expr="iexact", label="Area")
-    status = django_filters.ChoiceFilter(choices=Asset.Status.choices, label="Status", empty_label="Any")
+    area = django_filters.CharFilter(field_name="area", lookup_expr="iexact", label=_("Area"))
+    status = django_filters.ChoiceFilter(
+        choices=Asset.Status.choices, label=_("Status"), empty_label=_("Any")
+    )
 
     class Meta:
         model = Asset

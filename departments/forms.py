@@ -2,6 +2,9 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from config.import_forms import DecimalSeparatorField
 
@@ -24,6 +27,15 @@ ASSET_FORM_FIELDS = [
 ]
 
 
+CONDITION_CHOICES = [
+    (1, _("1 – very poor")),
+    (2, _("2 – poor")),
+    (3, _("3 – fair")),
+    (4, _("4 – good")),
+    (5, _("5 – new")),
+]
+
+
 class AssetForm(forms.ModelForm):
     """Create (with a department among the user's own) or edit an asset (department fixed)."""
 
@@ -41,18 +53,17 @@ class AssetForm(forms.ModelForm):
             )
             if departments is not None and len(departments) == 1:
                 self.fields["department"].initial = departments.first()
-        self.fields[
-            "install_year"
-        ].help_text = f"Year the asset was installed (at most {timezone.localdate().year})."
-        self.fields["condition"].widget = forms.Select(
-            choices=[(1, "1 – very poor"), (2, "2 – poor"), (3, "3 – fair"), (4, "4 – good"), (5, "5 – new")]
-        )
+        self.fields["install_year"].help_text = gettext(
+            "Year the asset was installed (at most %(year)s)."
+        ) % {"year": timezone.localdate().year}
+        self.fields["condition"].widget = forms.Select(choices=CONDITION_CHOICES)
 
 
 class AssetImportForm(forms.Form):
     file = forms.FileField(
-        label="CSV or XLSX file",
-        help_text=f"Header row with the columns: {', '.join(ALL_COLUMNS)}.",
+        label=_("CSV or XLSX file"),
+        # Translators: the column names are the file's fixed format and stay in English.
+        help_text=format_lazy(_("Header row with the columns: {columns}."), columns=", ".join(ALL_COLUMNS)),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )
     decimal_separator = DecimalSeparatorField()
@@ -60,5 +71,5 @@ class AssetImportForm(forms.Form):
     def clean_file(self):
         file = self.cleaned_data["file"]
         if not file.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError("Upload a .csv or .xlsx file.")
+            raise forms.ValidationError(gettext("Upload a .csv or .xlsx file."))
         return file

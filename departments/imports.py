@@ -25,6 +25,7 @@ import pandas as pd
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from config import tabular
 from config.tabular import (
@@ -68,6 +69,12 @@ REQUIRED_COLUMNS = [
 OPTIONAL_COLUMNS = ["name", "area", "latitude", "longitude", "condition", "status"]
 ALL_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 MONEY_COLUMNS = ["replacement_cost", "maintenance_cost", "energy_cost"]
+# The words naming a money column in messages (the column names themselves are never translated).
+MONEY_LABELS = {
+    "replacement_cost": lambda: _("Replacement cost"),
+    "maintenance_cost": lambda: _("Maintenance cost"),
+    "energy_cost": lambda: _("Energy cost"),
+}
 # What COPY writes and the merge reads, in this order.
 DB_COLUMNS = [
     "department_id",
@@ -105,8 +112,8 @@ def limits() -> Limits:
         max_bytes=max_bytes(),
         max_rows=max_rows(),
         max_unzipped_bytes=max_unzipped_bytes(),
-        empty="The file is empty: expected a header row and assets.",
-        no_rows="The file has a header row but no assets.",
+        empty=_("The file is empty: expected a header row and assets."),
+        no_rows=_("The file has a header row but no assets."),
     )
 
 
@@ -180,43 +187,46 @@ def validate(
     categories = {code.lower(): pk for pk, code in AssetCategory.objects.values_list("pk", "code")}
     department_code = text["department"].str.lower()
     department_id = department_code.map(departments)
-    errors.add_mask(text["department"] == "", "department", "Department is missing.")
+    # Messages are in the active language (the uploader's, services.asset_import_run); column names and the
+    # codes a cell must hold stay as the file writes them.
+    errors.add_mask(text["department"] == "", "department", _("Department is missing."))
+    unknown_department = _("Unknown department '%(code)s' (use the department code).")
     errors.add_mask(
         (text["department"] != "") & department_id.isna(),
         "department",
-        lambda i: f"Unknown department '{text['department'].iat[i]}' (use the department code).",
+        lambda i: unknown_department % {"code": text["department"].iat[i]},
     )
     if allowed_department_ids is not None:
+        not_official = _("You are not an official of department '%(code)s'.")
         errors.add_mask(
             department_id.notna() & ~department_id.isin(list(allowed_department_ids)),
             "department",
-            lambda i: f"You are not an official of department '{text['department'].iat[i]}'.",
+            lambda i: not_official % {"code": text["department"].iat[i]},
         )
     category_id = text["category"].str.lower().map(categories)
-    errors.add_mask(text["category"] == "", "category", "Category is missing.")
+    errors.add_mask(text["category"] == "", "category", _("Category is missing."))
+    unknown_category = _("Unknown category '%(code)s' (use the category code).")
     errors.add_mask(
         (text["category"] != "") & category_id.isna(),
         "category",
-        lambda i: f"Unknown category '{text['category'].iat[i]}' (use the category code).",
+        lambda i: unknown_category % {"code": text["category"].iat[i]},
     )
 
     ref = text["external_ref"]
-    errors.add_mask(ref == "", "external_ref", "External reference is missing.")
-    errors.add_mask(ref.str.len() > 64, "external_ref", "External reference is longer than 64 characters.")
-    errors.add_mask(text["name"].str.len() > 200, "name", "Name is longer than 200 characters.")
-    errors.add_mask(text["area"].str.len() > 100, "area", "Area is longer than 100 characters.")
+    errors.add_mask(ref == "", "external_ref", _("External reference is missing."))
+    errors.add_mask(ref.str.len() > 64, "external_ref", _("External reference is longer than 64 characters."))
+    errors.add_mask(text["name"].str.len() > 200, "name", _("Name is longer than 200 characters."))
+    errors.add_mask(text["area"].str.len() > 100, "area", _("Area is longer than 100 characters."))
     # The same asset twice in one file is ambiguous (which row wins?): reject both with a pointer.
     key = department_code + "\x1f" + ref
     duplicated = (ref != "") & key.duplicated(keep=False)
     if duplicated.any():
         first_row = (pd.Series(np.arange(len(frame)) + 2, index=frame.index)).groupby(key).transform("min")
+        twice = _("Reference '%(ref)s' appears more than once for this department (first in row %(row)s).")
         errors.add_mask(
             duplicated,
             "external_ref",
-            lambda i: (
-                f"Reference '{ref.iat[i]}' appears more than once for this department "
-                f"(first in row {first_row.iat[i]})."
-            ),
+            lambda i: twice % {"ref": ref.iat[i], "row": first_row.iat[i]},
         )
 
     install_year = integer_column(
@@ -225,14 +235,15 @@ def validate(
         errors,
         minimum=1800,
         maximum=32767,
-        label="Install year",
+        label=_("Install year"),
         decimal=decimal,
         stripped=True,
     )
+    in_future = _("Install year %(year)s is in the future (this year is %(this_year)s).")
     errors.add_mask(
         install_year > current_year,
         "install_year",
-        lambda i: f"Install year {int(install_year.iat[i])} is in the future (this year is {current_year}).",
+        lambda i: in_future % {"year": int(install_year.iat[i]), "this_year": current_year},
     )
     life_years = integer_column(
         text["life_years"],
@@ -240,14 +251,14 @@ def validate(
         errors,
         minimum=1,
         maximum=200,
-        label="Expected life (years)",
+        label=_("Expected life (years)"),
         decimal=decimal,
         stripped=True,
     )
 
     for column in MONEY_COLUMNS:
         # Thousands separators in valid groups ("1,250.00") are dropped; the canonical text goes to the database.
-        label = column.replace("_", " ").capitalize()
+        label = MONEY_LABELS[column]()
         text[column] = money_column(text[column], column, errors, label=label, decimal=decimal, stripped=True)
 
     condition_text = text["condition"].where(text["condition"] != "", "3")
@@ -257,35 +268,49 @@ def validate(
         errors,
         minimum=1,
         maximum=5,
-        label="Condition",
+        label=_("Condition"),
         decimal=decimal,
         stripped=True,
     )
 
     status_text = text["status"].str.lower().str.replace(" ", "_", regex=False)
     status_text = status_text.where(status_text != "", Asset.Status.IN_SERVICE)
+    unknown_status = _("Unknown status '%(status)s' (use in_service or retired).")
     errors.add_mask(
         ~status_text.isin(Asset.Status.values),
         "status",
-        lambda i: f"Unknown status '{text['status'].iat[i]}' (use in_service or retired).",
+        lambda i: unknown_status % {"status": text["status"].iat[i]},
     )
 
     coordinates = {}
-    for column, limit in (("latitude", 90), ("longitude", 180)):
-        label = column.capitalize()
+    for column, limit, label, invalid, out_of_range in (
+        (
+            "latitude",
+            90,
+            _("Latitude"),
+            _("Latitude must be a number."),
+            _("Latitude must be between -90 and 90."),
+        ),
+        (
+            "longitude",
+            180,
+            _("Longitude"),
+            _("Longitude must be a number."),
+            _("Longitude must be between -180 and 180."),
+        ),
+    ):
         canonical = number_text(
             text[column],
             column,
             errors,
             label=label,
             decimal=decimal,
-            invalid=f"{label} must be a number.",
+            # number_text fills {label} and {value} with str.format: braces in a translation would break it.
+            invalid=invalid.replace("{", "{{").replace("}", "}}"),
             stripped=True,
         )
         number = pd.to_numeric(canonical.where(canonical.notna() & (canonical != "")), errors="coerce")
-        errors.add_mask(
-            number.abs() > limit, column, f"{column.capitalize()} must be between -{limit} and {limit}."
-        )
+        errors.add_mask(number.abs() > limit, column, out_of_range)
         coordinates[column] = number.round(6)
 
     if errors:

@@ -8,6 +8,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from config.append_only import append_only_triggers
 from config.tabular import DECIMAL_CHOICES, DECIMAL_POINT
@@ -18,15 +20,19 @@ MONEY = {"max_digits": 18, "decimal_places": 2}
 
 class Department(models.Model):
     class Kind(models.TextChoices):
-        SERVICE = "service", "Service department"
-        CENTRAL_FINANCE = "central_finance", "Central finance office"
+        SERVICE = "service", _("Service department")
+        CENTRAL_FINANCE = "central_finance", _("Central finance office")
 
-    code = models.SlugField(max_length=32, unique=True, help_text="Short stable code, e.g. 'transport'.")
-    name = models.CharField(max_length=200)
-    kind = models.CharField(max_length=32, choices=Kind.choices, default=Kind.SERVICE)
+    code = models.SlugField(
+        _("code"), max_length=32, unique=True, help_text=_("Short stable code, e.g. 'transport'.")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, default=Kind.SERVICE)
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
 
     def __str__(self) -> str:
         return self.name
@@ -40,41 +46,63 @@ class Membership(models.Model):
     """A user's role in one department. A user may belong to several departments."""
 
     class Role(models.TextChoices):
-        OFFICIAL = "official", "Official"
-        FINANCE = "finance", "Finance"
-        VIEWER = "viewer", "Viewer"
+        OFFICIAL = "official", _("Official")
+        FINANCE = "finance", _("Finance")
+        VIEWER = "viewer", _("Viewer")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(max_length=16, choices=Role.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("department")
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
 
     class Meta:
         ordering = ["department__name", "role"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
         constraints = [
             models.UniqueConstraint(fields=["user", "department"], name="membership_one_role_per_department")
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} — {self.get_role_display()} of {self.department}"
+        # Translators: a membership in the admin, e.g. "tina — Official of Transport".
+        return gettext("%(user)s — %(role)s of %(department)s") % {
+            "user": self.user,
+            "role": self.get_role_display(),
+            "department": self.department,
+        }
 
 
 class AssetCategory(models.Model):
     """A kind of asset, with the upgrade catalogue the financing engine uses (start-year prices)."""
 
-    code = models.SlugField(max_length=32, unique=True)
-    name = models.CharField(max_length=200)
-    unit = models.CharField(max_length=32, default="unit", help_text="Counting unit, e.g. 'shelter', 'lamp'.")
-    upgrade_name = models.CharField(
-        max_length=200, blank=True, help_text="e.g. 'LED luminaire with dimming'."
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    unit = models.CharField(
+        _("unit"), max_length=32, default="unit", help_text=_("Counting unit, e.g. 'shelter', 'lamp'.")
     )
-    upgrade_unit_cost = models.DecimalField(**MONEY, default=0, help_text="Cost of one upgraded unit.")
-    upgrade_life_years = models.PositiveSmallIntegerField(default=20, help_text="Expected life, years.")
-    upgrade_maintenance_cost = models.DecimalField(**MONEY, default=0, help_text="Per unit per year.")
-    upgrade_energy_cost = models.DecimalField(**MONEY, default=0, help_text="Per unit per year.")
+    upgrade_name = models.CharField(
+        _("upgrade name"), max_length=200, blank=True, help_text=_("e.g. 'LED luminaire with dimming'.")
+    )
+    upgrade_unit_cost = models.DecimalField(
+        _("upgrade unit cost"), **MONEY, default=0, help_text=_("Cost of one upgraded unit.")
+    )
+    upgrade_life_years = models.PositiveSmallIntegerField(
+        _("upgrade life years"), default=20, help_text=_("Expected life, years.")
+    )
+    upgrade_maintenance_cost = models.DecimalField(
+        _("upgrade maintenance cost"), **MONEY, default=0, help_text=_("Per unit per year.")
+    )
+    upgrade_energy_cost = models.DecimalField(
+        _("upgrade energy cost"), **MONEY, default=0, help_text=_("Per unit per year.")
+    )
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "asset categories"
+        verbose_name = _("asset category")
+        verbose_name_plural = _("asset categories")
         constraints = [
             models.CheckConstraint(
                 condition=Q(upgrade_unit_cost__gte=0)
@@ -93,57 +121,79 @@ class Asset(models.Model):
     """One physical asset of a department. Money is per unit at start-year prices."""
 
     class Status(models.TextChoices):
-        IN_SERVICE = "in_service", "In service"
-        RETIRED = "retired", "Retired"
+        IN_SERVICE = "in_service", _("In service")
+        RETIRED = "retired", _("Retired")
 
     # No single-column indexes on the two foreign keys: the unique (department, external_ref) and the
     # (category, status) indexes start with them and serve the same lookups; every index costs bulk imports.
     department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, related_name="assets", db_index=False
+        Department,
+        on_delete=models.PROTECT,
+        related_name="assets",
+        db_index=False,
+        verbose_name=_("department"),
     )
     category = models.ForeignKey(
-        AssetCategory, on_delete=models.PROTECT, related_name="assets", db_index=False
+        AssetCategory,
+        on_delete=models.PROTECT,
+        related_name="assets",
+        db_index=False,
+        verbose_name=_("category"),
     )
-    external_ref = models.CharField(max_length=64, help_text="The department's own reference, unique in it.")
-    name = models.CharField(max_length=200, blank=True)
+    external_ref = models.CharField(
+        _("external ref"), max_length=64, help_text=_("The department's own reference, unique in it.")
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True)
     # Not indexed: the asset filters match areas case-insensitively, which a plain b-tree cannot serve.
-    area = models.CharField(max_length=100, blank=True, help_text="e.g. 'Centre', 'Route 12'.")
+    area = models.CharField(_("area"), max_length=100, blank=True, help_text=_("e.g. 'Centre', 'Route 12'."))
     latitude = models.DecimalField(
+        _("latitude"),
         max_digits=9,
         decimal_places=6,
         null=True,
         blank=True,
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
-        help_text="Degrees, −90 to 90 (WGS 84).",
+        help_text=_("Degrees, −90 to 90 (WGS 84)."),
     )
     longitude = models.DecimalField(
+        _("longitude"),
         max_digits=9,
         decimal_places=6,
         null=True,
         blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
-        help_text="Degrees, −180 to 180 (WGS 84).",
+        help_text=_("Degrees, −180 to 180 (WGS 84)."),
     )
-    install_year = models.PositiveSmallIntegerField()
+    install_year = models.PositiveSmallIntegerField(_("install year"))
     life_years = models.PositiveSmallIntegerField(
-        help_text="Expected life, years.", validators=[MinValueValidator(1)]
+        _("life years"), help_text=_("Expected life, years."), validators=[MinValueValidator(1)]
     )
     replacement_cost = models.DecimalField(
-        **MONEY, help_text="Like-for-like replacement, per unit.", validators=[MinValueValidator(0)]
+        _("replacement cost"),
+        **MONEY,
+        help_text=_("Like-for-like replacement, per unit."),
+        validators=[MinValueValidator(0)],
     )
-    maintenance_cost = models.DecimalField(**MONEY, help_text="Per year.", validators=[MinValueValidator(0)])
-    energy_cost = models.DecimalField(**MONEY, help_text="Per year.", validators=[MinValueValidator(0)])
+    maintenance_cost = models.DecimalField(
+        _("maintenance cost"), **MONEY, help_text=_("Per year."), validators=[MinValueValidator(0)]
+    )
+    energy_cost = models.DecimalField(
+        _("energy cost"), **MONEY, help_text=_("Per year."), validators=[MinValueValidator(0)]
+    )
     condition = models.PositiveSmallIntegerField(
+        _("condition"),
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
-        help_text="1 = very poor … 5 = new.",
+        help_text=_("1 = very poor … 5 = new."),
     )
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.IN_SERVICE)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.IN_SERVICE)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["department__name", "external_ref"]
+        verbose_name = _("asset")
+        verbose_name_plural = _("assets")
         constraints = [
             models.UniqueConstraint(
                 fields=["department", "external_ref"], name="asset_ref_unique_in_department"
@@ -160,7 +210,9 @@ class Asset(models.Model):
                 condition=(Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90))
                 & (Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180)),
                 name="asset_coordinates_on_earth",
-                violation_error_message="Latitude lies between −90 and 90, longitude between −180 and 180.",
+                violation_error_message=_(
+                    "Latitude lies between −90 and 90, longitude between −180 and 180."
+                ),
             ),
         ]
         indexes = [
@@ -178,7 +230,10 @@ class Asset(models.Model):
         if self.install_year is not None and self.install_year > this_year:
             raise ValidationError(
                 {
-                    "install_year": f"Install year {self.install_year} is in the future (this year is {this_year})."
+                    "install_year": gettext(
+                        "Install year %(year)s is in the future (this year is %(this_year)s)."
+                    )
+                    % {"year": self.install_year, "this_year": this_year}
                 }
             )
 
@@ -195,16 +250,25 @@ class AuditEvent(models.Model):
     is never deleted (PROTECT: deactivate the account instead): deleting would erase who did it.
     """
 
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    action = models.CharField(max_length=64)
-    entity = models.CharField(max_length=64)
-    entity_id = models.CharField(max_length=64)
-    summary = models.CharField(max_length=500, blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    action = models.CharField(_("action"), max_length=64)
+    entity = models.CharField(_("entity"), max_length=64)
+    entity_id = models.CharField(_("entity id"), max_length=64)
+    # English, as written (stored_text.py translates the known sentences when they are shown).
+    summary = models.CharField(_("summary"), max_length=500, blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
         indexes = [models.Index(fields=["entity", "entity_id"])]
         triggers = append_only_triggers()
 
@@ -216,40 +280,58 @@ class AssetImport(models.Model):
     """A bulk import of assets from CSV/XLSX: a background job with progress and a result."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
 
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
-    # Stored under a random name (config/uploads.py); `original_name` is what the uploader called it.
-    file = models.FileField(upload_to=RandomUploadName("imports/assets"))
-    original_name = models.CharField(max_length=255)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
-    total_rows = models.PositiveIntegerField(default=0)
-    progress = models.PositiveSmallIntegerField(default=0, help_text="0–100 %.")
-    created_count = models.PositiveIntegerField(default=0)
-    updated_count = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True, help_text="[{row, column, message}, …]")
-    error_count = models.PositiveIntegerField(
-        default=0, help_text="All problems found; `errors` keeps the first few thousand."
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, verbose_name=_("uploaded by")
     )
-    error_message = models.TextField(blank=True)
+    # Stored under a random name (config/uploads.py); `original_name` is what the uploader called it.
+    file = models.FileField(_("file"), upload_to=RandomUploadName("imports/assets"))
+    original_name = models.CharField(_("original name"), max_length=255)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    total_rows = models.PositiveIntegerField(_("total rows"), default=0)
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0, help_text=_("0–100 %."))
+    created_count = models.PositiveIntegerField(_("created count"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated count"), default=0)
+    # Cell messages and `error_message` are written in the uploader's language (only they see an import).
+    errors = models.JSONField(_("errors"), default=list, blank=True, help_text="[{row, column, message}, …]")
+    error_count = models.PositiveIntegerField(
+        _("error count"), default=0, help_text=_("All problems found; `errors` keeps the first few thousand.")
+    )
+    error_message = models.TextField(_("error message"), blank=True)
     decimal_separator = models.CharField(
+        _("decimal separator"),
         max_length=1,
         choices=DECIMAL_CHOICES,
         default=DECIMAL_POINT,
-        help_text="The file's decimal separator, chosen by the uploader (the job reads the file later).",
+        help_text=_("The file's decimal separator, chosen by the uploader (the job reads the file later)."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True, help_text="When the run that finished began.")
-    finished_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=16,
+        blank=True,
+        help_text=_("The uploader's language when the file was uploaded: the job writes its messages in it."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(
+        _("started at"), null=True, blank=True, help_text=_("When the run that finished began.")
+    )
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("asset import")
+        verbose_name_plural = _("asset imports")
 
     def __str__(self) -> str:
-        return f"Import {self.pk} ({self.original_name}, {self.status})"
+        return gettext("Import %(number)s (%(name)s, %(status)s)") % {
+            "number": self.pk,
+            "name": self.original_name,
+            "status": self.get_status_display(),
+        }
 
     @property
     def duration(self) -> datetime.timedelta | None:

@@ -6,13 +6,18 @@ import logging
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from accounts.selectors import preferred_language
 from config.tabular import DECIMAL_POINT, ImportRejected
 
-from . import imports
+from . import imports, stored_text
 from .exceptions import ImportNotStuck, ImportRefused, ImportTooLarge, NotAnOfficial
 from .models import Asset, AssetCategory, AssetImport, AuditEvent, Department, Membership
 from .selectors import asset_import_is_stuck, departments_where_user_is, user_is_official_of
@@ -60,7 +65,9 @@ def _json(value: Any) -> Any:
 
 def _require_official(*, user, department: Department) -> None:
     if not user_is_official_of(user=user, department=department):
-        raise NotAnOfficial(f"Only officials of {department} may change its assets.")
+        raise NotAnOfficial(
+            _("Only officials of %(department)s may change its assets.") % {"department": department}
+        )
 
 
 def asset_create(*, department: Department, category: AssetCategory, actor, **fields: Any) -> Asset:
@@ -74,7 +81,7 @@ def asset_create(*, department: Department, category: AssetCategory, actor, **fi
             actor=actor,
             action="asset.create",
             obj=asset,
-            summary=f"Registered {asset} in {department}",
+            summary=stored_text.ASSET_REGISTERED % {"asset": asset, "department": department},
             data={f: _json(getattr(asset, f)) for f in ASSET_FIELDS},
         )
     return asset
@@ -101,7 +108,7 @@ def asset_update(*, asset: Asset, actor, **fields: Any) -> Asset:
                 actor=actor,
                 action="asset.update",
                 obj=locked,
-                summary=f"Changed {', '.join(changes)} of {locked}",
+                summary=stored_text.ASSET_CHANGED % {"fields": ", ".join(changes), "asset": locked},
                 data={"changes": changes},
             )
     return locked
@@ -116,7 +123,12 @@ def asset_retire(*, asset: Asset, actor) -> Asset:
             locked.status = Asset.Status.RETIRED
             locked.full_clean()
             locked.save(update_fields=["status", "updated_at"])
-            _audit(actor=actor, action="asset.retire", obj=locked, summary=f"Retired {locked}")
+            _audit(
+                actor=actor,
+                action="asset.retire",
+                obj=locked,
+                summary=stored_text.ASSET_RETIRED % {"asset": locked},
+            )
     return locked
 
 
@@ -131,7 +143,7 @@ def asset_import_start(*, file: UploadedFile, actor, decimal: str = DECIMAL_POIN
     `decimal` is the file's decimal separator, kept on the job for the worker.
     """
     if not departments_where_user_is(user=actor, role=Membership.Role.OFFICIAL).exists():
-        raise NotAnOfficial("Only officials of a department may import assets.")
+        raise NotAnOfficial(_("Only officials of a department may import assets."))
     if file.size > imports.max_bytes():
         raise ImportTooLarge(imports.too_large_message(file.size))
     try:
@@ -141,7 +153,11 @@ def asset_import_start(*, file: UploadedFile, actor, decimal: str = DECIMAL_POIN
     inline = rows <= INLINE_IMPORT_MAX_ROWS
     with transaction.atomic():
         asset_import = AssetImport(
-            uploaded_by=actor, original_name=file.name[:255], decimal_separator=decimal
+            uploaded_by=actor,
+            original_name=file.name[:255],
+            decimal_separator=decimal,
+            # The page's language when the file was uploaded: the job writes its messages in it.
+            language=translation.get_language() or "",
         )
         asset_import.file.save(file.name, file, save=False)
         asset_import.full_clean()
@@ -150,7 +166,7 @@ def asset_import_start(*, file: UploadedFile, actor, decimal: str = DECIMAL_POIN
             actor=actor,
             action="asset_import.queue",
             obj=asset_import,
-            summary=f"Uploaded {asset_import.original_name} for import",
+            summary=stored_text.IMPORT_UPLOADED % {"name": asset_import.original_name},
         )
         if not inline:
             pk = asset_import.pk
@@ -171,7 +187,8 @@ def _enqueue_import(asset_import_id: int) -> None:
         logger.exception("Could not run asset import %s", asset_import_id)
         asset_import_fail(
             asset_import_id=asset_import_id,
-            message=f"The job queue is not reachable ({error.__class__.__name__}); upload the file again later.",
+            message=_("The job queue is not reachable (%(error)s); upload the file again later.")
+            % {"error": error.__class__.__name__},
         )
 
 
@@ -207,7 +224,12 @@ def asset_import_run(*, asset_import_id: int) -> AssetImport:
         asset_import.error_message = (
             ""
             if result.ok
-            else f"{result.error_count:,} problem(s) found; nothing was imported. Fix them and upload again."
+            else ngettext(
+                "%(count)s problem found; nothing was imported. Fix it and upload again.",
+                "%(count)s problems found; nothing was imported. Fix them and upload again.",
+                result.error_count,
+            )
+            % {"count": intcomma(result.error_count)}
         )
         asset_import.status = AssetImport.Status.SUCCEEDED if result.ok else AssetImport.Status.FAILED
         asset_import.progress = 100
@@ -218,9 +240,11 @@ def asset_import_run(*, asset_import_id: int) -> AssetImport:
             action="asset_import.succeed" if result.ok else "asset_import.fail",
             obj=asset_import,
             summary=(
-                f"Imported {asset_import.original_name}: {result.created} created, {result.updated} updated"
+                stored_text.IMPORT_SUCCEEDED
+                % {"name": asset_import.original_name, "created": result.created, "updated": result.updated}
                 if result.ok
-                else f"Rejected {asset_import.original_name}: {result.error_count} problem(s)"
+                else stored_text.IMPORT_REJECTED
+                % {"name": asset_import.original_name, "count": result.error_count}
             ),
             data={
                 "created": result.created,
@@ -231,7 +255,10 @@ def asset_import_run(*, asset_import_id: int) -> AssetImport:
         )
 
     # The assets, the job's result and its audit row are written in one transaction (inside import_assets).
-    with asset_import.file.open("rb") as handle:
+    # Messages are written in the uploader's language (only they see the import): the request's when the import
+    # runs inline, their profile's when a worker runs it.
+    language = asset_import.language or preferred_language(actor) or settings.LANGUAGE_CODE
+    with translation.override(language), asset_import.file.open("rb") as handle:
         imports.import_assets(
             handle,
             name=asset_import.original_name,
@@ -250,14 +277,14 @@ def asset_import_requeue(*, asset_import: AssetImport, actor) -> AssetImport:
         # Lock: two clicks on "Start again" must not queue the job twice.
         locked = AssetImport.objects.select_for_update().get(pk=asset_import.pk)
         if not asset_import_is_stuck(asset_import=locked):
-            raise ImportNotStuck("This import is not stuck; it is still working or already finished.")
+            raise ImportNotStuck(_("This import is not stuck; it is still working or already finished."))
         locked.status, locked.progress, locked.started_at = AssetImport.Status.QUEUED, 0, None
         locked.save(update_fields=["status", "progress", "started_at"])
         _audit(
             actor=actor,
             action="asset_import.requeue",
             obj=locked,
-            summary=f"Started {locked.original_name} again",
+            summary=stored_text.IMPORT_REQUEUED % {"name": locked.original_name},
         )
         pk = locked.pk
         transaction.on_commit(lambda: _enqueue_import(pk))

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.charts import Bar, horizontal_bars
 from config.forms import add_service_errors
+from config.numbers import money
 from config.uploads import attachment_response
 
 from . import exports, imports, selectors, services
@@ -37,14 +41,27 @@ SORTS = {
 }
 
 
+# ?sort= key and column heading of the asset list.
+ASSET_LIST_COLUMNS = [
+    ("ref", gettext_lazy("Reference")),
+    ("department", gettext_lazy("Department")),
+    ("category", gettext_lazy("Category")),
+    ("area", gettext_lazy("Area")),
+    ("install_year", gettext_lazy("Installed")),
+    ("end_of_life", gettext_lazy("End of life")),
+    ("replacement_cost", gettext_lazy("Replacement cost")),
+    ("condition", gettext_lazy("Condition")),
+]
+
+
 def _require_reader(user) -> None:
     """Officials, viewers and finance staff of any department read every asset; others get 403."""
     if not selectors.user_may_read_assets(user=user):
-        raise PermissionDenied("Only members of a city department can see the asset inventory.")
+        raise PermissionDenied(_("Only members of a city department can see the asset inventory."))
 
 
 def _money(value) -> str:
-    return f"{value or 0:,.2f}"
+    return money(value or 0)
 
 
 @login_required
@@ -67,11 +84,11 @@ def department_detail(request, code: str):
             Bar(r["category__name"], r["running_cost"], _money(r["running_cost"]))
             for r in summary["by_category"]
         ],
-        title=f"Yearly running cost by category, {department.name}",
+        title=_("Yearly running cost by category, %(department)s") % {"department": department.name},
     )
     end_of_life_chart = horizontal_bars(
-        [Bar(str(r["year"]), r["count"], f"{r['count']:,}") for r in summary["end_of_life_by_year"]],
-        title=f"Assets reaching end of life per year, {department.name}",
+        [Bar(str(r["year"]), r["count"], intcomma(r["count"])) for r in summary["end_of_life_by_year"]],
+        title=_("Assets reaching end of life per year, %(department)s") % {"department": department.name},
     )
     members = Membership.objects.filter(department=department).select_related("user")
     return render(
@@ -126,16 +143,7 @@ def asset_list(request):
             "query": query.urlencode(),
             "query_without_sort": query_without_sort.urlencode(),
             "can_register": can_register,
-            "columns": [
-                ("ref", "Reference"),
-                ("department", "Department"),
-                ("category", "Category"),
-                ("area", "Area"),
-                ("install_year", "Installed"),
-                ("end_of_life", "End of life"),
-                ("replacement_cost", "Replacement cost"),
-                ("condition", "Condition"),
-            ],
+            "columns": ASSET_LIST_COLUMNS,
         },
     )
 
@@ -144,14 +152,20 @@ def asset_list(request):
 @require_GET
 def asset_export(request, fmt: str):
     _require_reader(request.user)
-    _, queryset, _ = _filtered_assets(request)
+    _filter, queryset, _sort = _filtered_assets(request)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    # ?labels=1: headings in the reader's language, for reading; without it the import's column names, so that
+    # the file can be edited and imported back (docs/decisions.md, "Asset exports and import columns").
+    headers = exports.export_headers() if request.GET.get("labels") else None
     if fmt == "csv":
-        response = StreamingHttpResponse(exports.csv_lines(queryset), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(
+            exports.csv_lines(queryset, headers=headers),
+            content_type="text/csv; charset=utf-8",
+        )
         response["Content-Disposition"] = f'attachment; filename="assets-{stamp}.csv"'
         return response
     response = HttpResponse(
-        exports.xlsx_bytes(queryset),
+        exports.xlsx_bytes(queryset, headers=headers),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="assets-{stamp}.xlsx"'
@@ -181,7 +195,7 @@ def asset_create(request):
     _require_reader(request.user)
     departments = selectors.departments_where_user_is(user=request.user, role=Membership.Role.OFFICIAL)
     if not departments.exists():
-        raise PermissionDenied("Only officials of a department can register assets.")
+        raise PermissionDenied(_("Only officials of a department can register assets."))
     form = AssetForm(request.POST or None, departments=departments)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -194,7 +208,7 @@ def asset_create(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Asset {asset} registered.")
+            messages.success(request, _("Asset %(asset)s registered.") % {"asset": asset})
             return redirect("departments:asset-detail", pk=asset.pk)
     return render(request, "departments/asset_form.html", {"form": form, "asset": None})
 
@@ -205,7 +219,9 @@ def asset_edit(request, pk: int):
     _require_reader(request.user)
     asset = get_object_or_404(Asset.objects.select_related("department", "category"), pk=pk)
     if not selectors.user_is_official_of(user=request.user, department=asset.department_id):
-        raise PermissionDenied(f"Only officials of {asset.department} can change this asset.")
+        raise PermissionDenied(
+            _("Only officials of %(department)s can change this asset.") % {"department": asset.department}
+        )
     form = AssetForm(request.POST or None, instance=asset)
     if request.method == "POST" and form.is_valid():
         try:
@@ -216,7 +232,7 @@ def asset_edit(request, pk: int):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Asset {asset} saved.")
+            messages.success(request, _("Asset %(asset)s saved.") % {"asset": asset})
             return redirect("departments:asset-detail", pk=pk)
     return render(request, "departments/asset_form.html", {"form": form, "asset": asset})
 
@@ -230,7 +246,7 @@ def asset_retire(request, pk: int):
         services.asset_retire(asset=asset, actor=request.user)
     except NotAnOfficial as error:
         raise PermissionDenied(str(error)) from error
-    messages.success(request, f"Asset {asset} retired.")
+    messages.success(request, _("Asset %(asset)s retired.") % {"asset": asset})
     return redirect("departments:asset-detail", pk=pk)
 
 
@@ -239,7 +255,7 @@ def asset_retire(request, pk: int):
 
 def _require_importer(user) -> None:
     if not selectors.user_may_import_assets(user=user):
-        raise PermissionDenied("Only officials of a department can import assets.")
+        raise PermissionDenied(_("Only officials of a department can import assets."))
 
 
 @login_required
@@ -293,7 +309,7 @@ def _import_context(request, pk: int) -> dict:
     except AssetImport.DoesNotExist:
         from django.http import Http404
 
-        raise Http404("No such import.") from None
+        raise Http404(_("No such import.")) from None
     return {
         "job": job,
         "finished": job.status in (AssetImport.Status.SUCCEEDED, AssetImport.Status.FAILED),
@@ -322,7 +338,9 @@ def asset_import_retry(request, pk: int):
     except DepartmentsError as error:
         messages.warning(request, str(error))
     else:
-        messages.success(request, f"The import of {job.original_name} was started again.")
+        messages.success(
+            request, _("The import of %(name)s was started again.") % {"name": job.original_name}
+        )
     return redirect("departments:asset-import-detail", pk=pk)
 
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from .clustering import RADIUS_LIMITS_M, WINDOW_LIMITS_YEARS
 
@@ -17,10 +18,10 @@ class FinderRun(models.Model):
     """One scan of every department's assets with a set of parameters; a background job with progress."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -65,6 +66,9 @@ class FinderRun(models.Model):
     class Meta:
         app_label = "departments"
         ordering = ["-created_at", "-id"]
+        # Not in the admin: its field help texts are for developers and stay untranslated.
+        verbose_name = _("finder run")
+        verbose_name_plural = _("finder runs")
         constraints = [
             models.CheckConstraint(
                 condition=Q(radius_m__gte=RADIUS_LIMITS_M[0], radius_m__lte=RADIUS_LIMITS_M[1]),
@@ -94,14 +98,14 @@ class FinderCandidate(models.Model):
     """A proposed bundle: assets of two or more departments that stand together and wear out together."""
 
     class Kind(models.TextChoices):
-        NEARBY = "nearby", "Within the radius"
-        AREA = "area", "Same area (no coordinates)"
+        NEARBY = "nearby", _("Within the radius")
+        AREA = "area", _("Same area (no coordinates)")
 
     class Scenario(models.TextChoices):
         # Same codes as finance.models.scenarios.Scenario (the engine's scenario names).
-        CAPEX = "capex", "CapEx purchase"
-        OPEX_SERVICE = "opex_service", "OpEx service"
-        SHARED_SAVINGS = "shared_savings", "Shared savings"
+        CAPEX = "capex", _("CapEx purchase")
+        OPEX_SERVICE = "opex_service", _("OpEx service")
+        SHARED_SAVINGS = "shared_savings", _("Shared savings")
 
     run = models.ForeignKey(FinderRun, on_delete=models.CASCADE, related_name="candidates")
     rank = models.PositiveIntegerField(help_text="1 = largest saving.")
@@ -135,6 +139,8 @@ class FinderCandidate(models.Model):
     class Meta:
         app_label = "departments"
         ordering = ["run", "rank"]
+        verbose_name = _("finder candidate")
+        verbose_name_plural = _("finder candidates")
         constraints = [
             models.UniqueConstraint(fields=["run", "rank"], name="findercandidate_rank_unique_in_run"),
         ]

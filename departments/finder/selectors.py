@@ -215,37 +215,86 @@ def scenario_label(code: str) -> str:
 
 
 def candidate_explanation(*, candidate: FinderCandidate, run: FinderRun) -> str:
-    """The candidate in words: who, where, when, what it costs as it is and what the best scenario saves."""
+    """The candidate in words, in the active language: who, where, when, what it costs as it is and what the best
+    scenario saves. Whole sentences per case (never translated fragments glued together)."""
+    from django.contrib.humanize.templatetags.humanize import intcomma
+    from django.utils.translation import gettext as _
+
     names = [d["name"] for d in candidate.departments]
-    who = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else "".join(names)
-    if candidate.kind == FinderCandidate.Kind.NEARBY:
-        where = f"stand within {run.radius_m:,} m of one another"
-        if candidate.label:
-            where += f" (mostly in {candidate.label})"
-    else:
-        where = f"are recorded in the same area, {candidate.label}, without coordinates"
-    if candidate.end_of_life_first == candidate.end_of_life_last:
-        when = f"all reach the end of their life in {candidate.end_of_life_first}"
-    else:
-        when = (
-            f"reach the end of their life between {candidate.end_of_life_first} and "
-            f"{candidate.end_of_life_last}"
+    # Translators: the last two of a list of departments, e.g. "Transport, Parks and Street lighting".
+    who = (
+        _("%(first)s and %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
+        if len(names) > 1
+        else "".join(names)
+    )
+    words = {
+        "count": candidate.asset_count,
+        "departments": who,
+        "radius": intcomma(run.radius_m),
+        "area": candidate.label,
+        "year": candidate.end_of_life_first,
+        "first": candidate.end_of_life_first,
+        "last": candidate.end_of_life_last,
+    }
+    one_year = candidate.end_of_life_first == candidate.end_of_life_last
+    if candidate.kind == FinderCandidate.Kind.NEARBY and candidate.label:
+        if one_year:
+            text = _(
+                "%(count)s assets of %(departments)s stand within %(radius)s m of one another (mostly in "
+                "%(area)s) and all reach the end of their life in %(year)s."
+            )
+        else:
+            text = _(
+                "%(count)s assets of %(departments)s stand within %(radius)s m of one another (mostly in "
+                "%(area)s) and reach the end of their life between %(first)s and %(last)s."
+            )
+    elif candidate.kind == FinderCandidate.Kind.NEARBY:
+        if one_year:
+            text = _(
+                "%(count)s assets of %(departments)s stand within %(radius)s m of one another and all reach the "
+                "end of their life in %(year)s."
+            )
+        else:
+            text = _(
+                "%(count)s assets of %(departments)s stand within %(radius)s m of one another and reach the end "
+                "of their life between %(first)s and %(last)s."
+            )
+    elif one_year:
+        text = _(
+            "%(count)s assets of %(departments)s are recorded in the same area, %(area)s, without coordinates "
+            "and all reach the end of their life in %(year)s."
         )
-    saving = candidate.savings
-    verdict = (
-        f"saves {_money(saving)} against the status quo (net present value)"
-        if saving > 0
-        else f"costs {_money(-saving)} more than the status quo (net present value): no saving"
-    )
-    synergy = f"{(run.synergy * 100).normalize():f} %"
-    return (
-        f"{candidate.asset_count} assets of {who} {where} and {when}. "
-        f"Renewing them like for like, department by department, costs {_money(candidate.replacement_cost_due)} "
-        f"in replacements; over the engine's horizon that status quo has a net present cost of "
-        f"{_money(candidate.npv_status_quo)}. Upgrading them together as one contract — best: "
-        f"{scenario_label(candidate.best_scenario)}, net present cost {_money(candidate.best_npv)} — {verdict}, "
-        f"assuming shared works and maintenance visits save {synergy} of the upgrade's cost and maintenance."
-    )
+    else:
+        text = _(
+            "%(count)s assets of %(departments)s are recorded in the same area, %(area)s, without coordinates "
+            "and reach the end of their life between %(first)s and %(last)s."
+        )
+    status_quo = _(
+        "Renewing them like for like, department by department, costs %(replacement)s in replacements; over the "
+        "engine's horizon that status quo has a net present cost of %(status_quo)s."
+    ) % {
+        "replacement": _money(candidate.replacement_cost_due),
+        "status_quo": _money(candidate.npv_status_quo),
+    }
+    values = {
+        "scenario": scenario_label(candidate.best_scenario),
+        "best": _money(candidate.best_npv),
+        "amount": _money(abs(candidate.savings)),
+        "synergy": f"{(run.synergy * 100).normalize():f} %",
+    }
+    if candidate.savings > 0:
+        verdict = _(
+            "Upgrading them together as one contract — best: %(scenario)s, net present cost %(best)s — saves "
+            "%(amount)s against the status quo (net present value), assuming shared works and maintenance visits "
+            "save %(synergy)s of the upgrade's cost and maintenance."
+        )
+    else:
+        verdict = _(
+            "Upgrading them together as one contract — best: %(scenario)s, net present cost %(best)s — costs "
+            "%(amount)s more than the status quo (net present value): no saving, assuming shared works and "
+            "maintenance visits save %(synergy)s of the upgrade's cost and maintenance."
+        )
+    return f"{text % words} {status_quo} {verdict % values}"
 
 
 def _money(value: Decimal) -> str:

@@ -19,12 +19,15 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db import connection, transaction
 from django.db.models import F, FloatField
 from django.db.models.functions import Cast
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from config.jobs import job_lock
+from departments import stored_text as texts
 from departments.models import Asset, AssetCategory, AuditEvent, Department
 from finance.engine import Assumptions, EngineError
 from finance.selectors.scenarios import to_money
@@ -87,56 +90,54 @@ def finder_check_request(
     """Every problem with a request, keyed by form field ("__all__": about the data), and notes for the run.
 
     Parameters are checked first; the data (do the selected assets leave anything to group?) only when the
-    parameters are sound, with two aggregate queries.
+    parameters are sound, with two aggregate queries. Problems are in the active language (a request's; English
+    when a run is executed, see finder_run_execute); notes are always English (stored on the run, translated
+    when shown: departments/stored_text.py).
     """
     errors: dict[str, list[str]] = {}
     low, high = RADIUS_LIMITS_M
     if radius_m is None or not low <= radius_m <= high:
-        errors["radius_m"] = [f"The radius must be between {low:,} and {high:,} metres."]
+        errors["radius_m"] = [_(texts.FINDER_RADIUS_RANGE) % {"low": intcomma(low), "high": intcomma(high)}]
     low, high = WINDOW_LIMITS_YEARS
     if window_years is None or not low <= window_years <= high:
-        errors["window_years"] = [f"The end-of-life window must be between {low} and {high} years."]
+        errors["window_years"] = [_(texts.FINDER_WINDOW_RANGE) % {"low": low, "high": high}]
     low_s, high_s = SYNERGY_LIMITS
     if synergy is None or not Decimal(str(low_s)) <= synergy <= Decimal(str(high_s)):
-        errors["synergy"] = [f"The synergy must be between {low_s:.0%} and {high_s:.0%}."]
+        errors["synergy"] = [_(texts.FINDER_SYNERGY_RANGE) % {"low": f"{low_s:.0%}", "high": f"{high_s:.0%}"}]
     category_ids = None
     notes: list[str] = []
     if outcome is not None:
         category_ids = selectors.outcome_category_ids(outcome=outcome)
         if not category_ids:
-            errors["outcome"] = [
-                f"The outcome “{outcome.title}” names no asset categories: none of its indicators computes its "
-                "baseline from asset categories and no tender targeting it bundles assets, so no asset can be "
-                "said to serve it. Choose another outcome, or scan all categories."
-            ]
+            errors["outcome"] = [_(texts.FINDER_OUTCOME_NO_CATEGORIES) % {"outcome": outcome.title}]
         else:
             names = AssetCategory.objects.filter(pk__in=category_ids).order_by("name")
             notes.append(
-                f"Only the categories serving “{outcome.title}” were scanned: "
-                + ", ".join(c.name for c in names)
-                + "."
+                texts.NOTE_ONLY_CATEGORIES
+                % {"outcome": outcome.title, "categories": ", ".join(c.name for c in names)}
             )
     if errors:
         return errors, notes
     check = selectors.finder_data_check(category_ids=category_ids)
-    which = " of those categories" if category_ids is not None else ""
+    some = category_ids is not None  # the messages then say "of those categories"
     if check.assets == 0:
         errors["__all__"] = [
-            f"No asset{which} is in service and free of an active tender: there is nothing to scan."
+            _(texts.FINDER_NOTHING_TO_SCAN_OF_CATEGORIES if some else texts.FINDER_NOTHING_TO_SCAN)
         ]
     elif check.departments < 2:
         errors["__all__"] = [
-            f"Only one department ({check.department_name}) has assets{which} in service and free of an active "
-            "tender: a candidate needs assets of at least two departments."
+            _(texts.FINDER_ONE_DEPARTMENT_OF_CATEGORIES if some else texts.FINDER_ONE_DEPARTMENT)
+            % {"department": check.department_name}
         ]
     elif check.with_coordinates == 0 and check.with_area == 0:
         errors["__all__"] = [
-            f"None of the {check.assets:,} assets{which} has coordinates or an area, so none can be placed "
-            "near another: add latitude/longitude (or at least an area) to the assets."
+            _(texts.FINDER_NOT_PLACEABLE_OF_CATEGORIES if some else texts.FINDER_NOT_PLACEABLE)
+            % {"count": intcomma(check.assets)}
         ]
     elif check.with_coordinates == 0:
         notes.append(
-            f"None of the {check.assets:,} assets{which} has coordinates: candidates were formed by area only."
+            (texts.NOTE_AREA_ONLY_OF_CATEGORIES if some else texts.NOTE_AREA_ONLY)
+            % {"count": f"{check.assets:,}"}
         )
     return errors, notes
 
@@ -156,7 +157,7 @@ def finder_run_request(
     to the worker once this transaction commits (inline when there is no broker).
     """
     if not selectors.user_may_use_finder(user=actor):
-        raise FinderNotPermitted("Only officials and finance staff can run the opportunity finder.")
+        raise FinderNotPermitted(_("Only officials and finance staff can run the opportunity finder."))
     synergy = Decimal(str(synergy)).quantize(Decimal("0.001"))
     errors, notes = finder_check_request(
         radius_m=radius_m, window_years=window_years, outcome=outcome, synergy=synergy
@@ -201,7 +202,7 @@ def finder_run_request(
             actor=actor,
             action="finder.run",
             obj=run,
-            summary=f"Opportunity finder run {run.pk} queued",
+            summary=texts.FINDER_RUN_QUEUED % {"number": run.pk},
             data={
                 "radius_m": radius_m,
                 "window_years": window_years,
@@ -222,7 +223,7 @@ def finder_run_enqueue(*, run_id: int) -> None:
         run_finder.delay(run_id)
     except Exception as exc:  # noqa: BLE001 — a broker that cannot be reached must not leave a run queued forever
         logger.exception("could not queue finder run %s", run_id)
-        finder_run_mark_failed(run_id=run_id, message=f"The job could not be queued: {exc}")
+        finder_run_mark_failed(run_id=run_id, message=texts.FINDER_NOT_QUEUED % {"error": exc})
 
 
 # --- Executing a run (called by the task) ----------------------------------------------------------------------
@@ -352,11 +353,13 @@ def finder_run_execute(run_id: int) -> FinderRun:
         if run.attempts > MAX_ATTEMPTS:
             return finder_run_mark_failed(
                 run_id=run_id,
-                message=f"Gave up after {MAX_ATTEMPTS} attempts: the worker stopped each time it ran this scan.",
+                message=texts.FINDER_GAVE_UP % {"attempts": MAX_ATTEMPTS},
             )
-        errors, _notes = finder_check_request(
-            radius_m=run.radius_m, window_years=run.window_years, outcome=run.outcome, synergy=run.synergy
-        )
+        # The reasons are stored on the run in English (override(None): the source text), translated when shown.
+        with translation.override(None):
+            errors, _notes = finder_check_request(
+                radius_m=run.radius_m, window_years=run.window_years, outcome=run.outcome, synergy=run.synergy
+            )
         if errors:  # the data changed since the request (assets retired, bundled, categories removed)
             return finder_run_mark_failed(
                 run_id=run_id, message="\n".join(m for ms in errors.values() for m in ms)
@@ -455,22 +458,17 @@ def _store_results(*, run_id: int, result: FinderResult, start_year: int, durati
                 )
             )
     found = len(result.candidates)
-    notes_extra = [
-        "Assets already bundled in an active tender were left out: they have been noticed.",
-        f"Values: the engine's default assumptions, first year {start_year}.",
-    ]
+    # Notes are stored in English and translated when shown (departments/stored_text.py).
+    notes_extra = [texts.NOTE_BUNDLED_LEFT_OUT, texts.NOTE_DEFAULT_VALUES % {"year": start_year}]
     if result.assets_without_coordinates and result.assets_without_coordinates < result.assets_considered:
         notes_extra.append(
-            f"{result.assets_without_coordinates:,} of the {result.assets_considered:,} assets have no "
-            "coordinates: they were grouped by area."
+            texts.NOTE_WITHOUT_COORDINATES
+            % {"without": f"{result.assets_without_coordinates:,}", "total": f"{result.assets_considered:,}"}
         )
     if found > len(rows):
-        notes_extra.append(f"{found:,} candidates were found; the best {len(rows):,} are stored.")
+        notes_extra.append(texts.NOTE_STORED_BEST % {"found": f"{found:,}", "stored": f"{len(rows):,}"})
     if found == 0:
-        notes_extra.append(
-            "No candidate: no assets of two departments stand close enough together and wear out within the "
-            "window. Try a larger radius or window."
-        )
+        notes_extra.append(texts.NOTE_NO_CANDIDATE)
     with transaction.atomic():
         # Lock the run: if another delivery stored results meanwhile, do not store them twice.
         run = FinderRun.objects.select_for_update().get(pk=run_id)
@@ -525,10 +523,10 @@ def finder_candidate_start_tender(*, candidate: FinderCandidate, actor) -> Tende
     from procurement.services.tenders import tender_assets_add, tender_create
 
     if not selectors.user_may_use_finder(user=actor):
-        raise FinderNotPermitted("Only officials and finance staff can use the opportunity finder.")
+        raise FinderNotPermitted(_("Only officials and finance staff can use the opportunity finder."))
     official_ids = selectors.official_department_ids(user=actor)
     if not official_ids:
-        raise FinderNotPermitted("Only officials of a department can start a tender.")
+        raise FinderNotPermitted(_("Only officials of a department can start a tender."))
     with transaction.atomic():
         locked = FinderCandidate.objects.select_for_update().select_related("run").get(pk=candidate.pk)
         if locked.tender_id is not None:
@@ -546,20 +544,27 @@ def finder_candidate_start_tender(*, candidate: FinderCandidate, actor) -> Tende
             pk__in=TenderAsset.objects.filter(active=True).values("asset_id")
         )
         if not free.exists():
-            raise NothingToBundle(
+            message = _(
                 "Every asset of this candidate is already in an active tender or no longer in service: "
                 "there is nothing left to bundle."
-                + (" Already bundled: " + _conflict_words(conflicts) + "." if conflicts else "")
             )
+            if conflicts:
+                message += " " + _("Already bundled: %(assets)s.") % {"assets": _conflict_words(conflicts)}
+            raise NothingToBundle(message)
         run = locked.run
-        where = locked.label or f"candidate {locked.rank}"
+        # The tender's title and description are written in the language of the official who starts it.
+        where = locked.label or _("candidate %(rank)s") % {"rank": locked.rank}
         names = ", ".join(d["name"] for d in locked.departments)
         tender = tender_create(
             actor=actor,
             lead_department=lead,
-            title=f"Integrated renewal — {where} ({names})"[:200],
+            title=(
+                _("Integrated renewal — %(where)s (%(departments)s)") % {"where": where, "departments": names}
+            )[:200],
             description=(
-                f"Proposed by the opportunity finder (run {run.pk}, candidate {locked.rank}). "
+                _("Proposed by the opportunity finder (run %(run)s, candidate %(rank)s).")
+                % {"run": run.pk, "rank": locked.rank}
+                + " "
                 + selectors.candidate_explanation(candidate=locked, run=run)
             ),
             contract_term_years=Assumptions().contract_term,
@@ -571,7 +576,8 @@ def finder_candidate_start_tender(*, candidate: FinderCandidate, actor) -> Tende
             actor=actor,
             action="finder.tender",
             obj=locked,
-            summary=f"Tender {tender.reference} started from finder run {run.pk}, candidate {locked.rank}",
+            summary=texts.FINDER_TENDER_STARTED
+            % {"reference": tender.reference, "run": run.pk, "rank": locked.rank},
             data={
                 "tender": tender.reference,
                 "added": added,
@@ -583,8 +589,12 @@ def finder_candidate_start_tender(*, candidate: FinderCandidate, actor) -> Tende
 
 
 def _conflict_words(conflicts: list[tuple[str, str]], limit: int = 10) -> str:
-    shown = ", ".join(f"{asset} (in {tender})" for asset, tender in conflicts[:limit])
-    return shown + (f" and {len(conflicts) - limit} more" if len(conflicts) > limit else "")
+    shown = ", ".join(
+        _("%(asset)s (in %(tender)s)") % {"asset": a, "tender": t} for a, t in conflicts[:limit]
+    )
+    if len(conflicts) > limit:
+        return _("%(assets)s and %(more)s more") % {"assets": shown, "more": len(conflicts) - limit}
+    return shown
 
 
 __all__ = [

@@ -15,7 +15,10 @@ class FinderRunTask(Task):
 
         run_id = args[0] if args else kwargs.get("run_id")
         if run_id is not None:
-            finder_run_mark_failed(run_id=run_id, message=f"The scan stopped with an error: {exc}")
+            from departments.stored_text import FINDER_STOPPED
+
+            # Stored in English, translated when shown (departments/stored_text.py).
+            finder_run_mark_failed(run_id=run_id, message=FINDER_STOPPED % {"error": exc})
 
 
 @shared_task(

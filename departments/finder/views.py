@@ -7,10 +7,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import selectors, services
@@ -24,7 +26,7 @@ PAGE_SIZE = 25
 
 def _require_finder_user(user) -> None:
     if not selectors.user_may_use_finder(user=user):
-        raise PermissionDenied("Only officials and finance staff can use the opportunity finder.")
+        raise PermissionDenied(_("Only officials and finance staff can use the opportunity finder."))
 
 
 @login_required
@@ -60,7 +62,8 @@ def _page_map(candidates: list[FinderCandidate], points: dict[int, list[dict]]):
         MapCluster(
             name=str(c.rank),
             url=reverse("finder:candidate-detail", args=[c.pk]),
-            title=f"{c.rank}. {c.label or 'candidate'}: saves {c.savings:,.0f}",
+            title=_("%(rank)s. %(where)s: saves %(saving)s")
+            % {"rank": c.rank, "where": c.label or _("candidate"), "saving": intcomma(round(c.savings))},
             points=[
                 MapPoint(
                     p["latitude"], p["longitude"], p["department_name"], f"{p['ref']} {p['name']}".strip()
@@ -92,7 +95,9 @@ def finder_run_detail(request, pk: int):
             "page": page,
             "candidates": candidates,
             "map": candidates_map(
-                clusters, title=f"Map of candidates {page.start_index()}–{page.end_index()} of this run"
+                clusters,
+                title=_("Map of candidates %(first)s–%(last)s of this run")
+                % {"first": page.start_index(), "last": page.end_index()},
             ),
             "map_points": [(c, p) for c in candidates for p in points.get(c.pk, [])],
             "visible_tenders": visible,
@@ -125,7 +130,7 @@ def finder_candidate_detail(request, pk: int):
     except FinderCandidate.DoesNotExist:
         from django.http import Http404
 
-        raise Http404("No such candidate.") from None
+        raise Http404(_("No such candidate.")) from None
     run = candidate.run
     assets = list(selectors.candidate_assets(candidate=candidate))
     points = [
@@ -137,14 +142,24 @@ def finder_candidate_detail(request, pk: int):
     ]
     scenarios = [
         (
-            "Status quo (like-for-like, department by department)",
+            _("Status quo (like-for-like, department by department)"),
             candidate.npv_status_quo,
             None,
             "status_quo",
         ),
-        ("CapEx purchase", candidate.npv_capex, None, "capex"),
-        ("OpEx service", candidate.npv_opex_service, candidate.opex_service_bankable, "opex_service"),
-        ("Shared savings", candidate.npv_shared_savings, candidate.shared_savings_bankable, "shared_savings"),
+        (FinderCandidate.Scenario.CAPEX.label, candidate.npv_capex, None, "capex"),
+        (
+            FinderCandidate.Scenario.OPEX_SERVICE.label,
+            candidate.npv_opex_service,
+            candidate.opex_service_bankable,
+            "opex_service",
+        ),
+        (
+            FinderCandidate.Scenario.SHARED_SAVINGS.label,
+            candidate.npv_shared_savings,
+            candidate.shared_savings_bankable,
+            "shared_savings",
+        ),
     ]
     return render(
         request,
@@ -166,7 +181,7 @@ def finder_candidate_detail(request, pk: int):
             "scenarios": scenarios,
             "map": candidates_map(
                 [MapCluster(name=str(candidate.rank), points=points)],
-                title=f"Map of candidate {candidate.rank}: its assets and outline",
+                title=_("Map of candidate %(rank)s: its assets and outline") % {"rank": candidate.rank},
                 detail=True,
             ),
             "may_start_tender": bool(selectors.official_department_ids(user=request.user)),
@@ -189,22 +204,40 @@ def finder_candidate_tender(request, pk: int):
         return redirect("finder:candidate-detail", pk=pk)
     tender = started.tender
     if started.existing:
-        messages.info(request, f"A tender was already started from this candidate: {tender.reference}.")
+        messages.info(
+            request,
+            _("A tender was already started from this candidate: %(reference)s.")
+            % {"reference": tender.reference},
+        )
     else:
         messages.success(
-            request, f"Draft tender {tender.reference} started with {started.added} asset(s) bundled."
+            request,
+            _("Draft tender %(reference)s started with %(count)s asset(s) bundled.")
+            % {"reference": tender.reference, "count": started.added},
         )
         if started.already_bundled:
             named = selectors.conflicts_for_user(user=request.user, conflicts=started.already_bundled)
-            shown = ", ".join(f"{a} (in {t or 'another tender'})" for a, t in named[:10])
-            more = len(started.already_bundled) - 10
-            messages.warning(
-                request,
-                f"{len(started.already_bundled)} asset(s) were left out because they are already in another "
-                f"active tender: {shown}" + (f" and {more} more" if more > 0 else "") + ".",
+            shown = ", ".join(
+                _("%(asset)s (in %(tender)s)") % {"asset": a, "tender": t or _("another tender")}
+                for a, t in named[:10]
             )
+            more = len(started.already_bundled) - 10
+            count = len(started.already_bundled)
+            if more > 0:
+                text = _(
+                    "%(count)s asset(s) were left out because they are already in another active tender: "
+                    "%(assets)s and %(more)s more."
+                ) % {"count": count, "assets": shown, "more": more}
+            else:
+                text = _(
+                    "%(count)s asset(s) were left out because they are already in another active tender: "
+                    "%(assets)s."
+                ) % {"count": count, "assets": shown}
+            messages.warning(request, text)
         if started.no_longer_in_service:
             messages.warning(
-                request, f"{started.no_longer_in_service} asset(s) were left out: no longer in service."
+                request,
+                _("%(count)s asset(s) were left out: no longer in service.")
+                % {"count": started.no_longer_in_service},
             )
     return redirect("procurement:tender-detail", reference=tender.reference)
