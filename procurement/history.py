@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from django.utils import translation
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
@@ -94,10 +95,10 @@ def _asset_action(code: str) -> str:
 def _document_kind(label: str) -> str:
     from procurement.models import TenderDocument
 
-    for kind in TenderDocument.Kind:
-        if kind.label == label or str(kind.label) == label:
-            return str(kind.label)
-    return label
+    with translation.override("en"):
+        english = {str(kind.label): kind for kind in TenderDocument.Kind}
+    kind = english.get(label)
+    return str(kind.label) if kind is not None else label
 
 
 _BUNDLE = re.compile(
