@@ -1,6 +1,7 @@
 """Forms of department sign-offs (shapes only; the services decide)."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class SignOffForm(forms.Form):
@@ -10,5 +11,5 @@ class SignOffForm(forms.Form):
 
 class WithdrawSignOffForm(forms.Form):
     comment = forms.CharField(
-        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), label="Why (optional)"
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), label=_("Why (optional)")
     )

@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from config.append_only import append_only_triggers
 from config.uploads import RandomUploadName
@@ -17,35 +19,37 @@ def validate_currency(value: str) -> None:
     from procurement.publication.validation import currency_choices
 
     if value not in dict(currency_choices()):
-        raise ValidationError(f"“{value}” is not an ISO 4217 currency code in use (e.g. EUR).")
+        raise ValidationError(
+            gettext("“%(value)s” is not an ISO 4217 currency code in use (e.g. EUR).") % {"value": value}
+        )
 
 
 class Tender(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
-        APPROVED = "approved", "Approved"
-        PUBLISHED = "published", "Published"
-        AWARDED = "awarded", "Awarded"
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        APPROVED = "approved", _("Approved")
+        PUBLISHED = "published", _("Published")
+        AWARDED = "awarded", _("Awarded")
         # After the standstill the contract is signed (DESIGN §4, §12); cancellation is possible until then.
-        SIGNED = "signed", "Contract signed"
-        CANCELLED = "cancelled", "Cancelled"
+        SIGNED = "signed", _("Contract signed")
+        CANCELLED = "cancelled", _("Cancelled")
 
     class Method(models.TextChoices):
         # Values are OCDS `method` codes.
-        OPEN = "open", "Open"
-        SELECTIVE = "selective", "Selective"
-        LIMITED = "limited", "Limited"
-        DIRECT = "direct", "Direct"
+        OPEN = "open", pgettext_lazy("procurement method", "Open")
+        SELECTIVE = "selective", pgettext_lazy("procurement method", "Selective")
+        LIMITED = "limited", pgettext_lazy("procurement method", "Limited")
+        DIRECT = "direct", pgettext_lazy("procurement method", "Direct")
 
     class Category(models.TextChoices):
         # Values are OCDS `procurementCategory` codes.
-        GOODS = "goods", "Goods"
-        WORKS = "works", "Works"
-        SERVICES = "services", "Services"
+        GOODS = "goods", _("Goods")
+        WORKS = "works", _("Works")
+        SERVICES = "services", _("Services")
 
     reference = models.CharField(
-        max_length=32, unique=True, help_text="Readable reference, e.g. T-2027-0001."
+        max_length=32, unique=True, help_text=_("Readable reference, e.g. T-2027-0001.")
     )
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
@@ -58,12 +62,12 @@ class Tender(models.Model):
     contract_term_years = models.PositiveSmallIntegerField(
         default=10,
         validators=[MinValueValidator(1), MaxValueValidator(30)],
-        help_text="Contract term, 1–30 years.",
+        help_text=_("Contract term, 1–30 years."),
     )
     tender_period_start = models.DateField(null=True, blank=True)
     tender_period_end = models.DateField(null=True, blank=True)
     currency = models.CharField(
-        max_length=3, default="EUR", help_text="ISO 4217 code.", validators=[validate_currency]
+        max_length=3, default="EUR", help_text=_("ISO 4217 code."), validators=[validate_currency]
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -102,10 +106,10 @@ class TenderAsset(models.Model):
     """An asset bundled into a tender, with what the contract does to it."""
 
     class Action(models.TextChoices):
-        REPLACE = "replace", "Replace"
-        UPGRADE = "upgrade", "Upgrade"
-        OPERATE = "operate", "Operate"
-        MAINTAIN = "maintain", "Maintain"
+        REPLACE = "replace", _("Replace")
+        UPGRADE = "upgrade", _("Upgrade")
+        OPERATE = "operate", _("Operate")
+        MAINTAIN = "maintain", _("Maintain")
 
     tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="bundled_assets")
     asset = models.ForeignKey("departments.Asset", on_delete=models.PROTECT, related_name="tender_links")
@@ -137,7 +141,7 @@ class TenderOutcome(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        help_text="Percent of the outcome-linked payment.",
+        help_text=_("Percent of the outcome-linked payment."),
     )
 
     class Meta:
@@ -153,16 +157,16 @@ class TenderOutcome(models.Model):
     def clean(self) -> None:
         # A tender target must be a possible value of its indicator (no −10 incidents, no 250 %).
         if self.indicator_id and self.target_value is not None:
-            message = self.indicator.range_error(self.target_value, what="The target")
+            message = self.indicator.range_error(self.target_value, what=gettext("The target"))
             if message:
                 raise ValidationError({"target_value": message})
 
 
 class TenderDocument(models.Model):
     class Kind(models.TextChoices):
-        SPECIFICATION = "specification", "Specification"
-        OUTCOME_SPECIFICATION = "outcome_specification", "Outcome specification"
-        OTHER = "other", "Other"
+        SPECIFICATION = "specification", _("Specification")
+        OUTCOME_SPECIFICATION = "outcome_specification", _("Outcome specification")
+        OTHER = "other", _("Other")
 
     tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(max_length=32, choices=Kind.choices)
@@ -231,9 +235,13 @@ class DepartmentSignOff(models.Model):
     signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     signed_at = models.DateTimeField()
     snapshot = models.JSONField(
-        help_text="What was signed: bundled asset ids with their action, contributions per budget line (EUR)."
+        help_text=_(
+            "What was signed: bundled asset ids with their action, contributions per budget line (EUR)."
+        )
     )
-    snapshot_hash = models.CharField(max_length=64, help_text="sha256 of the canonical JSON of `snapshot`.")
+    snapshot_hash = models.CharField(
+        max_length=64, help_text=_("sha256 of the canonical JSON of `snapshot`.")
+    )
 
     class Meta:
         ordering = ["tender", "department__name"]
@@ -242,7 +250,10 @@ class DepartmentSignOff(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.department} signed off {self.tender.reference}"
+        return gettext("%(department)s signed off %(reference)s") % {
+            "department": self.department,
+            "reference": self.tender.reference,
+        }
 
 
 # --- Publication ---------------------------------------------------------------------------------------------
@@ -259,11 +270,11 @@ class Release(models.Model):
     ocid = models.CharField(max_length=100, db_index=True)
     release_id = models.CharField(max_length=150, unique=True)
     tag = models.CharField(
-        max_length=32, help_text="OCDS release tag: tender, tenderAmendment, tenderUpdate, award."
+        max_length=32, help_text=_("OCDS release tag: tender, tenderAmendment, tenderUpdate, award.")
     )
     date = models.DateTimeField(db_index=True)
     data = models.JSONField()
-    content_hash = models.CharField(max_length=64, help_text="sha256 of the canonical JSON; the ETag.")
+    content_hash = models.CharField(max_length=64, help_text=_("sha256 of the canonical JSON; the ETag."))
 
     class Meta:
         ordering = ["date", "id"]
@@ -290,7 +301,9 @@ class PartnerOrganisation(models.Model):
     """A supplier, operator or investor organisation that reads published tenders through the API."""
 
     name = models.CharField(max_length=200, unique=True)
-    identifier = models.CharField(max_length=100, blank=True, help_text="e.g. company registration number.")
+    identifier = models.CharField(
+        max_length=100, blank=True, help_text=_("e.g. company registration number.")
+    )
     contact_email = models.EmailField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -305,17 +318,17 @@ class ApiToken(models.Model):
     """A partner's API token. Only a hash is stored; the clear key is shown once, at creation."""
 
     class Scope(models.TextChoices):
-        READ = "read", "Read published tenders"
+        READ = "read", _("Read published tenders")
         # `propose` includes `read`: a machine that submits proposals must read the tender it answers.
-        PROPOSE = "propose", "Read, and submit proposals"
+        PROPOSE = "propose", _("Read, and submit proposals")
 
     organisation = models.ForeignKey(PartnerOrganisation, on_delete=models.CASCADE, related_name="tokens")
     name = models.CharField(max_length=100)
     scope = models.CharField(max_length=16, choices=Scope.choices, default=Scope.READ)
     prefix = models.CharField(
-        max_length=12, unique=True, help_text="First characters of the key, for lookup."
+        max_length=12, unique=True, help_text=_("First characters of the key, for lookup.")
     )
-    key_hash = models.CharField(max_length=64, unique=True, help_text="sha256 of the key.")
+    key_hash = models.CharField(max_length=64, unique=True, help_text=_("sha256 of the key."))
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

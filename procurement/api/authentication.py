@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
@@ -37,15 +38,17 @@ class PartnerTokenAuthentication(authentication.BaseAuthentication):
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None
         if len(header) != 2:
-            raise exceptions.AuthenticationFailed("Invalid token header: use 'Authorization: Token <key>'.")
+            raise exceptions.AuthenticationFailed(
+                _("Invalid token header: use 'Authorization: Token <key>'.")
+            )
         try:
             key = header[1].decode("ascii")
         except UnicodeError:
-            raise exceptions.AuthenticationFailed("Invalid token.") from None
+            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
         token = token_authenticate(key=key)
         if token is None:
             # Same message for unknown, expired and revoked keys; the key itself is never repeated.
-            raise exceptions.AuthenticationFailed("Invalid, expired or revoked token.")
+            raise exceptions.AuthenticationFailed(_("Invalid, expired or revoked token."))
         return Partner(organisation=token.organisation, token=token), token
 
     def authenticate_header(self, request):

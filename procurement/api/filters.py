@@ -7,11 +7,17 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext_lazy as _
 
 from outcomes.models import Outcome
 from procurement.models import Release, Tender, TenderAsset, TenderOutcome
 
-STATUS_CHOICES = [("active", "active"), ("complete", "complete"), ("cancelled", "cancelled")]
+# Values are OCDS tender status codes (what the API takes); labels are for people (the public list's filter).
+STATUS_CHOICES = [
+    ("active", _("active")),
+    ("complete", _("complete")),
+    ("cancelled", _("cancelled")),
+]
 TENDER_STATUS_FOR_OCDS = {
     "active": [Tender.Status.PUBLISHED],
     # A signed contract (DESIGN §12) is still a complete tender in OCDS terms.
@@ -37,7 +43,7 @@ class DateOrDateTimeField(forms.CharField):
             parsed = None
         if parsed is None:
             raise forms.ValidationError(
-                "Enter an ISO 8601 date (2027-01-31) or date-time (2027-01-31T12:00:00Z).", code="invalid"
+                _("Enter an ISO 8601 date (2027-01-31) or date-time (2027-01-31T12:00:00Z)."), code="invalid"
             )
         try:
             if timezone.is_naive(parsed):
@@ -45,7 +51,7 @@ class DateOrDateTimeField(forms.CharField):
             # Normalise to UTC: PostgreSQL rejects odd offsets (e.g. +22:23) that ISO 8601 parsing accepts.
             return parsed.astimezone(datetime.UTC)
         except (OverflowError, ValueError):
-            raise forms.ValidationError("The date is out of range.", code="invalid") from None
+            raise forms.ValidationError(_("The date is out of range."), code="invalid") from None
 
 
 class DateOrDateTimeFilter(django_filters.Filter):
@@ -53,21 +59,23 @@ class DateOrDateTimeFilter(django_filters.Filter):
 
 
 class PublishedTenderFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(label="Status", choices=STATUS_CHOICES, method="filter_status")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=STATUS_CHOICES, method="filter_status")
     department = django_filters.CharFilter(
-        label="Department",
+        label=_("Department"),
         method="filter_department",
-        help_text="Department code or name, any case: the lead or a funding department.",
+        help_text=_("Department code or name, any case: the lead or a funding department."),
     )
-    theme = django_filters.ChoiceFilter(label="Theme", choices=Outcome.Theme.choices, method="filter_theme")
+    theme = django_filters.ChoiceFilter(
+        label=_("Theme"), choices=Outcome.Theme.choices, method="filter_theme"
+    )
     category = django_filters.CharFilter(
-        label="Asset category (code)", method="filter_category", help_text="Asset category code."
+        label=_("Asset category (code)"), method="filter_category", help_text=_("Asset category code.")
     )
     published_since = DateOrDateTimeFilter(
-        label="Published since",
+        label=_("Published since"),
         field_name="published_at",
         lookup_expr="gte",
-        help_text="ISO date or date-time.",
+        help_text=_("ISO date or date-time."),
     )
 
     class Meta:
@@ -104,7 +112,7 @@ class PublishedTenderFilter(django_filters.FilterSet):
 
 class ReleaseFeedFilter(django_filters.FilterSet):
     since = DateOrDateTimeFilter(
-        field_name="date", lookup_expr="gte", help_text="Releases dated at or after."
+        field_name="date", lookup_expr="gte", label=_("Since"), help_text=_("Releases dated at or after.")
     )
     tag = django_filters.ChoiceFilter(
         choices=[(t, t) for t in ("tender", "tenderAmendment", "tenderUpdate", "award")]

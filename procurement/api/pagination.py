@@ -4,11 +4,12 @@ import datetime
 import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 
 BASE64 = re.compile(r"[A-Za-z0-9+/]*={0,2}")
-INVALID_CURSOR = "Invalid cursor: use the next/previous links as given."
+INVALID_CURSOR = _("Invalid cursor: use the next/previous links as given.")
 
 
 class _Cursor(CursorPagination):

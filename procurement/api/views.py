@@ -9,6 +9,7 @@ import hashlib
 
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -33,7 +34,7 @@ REFERENCE = OpenApiParameter("reference", OpenApiTypes.STR, OpenApiParameter.PAT
 
 
 class IsPartner(permissions.BasePermission):
-    message = "Partners only: send 'Authorization: Token <key>'."
+    message = _("Partners only: send 'Authorization: Token <key>'.")
 
     def has_permission(self, request, view):
         return partner_of(request) is not None

@@ -8,6 +8,7 @@ tender that does not exist.
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from procurement.models import TenderDocument
 from procurement.publication.selectors import tender_list_published
@@ -27,7 +28,7 @@ def tender_document_get_public(*, reference: str, pk: int) -> TenderDocument:
         .first()
     )
     if document is None:
-        raise Http404("No such document.")
+        raise Http404(_("No such document."))
     return document
 
 

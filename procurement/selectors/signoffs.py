@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
+from django.utils.translation import gettext as _
 
 from departments.models import Department, Membership
 from procurement.models import DepartmentSignOff, Tender, TenderAsset
@@ -236,13 +237,16 @@ def tender_sign_off_problems(*, tender: Tender, states: list[SignOffState] | Non
     problems = []
     if waiting:
         problems.append(
-            "Waiting for the sign-off of their assets and contributions by: " + ", ".join(waiting) + "."
+            _("Waiting for the sign-off of their assets and contributions by: %(departments)s.")
+            % {"departments": ", ".join(waiting)}
         )
     if stale:
         problems.append(
-            "Sign-off out of date (their assets or contributions changed after signing), to be renewed by: "
-            + ", ".join(stale)
-            + "."
+            _(
+                "Sign-off out of date (their assets or contributions changed after signing), to be renewed by: "
+                "%(departments)s."
+            )
+            % {"departments": ", ".join(stale)}
         )
     return problems
 

@@ -7,7 +7,9 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils.translation import gettext as _
 
+from config.numbers import measure
 from departments.models import Department, Membership
 from procurement.models import Tender, TenderAsset
 
@@ -93,7 +95,7 @@ def tender_get_for_user(*, user, reference: str) -> Tender:
     """The tender with `reference` if `user` may see it; otherwise Http404 (never reveal that it exists)."""
     tender = tender_list_for_user(user=user).filter(reference=reference).first()
     if tender is None:
-        raise Http404("No such tender.")
+        raise Http404(_("No such tender."))
     return tender
 
 
@@ -212,19 +214,21 @@ def tender_readiness_problems(*, tender: Tender) -> list[str]:
     """What the tender still lacks before it can be submitted (its own rules; funding is finance's seam)."""
     problems = []
     if not TenderAsset.objects.filter(tender=tender).exists():
-        problems.append("Bundle at least one asset.")
+        problems.append(_("Bundle at least one asset."))
     outcomes = list(tender.targeted_outcomes.values_list("target_value", "payment_weight"))
     if not any(target is not None for target, _ in outcomes):
-        problems.append("Target at least one outcome indicator with a target value.")
+        problems.append(_("Target at least one outcome indicator with a target value."))
     weights = [w for _, w in outcomes if w is not None]
     if weights and sum(weights) != Decimal("100"):
-        problems.append(f"Payment weights add up to {sum(weights)} %, not 100 %.")
+        problems.append(
+            _("Payment weights add up to %(total)s %%, not 100 %%.") % {"total": measure(sum(weights))}
+        )
     for target in tender.targeted_outcomes.select_related("indicator"):
-        message = target.indicator.range_error(target.target_value, what="The target")
+        message = target.indicator.range_error(target.target_value, what=_("The target"))
         if message:
             problems.append(message)
     if tender.tender_period_start is None or tender.tender_period_end is None:
-        problems.append("Set the tender period (when partners may submit proposals).")
+        problems.append(_("Set the tender period (when partners may submit proposals)."))
     from .signoffs import tender_sign_off_problems
 
     # Every other participating department consents to what the tender takes from it (its officials sign off).

@@ -8,7 +8,8 @@ and a submitted tender goes back to draft (finance's "return") before anything i
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from departments.models import Department
 from procurement.exceptions import SignOffNotPermitted, SignOffRefused
@@ -29,7 +30,8 @@ def _locked_draft(tender: Tender) -> Tender:
     locked = Tender.objects.select_for_update().get(pk=tender.pk)
     if locked.status != Tender.Status.DRAFT:
         raise SignOffRefused(
-            f"Sign-offs are given on drafts; {locked.reference} is {locked.get_status_display().lower()}."
+            _("Sign-offs are given on drafts; %(reference)s is %(status)s.")
+            % {"reference": locked.reference, "status": str(locked.get_status_display()).lower()}
         )
     return locked
 
@@ -39,14 +41,17 @@ def _event(*, tender: Tender, actor, action: str, comment: str) -> TenderEvent:
 
 
 def describe_bundle(bundle: DepartmentBundle, *, currency: str) -> str:
-    """What a department signs, in words (kept in the history): assets, their value, money per year and type."""
+    """What a department signs, in words (kept in the history): assets, their value, money per year and type.
+
+    Always the canonical English sentence (the history is translated when shown: procurement.history)."""
     from finance.models.budgets import BudgetType
 
     parts = [f"{bundle.asset_count} asset(s), replacement value {bundle.replacement_value:,.2f} {currency}"]
-    money = [
-        f"{row['fiscal_year']} {BudgetType(row['budget_type']).label} {row['amount']:,.2f}"
-        for row in bundle.contributions_by_year_and_type()
-    ]
+    with translation.override("en"):  # the budget type's label (CapEx, OpEx) as the canonical text has it
+        money = [
+            f"{row['fiscal_year']} {BudgetType(row['budget_type']).label} {row['amount']:,.2f}"
+            for row in bundle.contributions_by_year_and_type()
+        ]
     parts.append(f"contributions {', '.join(money)} {currency}" if money else "no contributions")
     return "; ".join(parts)
 
@@ -59,7 +64,7 @@ def signoff_request(*, tender: Tender, actor) -> list[str]:
     from notifications.rules import on_sign_off_requested
 
     if not is_lead_official(user=actor, tender=tender):
-        raise SignOffNotPermitted("Only officials of the lead department ask for sign-offs.")
+        raise SignOffNotPermitted(_("Only officials of the lead department ask for sign-offs."))
     with transaction.atomic():
         locked = _locked_draft(tender)
         waiting = [state for state in tender_sign_off_states(tender=locked) if state.status != SIGNED]
@@ -91,24 +96,33 @@ def signoff_give(
     matches is returned as it is.
     """
     if not is_official_of(user=actor, department_id=department.pk):
-        raise SignOffNotPermitted(f"Only officials of {department.name} sign off for it.")
+        raise SignOffNotPermitted(
+            _("Only officials of %(department)s sign off for it.") % {"department": department.name}
+        )
     with transaction.atomic():
         locked = _locked_draft(tender)
         if department.pk == locked.lead_department_id:
             raise SignOffRefused(
-                f"{department.name} leads {locked.reference}: its consent is its drafting and its submission."
+                _("%(department)s leads %(reference)s: its consent is its drafting and its submission.")
+                % {"department": department.name, "reference": locked.reference}
             )
         bundle = tender_department_bundle(tender=locked, department=department)
         if bundle.is_empty:
             raise SignOffRefused(
-                f"{locked.reference} bundles no asset of {department.name} and draws no money from its budget: "
-                "there is nothing to sign off."
+                _(
+                    "%(reference)s bundles no asset of %(department)s and draws no money from its budget: "
+                    "there is nothing to sign off."
+                )
+                % {"department": department.name, "reference": locked.reference}
             )
         current_hash = bundle.snapshot_hash
         if expected_hash is not None and expected_hash != current_hash:
             raise SignOffRefused(
-                f"What {department.name} puts into {locked.reference} changed while you were reading it. "
-                "Read it again and sign what is there now."
+                _(
+                    "What %(department)s puts into %(reference)s changed while you were reading it. "
+                    "Read it again and sign what is there now."
+                )
+                % {"department": department.name, "reference": locked.reference}
             )
         existing = DepartmentSignOff.objects.filter(tender=locked, department=department).first()
         if existing is not None and existing.snapshot_hash == current_hash:
@@ -135,12 +149,17 @@ def signoff_give(
 def signoff_withdraw(*, tender: Tender, department: Department, actor, comment: str = "") -> None:
     """An official of `department` takes its sign-off back: the tender cannot be submitted until it signs again."""
     if not is_official_of(user=actor, department_id=department.pk):
-        raise SignOffNotPermitted(f"Only officials of {department.name} withdraw its sign-off.")
+        raise SignOffNotPermitted(
+            _("Only officials of %(department)s withdraw its sign-off.") % {"department": department.name}
+        )
     with transaction.atomic():
         locked = _locked_draft(tender)
-        deleted, _ = DepartmentSignOff.objects.filter(tender=locked, department=department).delete()
+        deleted, _details = DepartmentSignOff.objects.filter(tender=locked, department=department).delete()
         if not deleted:
-            raise SignOffRefused(f"{department.name} has not signed off {locked.reference}.")
+            raise SignOffRefused(
+                _("%(department)s has not signed off %(reference)s.")
+                % {"department": department.name, "reference": locked.reference}
+            )
         reason = f" Reason: {comment.strip()}" if comment.strip() else ""
         _event(
             tender=locked,

@@ -14,8 +14,11 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from config.numbers import measure
 from config.uploads import display_name
 from departments.models import Asset
 from procurement.exceptions import (
@@ -73,10 +76,11 @@ def _event(
 def _require_editable(*, tender: Tender, actor) -> None:
     if tender.status != S.DRAFT:
         raise TenderNotEditable(
-            f"Only drafts can be changed; {tender.reference} is {tender.get_status_display()}."
+            _("Only drafts can be changed; %(reference)s is %(status)s.")
+            % {"reference": tender.reference, "status": tender.get_status_display()}
         )
     if not can_edit(user=actor, tender=tender):
-        raise TenderNotEditable("Only officials of the lead department can change this draft.")
+        raise TenderNotEditable(_("Only officials of the lead department can change this draft."))
 
 
 # --- Basics ---------------------------------------------------------------------------------------------------
@@ -104,7 +108,7 @@ def tender_create(*, actor, lead_department, title: str, description: str = "", 
     from procurement.selectors.tenders import user_roles
 
     if user_roles(user=actor).by_department.get(lead_department.pk) != "official":
-        raise TenderNotEditable("Only officials of the lead department can draft its tenders.")
+        raise TenderNotEditable(_("Only officials of the lead department can draft its tenders."))
     tender = Tender(
         title=title,
         description=description,
@@ -178,13 +182,20 @@ def _conflicts(*, tender: Tender, assets: QuerySet[Asset], actor) -> list[tuple[
 
 def _conflict_error(conflicts: list[tuple[str, str]]) -> AssetsInAnotherTender:
     shown = ", ".join(
-        f"{asset} (in {tender})" if tender else f"{asset} (already bundled in another tender)"
+        _("%(asset)s (in %(tender)s)") % {"asset": asset, "tender": tender}
+        if tender
+        else _("%(asset)s (already bundled in another tender)") % {"asset": asset}
         for asset, tender in conflicts[:10]
     )
-    more = f" and {len(conflicts) - 10} more" if len(conflicts) > 10 else ""
+    if len(conflicts) > 10:
+        # Translators: a list of assets, then how many more are not listed.
+        shown = _("%(assets)s and %(count)s more") % {"assets": shown, "count": len(conflicts) - 10}
     return AssetsInAnotherTender(
-        f"{len(conflicts)} asset(s) are already in another active tender: {shown}{more}. "
-        "An asset can be in only one active tender; nothing was added.",
+        _(
+            "%(count)s asset(s) are already in another active tender: %(assets)s. "
+            "An asset can be in only one active tender; nothing was added."
+        )
+        % {"count": len(conflicts), "assets": shown},
         conflicts=conflicts,
     )
 
@@ -255,7 +266,7 @@ def tender_assets_add_free(
 
 def _require_action(action: str) -> None:
     if action not in TenderAsset.Action.values:
-        raise ValidationError({"action": "Choose replace, upgrade, operate or maintain."})
+        raise ValidationError({"action": _("Choose replace, upgrade, operate or maintain.")})
 
 
 def _bundle(*, tender: Tender, assets: QuerySet[Asset], action: str, actor) -> int:
@@ -276,7 +287,7 @@ def _bundle(*, tender: Tender, assets: QuerySet[Asset], action: str, actor) -> i
 def tender_assets_remove(*, tender: Tender, asset_ids: list[int], actor) -> int:
     _require_editable(tender=tender, actor=actor)
     with transaction.atomic():
-        deleted, _ = TenderAsset.objects.filter(tender=tender, asset_id__in=asset_ids).delete()
+        deleted, _details = TenderAsset.objects.filter(tender=tender, asset_id__in=asset_ids).delete()
         if deleted:
             _event(tender=tender, actor=actor, action="assets_remove", comment=f"{deleted} asset(s)")
     return deleted
@@ -298,11 +309,12 @@ def tender_outcomes_set(*, tender: Tender, targets: list[OutcomeTarget], actor) 
     _require_editable(tender=tender, actor=actor)
     ids = [t.indicator_id for t in targets]
     if len(ids) != len(set(ids)):
-        raise InvalidOutcomeWeights("Each indicator can be targeted only once.")
+        raise InvalidOutcomeWeights(_("Each indicator can be targeted only once."))
     weights = [t.payment_weight for t in targets if t.payment_weight is not None]
     if weights and sum(weights) != Decimal("100"):
         raise InvalidOutcomeWeights(
-            f"Payment weights must add up to 100 % when any is set; they add up to {sum(weights)} %."
+            _("Payment weights must add up to 100 %% when any is set; they add up to %(total)s %%.")
+            % {"total": measure(sum(weights))}
         )
     rows = [
         TenderOutcome(
@@ -369,19 +381,28 @@ def tender_document_add(*, tender: Tender, kind: str, title: str, uploaded_file,
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     problems = []
     if extension not in DOCUMENT_TYPES:
-        problems.append(f"“{name}” is not an allowed type (allowed: {', '.join(DOCUMENT_TYPES)}).")
+        problems.append(
+            _("“%(name)s” is not an allowed type (allowed: %(types)s).")
+            % {"name": name, "types": ", ".join(DOCUMENT_TYPES)}
+        )
     if uploaded_file.size > MAX_DOCUMENT_BYTES:
-        problems.append(f"“{name}” is {uploaded_file.size / 1024 / 1024:.1f} MB; the limit is 10 MB.")
+        megabytes = Decimal(uploaded_file.size / 1024 / 1024).quantize(Decimal("0.1"))
+        problems.append(
+            _("“%(name)s” is %(size)s MB; the limit is 10 MB.") % {"name": name, "size": measure(megabytes)}
+        )
     if uploaded_file.size == 0:
-        problems.append(f"“{name}” is empty.")
+        problems.append(_("“%(name)s” is empty.") % {"name": name})
     if problems:
-        raise DocumentRejected("The document was not attached.", problems=problems)
+        raise DocumentRejected(_("The document was not attached."), problems=problems)
     uploaded_file.seek(0)
     head = uploaded_file.read(8192)
     if not _content_matches(extension, head, uploaded_file):
         raise DocumentRejected(
-            "The document was not attached.",
-            problems=[f"The content of “{name}” is not a valid .{extension} file."],
+            _("The document was not attached."),
+            problems=[
+                _("The content of “%(name)s” is not a valid .%(extension)s file.")
+                % {"name": name, "extension": extension}
+            ],
         )
     digest = hashlib.sha256()
     uploaded_file.seek(0)
@@ -400,21 +421,19 @@ def tender_document_add(*, tender: Tender, kind: str, title: str, uploaded_file,
         uploaded_by=actor,
     )
     document.full_clean(exclude=["file"])
+    # The history keeps the canonical English sentence; it is translated when shown (procurement.history).
+    with translation.override("en"):
+        comment = f"{document.get_kind_display()}: {document.title}"
     with transaction.atomic():
         document.save()
-        _event(
-            tender=tender,
-            actor=actor,
-            action="document_add",
-            comment=f"{document.get_kind_display()}: {document.title}",
-        )
+        _event(tender=tender, actor=actor, action="document_add", comment=comment)
     return document
 
 
 def tender_comment_add(*, tender: Tender, body: str, actor) -> TenderComment:
     if not can_comment(user=actor, tender=tender):
         raise TransitionNotPermitted(
-            "Only officials and finance staff of participating departments can comment."
+            _("Only officials and finance staff of participating departments can comment.")
         )
     comment = TenderComment(tender=tender, author=actor, body=body.strip())
     comment.full_clean()
@@ -444,30 +463,41 @@ class Transition:
 # The allowed moves and who may make each. Everything not listed here is refused.
 TRANSITIONS: dict[str, Transition] = {
     "submit": Transition(
-        frozenset({S.DRAFT}), S.SUBMITTED, frozenset({LEAD_OFFICIAL}), "Submit for approval"
+        frozenset({S.DRAFT}), S.SUBMITTED, frozenset({LEAD_OFFICIAL}), gettext_lazy("Submit for approval")
     ),
     "approve": Transition(
         frozenset({S.SUBMITTED}),
         S.APPROVED,
         frozenset({FINANCE}),
-        "Approve",
+        gettext_lazy("Approve"),
         approval=True,
     ),
-    "return": Transition(frozenset({S.SUBMITTED}), S.DRAFT, frozenset({FINANCE}), "Return to draft"),
-    "publish": Transition(
-        frozenset({S.APPROVED}), S.PUBLISHED, frozenset({FINANCE, LEAD_OFFICIAL}), "Publish", not_creator=True
+    "return": Transition(
+        frozenset({S.SUBMITTED}), S.DRAFT, frozenset({FINANCE}), gettext_lazy("Return to draft")
     ),
-    "award": Transition(frozenset({S.PUBLISHED}), S.AWARDED, frozenset({FINANCE, LEAD_OFFICIAL}), "Award"),
+    "publish": Transition(
+        frozenset({S.APPROVED}),
+        S.PUBLISHED,
+        frozenset({FINANCE, LEAD_OFFICIAL}),
+        gettext_lazy("Publish"),
+        not_creator=True,
+    ),
+    "award": Transition(
+        frozenset({S.PUBLISHED}), S.AWARDED, frozenset({FINANCE, LEAD_OFFICIAL}), gettext_lazy("Award")
+    ),
     # After the standstill the contract is signed (DESIGN §12): procurement.proposals.award.contract_sign.
     "sign": Transition(
-        frozenset({S.AWARDED}), S.SIGNED, frozenset({FINANCE, LEAD_OFFICIAL}), "Sign the contract"
+        frozenset({S.AWARDED}),
+        S.SIGNED,
+        frozenset({FINANCE, LEAD_OFFICIAL}),
+        gettext_lazy("Sign the contract"),
     ),
     # Cancellation stays possible until signature (an awarded tender in its standstill may be cancelled).
     "cancel": Transition(
         frozenset({S.DRAFT, S.SUBMITTED, S.APPROVED, S.PUBLISHED, S.AWARDED}),
         S.CANCELLED,
         frozenset({FINANCE, LEAD_OFFICIAL}),
-        "Cancel",
+        gettext_lazy("Cancel"),
     ),
 }
 
@@ -487,22 +517,24 @@ def transition_refusal(
     """Why `actor` may not make `action` on `tender` now (status and role only), or None if they may."""
     move = TRANSITIONS.get(action)
     if move is None:
-        return InvalidTransition(f"“{action}” is not a tender action.")
+        return InvalidTransition(_("“%(action)s” is not a tender action.") % {"action": action})
     if tender.status not in move.sources:
         return InvalidTransition(
-            f"A {tender.get_status_display().lower()} tender cannot be moved with “{move.label}”."
+            # Translators: status is a tender status in lower case (draft, submitted, ...); action a button label.
+            _("A %(status)s tender cannot be moved with “%(action)s”.")
+            % {"status": str(tender.get_status_display()).lower(), "action": move.label}
         )
     if not move.who & actor_roles_on(tender=tender, actor=actor, participating=participating):
         return TransitionNotPermitted(
-            f"“{move.label}” is for {' or '.join(sorted(move.who))} staff of this tender."
+            _("“%(action)s” is for %(who)s staff of this tender.")
+            % {"action": move.label, "who": _who(move.who)}
         )
     if move.not_creator and tender.created_by_id == actor.pk:
-        return TransitionNotPermitted(
-            f"Four-eyes: the person who drafted {tender.reference} cannot {action} it."
-        )
+        return TransitionNotPermitted(_four_eyes(action=action, label=move.label, reference=tender.reference))
     if move.not_submitter and tender.submitted_by_id == actor.pk:
         return TransitionNotPermitted(
-            f"Four-eyes: the person who submitted {tender.reference} cannot {action} it."
+            _("Four-eyes: the person who submitted %(reference)s cannot make the move “%(action)s” on it.")
+            % {"reference": tender.reference, "action": move.label}
         )
     if move.approval:
         from finance.selectors.budgets import approval_conflict
@@ -511,6 +543,30 @@ def transition_refusal(
         if conflict:
             return TransitionNotPermitted(conflict)
     return None
+
+
+def _who(roles: frozenset[str]) -> str:
+    """Who may make a move, in words: "lead official", "finance" or "finance or lead official"."""
+    if roles == {LEAD_OFFICIAL}:
+        # Translators: completes "“Submit for approval” is for … staff of this tender."
+        return _("lead official")
+    if roles == {FINANCE}:
+        # Translators: completes "“Approve” is for … staff of this tender."
+        return _("finance")
+    # Translators: completes "“Publish” is for … staff of this tender."
+    return _("finance or lead official")
+
+
+def _four_eyes(*, action: str, label, reference: str) -> str:
+    """The four-eyes refusal of the person who drafted the tender."""
+    if action == "publish":
+        return _("Four-eyes: the person who drafted %(reference)s cannot publish it.") % {
+            "reference": reference
+        }
+    return _("Four-eyes: the person who drafted %(reference)s cannot make the move “%(action)s” on it.") % {
+        "reference": reference,
+        "action": label,
+    }
 
 
 def available_actions(
@@ -526,6 +582,16 @@ def available_actions(
     ]
 
 
+def cancel_reason_missing() -> str:
+    """The refusal of a cancellation without a reason (the browser shows it at the reason field)."""
+    return _("Give the reason for cancelling: it is kept in the history and told to partners.")
+
+
+def cancel_reason_missing_awarded() -> str:
+    """The refusal of cancelling an awarded tender without a reason (shown at the reason field)."""
+    return _("Give the reason for cancelling an awarded tender.")
+
+
 def _proposal_flow_problems(*, tender: Tender, action: str, comment: str) -> list[str]:
     """Guards of the proposal flow (DESIGN §12) on the lifecycle moves it shares with the tender.
 
@@ -538,10 +604,10 @@ def _proposal_flow_problems(*, tender: Tender, action: str, comment: str) -> lis
         wanted = AwardDecision.Status.APPROVED if action == "award" else AwardDecision.Status.SIGNED
         if not AwardDecision.objects.filter(tender=tender, status=wanted).exists():
             return [
-                "This tender takes proposals: award and sign it through its evaluation and award decision."
+                _("This tender takes proposals: award and sign it through its evaluation and award decision.")
             ]
     if action == "cancel" and tender.status == S.AWARDED and not comment.strip():
-        return ["Give the reason for cancelling an awarded tender."]
+        return [cancel_reason_missing_awarded()]
     return []
 
 
@@ -584,18 +650,20 @@ def tender_transition(
                 # message on this page rather than a failed publication later.
                 problems += release_preflight_problems(tender=locked)
         if action == "cancel" and not comment.strip():
-            problems.append("Give the reason for cancelling: it is kept in the history and told to partners.")
+            problems.append(cancel_reason_missing())
         if action == "award":
             if not award_supplier_name.strip():
-                problems.append("Give the supplier's name.")
+                problems.append(_("Give the supplier's name."))
             if award_value is None or award_value <= 0:
-                problems.append("Give the award value (more than zero).")
+                problems.append(_("Give the award value (more than zero)."))
             if award_date is None:
-                problems.append("Give the award date.")
+                problems.append(_("Give the award date."))
         problems += _proposal_flow_problems(tender=locked, action=action, comment=comment)
         if problems:
             raise TransitionBlocked(
-                f"{locked.reference} cannot be moved with “{move.label}”:", problems=problems
+                _("%(reference)s cannot be moved with “%(action)s”:")
+                % {"reference": locked.reference, "action": move.label},
+                problems=problems,
             )
 
         previous = locked.status

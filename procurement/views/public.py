@@ -3,8 +3,11 @@
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from config.charts import Bar, horizontal_bars
+from config.numbers import money
 from config.pagecache import cached_anonymous_page
 from config.uploads import attachment_response
 from departments.models import Department
@@ -24,7 +27,8 @@ def public_tender_list(request):
         return cached_anonymous_page(
             request,
             name="public-tender-list",
-            version=selectors.public_pages_version(),
+            # The page is cached per language: a French visitor must not get the English rendering.
+            version=f"{selectors.public_pages_version()} {get_language()}",
             template="procurement/public_tender_list.html",
             context=lambda: _public_tender_list_context(request),
         )
@@ -63,19 +67,19 @@ def _public_tender_list_context(request) -> dict:
 def public_tender_detail(request, reference: str):
     # The version is read before the page's data (see public_pages_version); a cached rendering exists only
     # for a tender that was published when it was rendered, and the version includes the tender row.
-    version = selectors.public_pages_version(reference=reference)
+    version = f"{selectors.public_pages_version(reference=reference)} {get_language()}"
 
     def context() -> dict:
         tender = selectors.tender_get_published(reference=reference)
         if tender is None:
-            raise Http404("No published tender with this reference.")
+            raise Http404(_("No published tender with this reference."))
         releases = selectors.release_list_for_tender(tender=tender)
         latest = releases[-1].data
         budget = selectors.pooled_budget_by_department(release=latest)
         currency = latest["tender"].get("value", {}).get("currency", "")
         chart = horizontal_bars(
-            [Bar(entry["name"], entry["total"], f"{entry['total']:,.2f} {currency}") for entry in budget],
-            title="Pooled budget by department",
+            [Bar(entry["name"], entry["total"], f"{money(entry['total'])} {currency}") for entry in budget],
+            title=_("Pooled budget by department"),
         )
         return {
             "tender": tender,

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from procurement.models import ClarificationQuestion, Tender
@@ -47,9 +48,9 @@ def question_answer(request, pk: int):
             "answer": request.POST.get("answer", ""),
             "error": str(error),
         }
-        messages.error(request, "The answer was not published: see the problem at the answer.")
+        messages.error(request, _("The answer was not published: see the problem at the answer."))
     else:
-        messages.success(request, "Answer published.")
+        messages.success(request, _("Answer published."))
     next_url = request.POST.get("next", "")
     if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         return redirect(next_url)
@@ -65,7 +66,7 @@ def tender_amend_view(request, reference: str):
     if not selectors.user_can_answer_questions(user=request.user, tender=tender):
         return render(request, "procurement/public_amend_forbidden.html", {"tender": tender}, status=403)
     if tender.status != Tender.Status.PUBLISHED:
-        messages.error(request, "Only an open published tender can be amended.")
+        messages.error(request, _("Only an open published tender can be amended."))
         return redirect("procurement:public-tender-detail", reference=tender.reference)
     form = TenderAmendForm(request.POST or None, instance=Tender.objects.get(pk=tender.pk))
     if request.method == "POST" and form.is_valid():
@@ -76,6 +77,6 @@ def tender_amend_view(request, reference: str):
         except PublicationError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "Amendment published.")
+            messages.success(request, _("Amendment published."))
             return redirect("procurement:public-tender-detail", reference=tender.reference)
     return render(request, "procurement/public_tender_amend.html", {"tender": tender, "form": form})

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from departments.models import Department
@@ -33,9 +34,13 @@ def signoff_request(request, reference):
         messages.error(request, str(error))
     else:
         if asked:
-            messages.success(request, f"Sign-off asked of {', '.join(asked)}; their officials are told.")
+            messages.success(
+                request,
+                _("Sign-off asked of %(departments)s; their officials are told.")
+                % {"departments": ", ".join(asked)},
+            )
         else:
-            messages.info(request, "Every participating department has signed off: nobody to ask.")
+            messages.info(request, _("Every participating department has signed off: nobody to ask."))
     return _back(tender)
 
 
@@ -46,7 +51,7 @@ def signoff_give(request, reference, department_id):
     department = get_object_or_404(Department, pk=department_id)
     form = SignOffForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "The request was not understood; nothing was signed.")
+        messages.error(request, _("The request was not understood; nothing was signed."))
         return _back(tender)
     try:
         services.signoff_give(
@@ -60,7 +65,11 @@ def signoff_give(request, reference, department_id):
     except TenderError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"{department.name} signed off {tender.reference}.")
+        messages.success(
+            request,
+            _("%(department)s signed off %(reference)s.")
+            % {"department": department.name, "reference": tender.reference},
+        )
     return _back(tender)
 
 
@@ -78,5 +87,9 @@ def signoff_withdraw(request, reference, department_id):
     except TenderError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"{department.name} withdrew its sign-off of {tender.reference}.")
+        messages.success(
+            request,
+            _("%(department)s withdrew its sign-off of %(reference)s.")
+            % {"department": department.name, "reference": tender.reference},
+        )
     return _back(tender)

@@ -9,6 +9,8 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from config.forms import add_service_errors, stash_refused_form, take_refused_form
@@ -28,11 +30,11 @@ from procurement.services import tenders as services
 BUNDLED_PAGE_SIZE = 50
 PICKER_PAGE_SIZE = 25
 STEPS = [
-    ("basics", "Basics", "procurement:tender-edit"),
-    ("assets", "Assets", "procurement:tender-assets"),
-    ("outcomes", "Outcomes", "procurement:tender-outcomes"),
-    ("documents", "Documents", "procurement:tender-documents"),
-    ("review", "Financing, budget and review", "procurement:tender-review"),
+    ("basics", gettext_lazy("Basics"), "procurement:tender-edit"),
+    ("assets", gettext_lazy("Assets"), "procurement:tender-assets"),
+    ("outcomes", gettext_lazy("Outcomes"), "procurement:tender-outcomes"),
+    ("documents", gettext_lazy("Documents"), "procurement:tender-documents"),
+    ("review", gettext_lazy("Financing, budget and review"), "procurement:tender-review"),
 ]
 
 
@@ -47,9 +49,10 @@ def _editable_or_403(request, tender: Tender) -> None:
     if not selectors.can_edit(user=request.user, tender=tender):
         if tender.status != Tender.Status.DRAFT:
             raise PermissionDenied(
-                f"Only drafts can be changed; this tender is {tender.get_status_display()}."
+                _("Only drafts can be changed; this tender is %(status)s.")
+                % {"status": tender.get_status_display()}
             )
-        raise PermissionDenied("Only officials of the lead department can change this draft.")
+        raise PermissionDenied(_("Only officials of the lead department can change this draft."))
 
 
 def _show_error(request, error: TenderError) -> None:
@@ -57,8 +60,11 @@ def _show_error(request, error: TenderError) -> None:
 
 
 REFUSAL_KEY = "tender-action-refused:{reference}"
-# The refusal a rule gives when a reason is missing: shown at the reason field itself, not only at the top.
-REASON_MISSING = "Give the reason for cancelling"
+
+
+def _reason_missing() -> set[str]:
+    """The refusals a rule gives when a reason is missing: shown at the reason field itself, not only at the top."""
+    return {services.cancel_reason_missing(), services.cancel_reason_missing_awarded()}
 
 
 def _stash_refusal(request, *, tender: Tender, data: dict, error: Exception) -> None:
@@ -67,10 +73,11 @@ def _stash_refusal(request, *, tender: Tender, data: dict, error: Exception) -> 
     if isinstance(error, TenderError):
         headline, problems = error.message, error.problems or []
     elif isinstance(error, OcdsInvalid):
-        headline, problems = "The publication would be refused:", list(error.errors[:5])
+        headline, problems = _("The publication would be refused:"), list(error.errors[:5])
     else:
-        headline, problems = "Nothing was changed:", list(getattr(error, "messages", [str(error)]))[:5]
-    reason_problems = [p for p in problems if p.startswith(REASON_MISSING)]
+        headline, problems = _("Nothing was changed:"), list(getattr(error, "messages", [str(error)]))[:5]
+    reason_missing = _reason_missing()
+    reason_problems = [p for p in problems if p in reason_missing]
     request.session[REFUSAL_KEY.format(reference=tender.reference)] = {
         "action": data["action"],
         "headline": headline,
@@ -83,7 +90,12 @@ def _stash_refusal(request, *, tender: Tender, data: dict, error: Exception) -> 
     # Also as a message: the refused action may not be offered on the page at all (e.g. a move from a state
     # that does not allow it), and then its form is not there to show the problems.
     messages.error(
-        request, f"{tender.reference} was not changed. {headline} {' '.join(problems[:5])}".strip()
+        request,
+        # Translators: headline is the refusal ("… cannot be moved with “Submit for approval”:"), problems its list.
+        (
+            _("%(reference)s was not changed. %(headline)s %(problems)s")
+            % {"reference": tender.reference, "headline": headline, "problems": " ".join(problems[:5])}
+        ).strip(),
     )
 
 
@@ -111,7 +123,7 @@ def tender_list(request):
 def tender_create(request):
     lead_ids = selectors.user_roles(user=request.user).departments_with(Membership.Role.OFFICIAL)
     if not lead_ids:
-        raise PermissionDenied("Only officials of a department can draft tenders.")
+        raise PermissionDenied(_("Only officials of a department can draft tenders."))
     lead_departments = Department.objects.filter(pk__in=lead_ids)
     form = forms.TenderBasicsForm(request.POST or None, lead_departments=lead_departments)
     if request.method == "POST" and form.is_valid():
@@ -123,7 +135,10 @@ def tender_create(request):
         except TenderError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Draft {tender.reference} created. Now bundle its assets.")
+            messages.success(
+                request,
+                _("Draft %(reference)s created. Now bundle its assets.") % {"reference": tender.reference},
+            )
             return redirect("procurement:tender-assets", tender.reference)
     return render(request, "procurement/tender_form.html", {"form": form, "tender": None})
 
@@ -141,7 +156,7 @@ def tender_edit(request, reference):
         except TenderError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "Basics saved.")
+            messages.success(request, _("Basics saved."))
             return redirect("procurement:tender-assets", tender.reference)
     return render(
         request,
@@ -246,7 +261,7 @@ def tender_assets(request, reference):
             except TenderError as error:
                 _show_error(request, error)
             else:
-                messages.success(request, f"{removed} asset(s) removed.")
+                messages.success(request, _("%(count)s asset(s) removed.") % {"count": removed})
             return redirect("procurement:tender-assets", tender.reference)
         if add_form.is_valid() and asset_filter.is_valid():
             data = add_form.cleaned_data
@@ -262,7 +277,11 @@ def tender_assets(request, reference):
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             else:
-                messages.success(request, f"{result.added} asset(s) added to {tender.reference}.")
+                messages.success(
+                    request,
+                    _("%(count)s asset(s) added to %(reference)s.")
+                    % {"count": result.added, "reference": tender.reference},
+                )
                 if result.skipped:
                     messages.warning(request, _skipped_message(result.skipped))
                 return redirect(
@@ -306,13 +325,17 @@ def _skipped_message(skipped: list[tuple[str, str]]) -> str:
     """Which assets were left out and why; another tender is named only when the user may see it (the
     service already blanked the others' references)."""
     shown = ", ".join(
-        f"{asset} (in {reference})" if reference else f"{asset} (in another tender)"
+        _("%(asset)s (in %(tender)s)") % {"asset": asset, "tender": reference}
+        if reference
+        else _("%(asset)s (in another tender)") % {"asset": asset}
         for asset, reference in skipped[:SKIPPED_SHOWN]
     )
-    more = f" and {len(skipped) - SKIPPED_SHOWN} more" if len(skipped) > SKIPPED_SHOWN else ""
-    return (
-        f"{len(skipped)} asset(s) skipped because another active tender already bundles them: {shown}{more}."
-    )
+    if len(skipped) > SKIPPED_SHOWN:
+        shown = _("%(assets)s and %(count)s more") % {"assets": shown, "count": len(skipped) - SKIPPED_SHOWN}
+    return _("%(count)s asset(s) skipped because another active tender already bundles them: %(assets)s.") % {
+        "count": len(skipped),
+        "assets": shown,
+    }
 
 
 def _filter_query(params) -> str:
@@ -352,7 +375,7 @@ def tender_outcomes(request, reference):
         except TenderError as error:
             formset._non_form_errors = formset.error_class([str(error)])
         else:
-            messages.success(request, f"{len(targets)} targeted indicator(s) saved.")
+            messages.success(request, _("%(count)s targeted indicator(s) saved.") % {"count": len(targets)})
             return redirect("procurement:tender-documents", tender.reference)
     return render(
         request,
@@ -383,7 +406,7 @@ def tender_documents(request, reference):
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                messages.success(request, "Document attached.")
+                messages.success(request, _("Document attached."))
                 return redirect("procurement:tender-documents", tender.reference)
     return render(
         request,
@@ -412,7 +435,7 @@ def tender_transition(request, reference):
     tender = selectors.tender_get_for_user(user=request.user, reference=reference)
     form = forms.TransitionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "The request was not understood; nothing changed.")
+        messages.error(request, _("The request was not understood; nothing changed."))
         return redirect("procurement:tender-detail", tender.reference)
     data = form.cleaned_data
     try:
@@ -435,7 +458,11 @@ def tender_transition(request, reference):
             return redirect(reverse("procurement:tender-review", args=[tender.reference]) + "#actions")
         return redirect(reverse("procurement:tender-detail", args=[tender.reference]) + "#actions")
     else:
-        messages.success(request, f"{tender.reference} is now {tender.get_status_display().lower()}.")
+        messages.success(
+            request,
+            _("%(reference)s is now %(status)s.")
+            % {"reference": tender.reference, "status": str(tender.get_status_display()).lower()},
+        )
     return redirect("procurement:tender-detail", tender.reference)
 
 
@@ -457,7 +484,7 @@ def tender_comment(request, reference):
                 errors={"body": error.messages},
             )
         else:
-            messages.success(request, "Comment added.")
+            messages.success(request, _("Comment added."))
     else:
         stash_refused_form(
             request, f"comment:{tender.reference}", data={"body": request.POST.get("body", "")}, errors={}
