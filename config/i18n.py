@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
+from django.core.signals import request_finished
 from django.http import HttpResponseRedirect
 from django.middleware.csrf import CsrfViewMiddleware
 from django.middleware.locale import LocaleMiddleware
@@ -152,6 +153,18 @@ def remember_profile_language(sender, request, user, **kwargs) -> None:
 
 
 user_logged_in.connect(remember_profile_language, dispatch_uid="config.i18n.remember_profile_language")
+
+
+def forget_request_language(sender, **kwargs) -> None:
+    """When a response has been sent (streamed bodies included), the thread goes back to the default language.
+
+    The next request activates its own; what runs in between on the same thread (a test after a French
+    request, reverse() of a public page) must not inherit the last visitor's language and its URL prefix.
+    """
+    translation.deactivate()
+
+
+request_finished.connect(forget_request_language, dispatch_uid="config.i18n.forget_request_language")
 
 
 @csrf_exempt
