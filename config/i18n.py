@@ -18,9 +18,10 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from asgiref.local import Local
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.http import HttpResponseRedirect
 from django.middleware.csrf import CsrfViewMiddleware
 from django.middleware.locale import LocaleMiddleware
@@ -155,16 +156,29 @@ def remember_profile_language(sender, request, user, **kwargs) -> None:
 user_logged_in.connect(remember_profile_language, dispatch_uid="config.i18n.remember_profile_language")
 
 
-def forget_request_language(sender, **kwargs) -> None:
-    """When a response has been sent (streamed bodies included), the thread goes back to the default language.
+# The language active before a request, restored once its response has been sent.
+_before_request = Local()
 
-    The next request activates its own; what runs in between on the same thread (a test after a French
-    request, reverse() of a public page) must not inherit the last visitor's language and its URL prefix.
+
+def remember_language_before_request(sender, **kwargs) -> None:
+    _before_request.language = translation.get_language()
+
+
+def restore_language_after_request(sender, **kwargs) -> None:
+    """When a response has been sent (a streamed body included), the thread gets its language back.
+
+    The request activated the visitor's language; what runs next on the same thread (a test after a French
+    request, reverse() of a public page and its prefix) must not inherit it.
     """
-    translation.deactivate()
+    language = getattr(_before_request, "language", None)
+    if language:
+        translation.activate(language)
+    else:
+        translation.deactivate()
 
 
-request_finished.connect(forget_request_language, dispatch_uid="config.i18n.forget_request_language")
+request_started.connect(remember_language_before_request, dispatch_uid="config.i18n.remember_language")
+request_finished.connect(restore_language_after_request, dispatch_uid="config.i18n.restore_language")
 
 
 @csrf_exempt

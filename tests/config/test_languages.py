@@ -226,3 +226,10 @@ def test_the_api_stays_unprefixed(anonymous):
     assert anonymous.get("/fr/api/v1/tenders/").status_code == 404
     with translation.override("fr"):
         assert reverse("api:tender-list") == "/api/v1/tenders/"
+
+
+def test_a_request_inside_a_language_override_gives_the_override_back_afterwards(anonymous):
+    with translation.override("nl"):
+        html(anonymous.get("/tenders/public/", HTTP_ACCEPT_LANGUAGE="fr"))
+        assert translation.get_language() == "nl"
+    assert translation.get_language() == settings.LANGUAGE_CODE
