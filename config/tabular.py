@@ -793,7 +793,7 @@ def check_columns(
 def check_rows(frame: pd.DataFrame, *, limits: Limits) -> list[CellError]:
     """A file with a header but no data, or with more rows than the importer accepts."""
     if len(frame) == 0:
-        return [CellError(FIRST_DATA_ROW, "", limits.no_rows)]
+        return [CellError(FIRST_DATA_ROW, "", str(limits.no_rows))]
     if len(frame) > limits.max_rows:
         return [CellError(0, "", limits.too_many_rows_message(len(frame)))]
     return []

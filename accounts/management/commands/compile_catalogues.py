@@ -17,6 +17,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 class Command(BaseCommand):
     help = "Compile every django.po of LOCALE_PATHS into the django.mo beside it (pure Python, no gettext)."
+    # Like compilemessages: nothing of the project needs to be importable or valid to compile its catalogues.
+    requires_system_checks = []
 
     def handle(self, *args, **options):
         catalogues = sorted(
