@@ -233,3 +233,17 @@ def test_a_request_inside_a_language_override_gives_the_override_back_afterwards
         html(anonymous.get("/tenders/public/", HTTP_ACCEPT_LANGUAGE="fr"))
         assert translation.get_language() == "nl"
     assert translation.get_language() == settings.LANGUAGE_CODE
+
+
+@pytest.mark.parametrize(
+    "language, words",
+    [
+        ("fr", "Sélectionnez un choix valide. bogus n’en fait pas partie."),
+        ("nl", "Selecteer een geldige keuze. bogus is geen beschikbare keuze."),
+    ],
+)
+def test_the_api_refuses_a_bad_filter_in_the_language_asked_for(anonymous, language, words):
+    response = anonymous.get("/api/v1/tenders/?status=bogus", HTTP_ACCEPT_LANGUAGE=language)
+
+    assert response.status_code == 400
+    assert response.json() == {"status": [words]}
