@@ -24,14 +24,15 @@ $(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/activate
 	touch $(VENV)/.installed $@
 
 # The translation catalogues (locale/): `make messages` extracts every marked string into the French, Dutch and
-# English catalogues (file references without line numbers, so that catalogues change only when strings do);
-# `make catalogues` compiles them for Django.
+# English catalogues (file references without line numbers, so that catalogues change only when strings do); it
+# needs GNU gettext (xgettext), which translators install. `make catalogues` compiles them for Django in pure
+# Python (polib), so `make run` and `make test` need no gettext.
 MESSAGES_IGNORE := --ignore '.venv/*' --ignore 'tests/*' --ignore 'benchmarks/*' --ignore 'var/*' --ignore 'build/*'
 messages: $(VENV)/.installed
 	$(MANAGE) makemessages -l en -l fr -l nl --add-location file --no-obsolete $(MESSAGES_IGNORE)
 
 catalogues: $(VENV)/.installed
-	$(MANAGE) compilemessages --ignore '.venv/*' >/dev/null
+	$(MANAGE) compile_catalogues >/dev/null
 
 run: $(VENV)/.installed catalogues
 	mkdir -p var

@@ -6,3 +6,7 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        # Signing in copies the profile's language into the session (config/i18n.py).
+        from config import i18n  # noqa: F401

@@ -1,21 +1,26 @@
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # The main navigation: (label, URL name, who sees it). A menu item is shown only to users who may use the page
 # behind it (the page itself still checks on the server); an entry whose page does not exist is left out.
 #   "member": anyone with a membership (or a superuser); "finance": finance staff; "official": officials;
 #   "planner": officials and finance staff.
 NAVIGATION = [
-    ("Departments", "departments:department-list", "member"),
-    ("Assets", "departments:asset-list", "member"),
-    ("Outcomes", "outcomes:outcome-list", "member"),
-    ("Tenders", "procurement:tender-list", "member"),
-    ("Budgets", "finance:budget-line-list", "member"),
-    ("Approvals", "finance:approval-queue", "finance"),
-    ("Opportunities", "finder:finder", "planner"),
-    ("Contracts", "contracts:list", "member"),
+    (_("Departments"), "departments:department-list", "member"),
+    (_("Assets"), "departments:asset-list", "member"),
+    (_("Outcomes"), "outcomes:outcome-list", "member"),
+    (_("Tenders"), "procurement:tender-list", "member"),
+    (_("Budgets"), "finance:budget-line-list", "member"),
+    (_("Approvals"), "finance:approval-queue", "finance"),
+    (_("Opportunities"), "finder:finder", "planner"),
+    (_("Contracts"), "contracts:list", "member"),
 ]
-PUBLIC_NAVIGATION = [("Published tenders", "procurement:public-tender-list"), ("API", "api-docs")]
+PUBLIC_NAVIGATION = [
+    (_("Published tenders"), "procurement:public-tender-list"),
+    (pgettext_lazy("navigation", "API"), "api-docs"),
+]
 
 
 def _resolve(entries):
@@ -54,6 +59,7 @@ def site(request):
 
         unread = unread_count(user=user)
         memberships = memberships_for_layout(user=user)
+        # "Official · Transport": the role's label is translated where the role is defined.
         labels = [f"{m.get_role_display()} · {m.department.name}" for m in memberships]
         roles = {m.role for m in memberships}
     return {

@@ -13,11 +13,13 @@ import time
 from collections.abc import Iterator
 
 from django.db import connection
+from django.utils.translation import gettext_lazy as _
 from kombu.exceptions import OperationalError as BrokerError
 
 logger = logging.getLogger(__name__)
 
-QUEUE_UNREACHABLE = (
+# Lazy: shown in the language of the request that meets the outage.
+QUEUE_UNREACHABLE = _(
     "The job queue is not reachable; your run is saved and will start automatically when it is back."
 )
 

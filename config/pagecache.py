@@ -2,7 +2,8 @@
 
 A page is stored under a version that the caller reads from the database on every request (for the public
 tender pages, `public_pages_version()`), so a change of what the page shows changes the key and no stale
-page is ever served; old entries simply expire. Signed-in users always get a fresh rendering: the layout
+page is ever served; old entries simply expire. The key holds the page's language too (an unprefixed URL is
+shown in the visitor's language: cookie or Accept-Language), and the response says so in `Vary`. Signed-in users always get a fresh rendering: the layout
 shows their name, inbox and roles, and some pages offer them actions ("Amend this tender").
 """
 
@@ -15,6 +16,8 @@ from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
 
 # Old versions' pages are never read again; this only bounds how long they occupy the cache.
 PAGE_CACHE_SECONDS = 3600
@@ -46,11 +49,19 @@ def cached_anonymous_page(
     never be handed to someone else (the anonymous public pages post nothing).
     """
     if not anonymous_cacheable(request):
-        return HttpResponse(render_to_string(template, context(), request))
-    page = hashlib.sha256(f"{version} {request.get_host()} {request.get_full_path()}".encode()).hexdigest()
+        return _varying(HttpResponse(render_to_string(template, context(), request)))
+    page = hashlib.sha256(
+        f"{version} {get_language()} {request.get_host()} {request.get_full_path()}".encode()
+    ).hexdigest()
     key = f"page:{KEY_SALT}{name}:{page}"
     body = cache.get(key)
     if body is None:
         body = render_to_string(template, {**context(), "csrf_token": ""}, request)
         cache.set(key, body, PAGE_CACHE_SECONDS)
-    return HttpResponse(body)
+    return _varying(HttpResponse(body))
+
+
+def _varying(response: HttpResponse) -> HttpResponse:
+    """The same URL answers in the language of the cookie or of Accept-Language: a shared cache must know."""
+    patch_vary_headers(response, ("Accept-Language", "Cookie"))
+    return response

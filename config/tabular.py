@@ -46,6 +46,9 @@ from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 # A spreadsheet row number of the first data row: the header is row 1.
 FIRST_DATA_ROW = 2
@@ -61,10 +64,9 @@ DECIMAL_POINT = "."
 DECIMAL_COMMA = ","
 DECIMAL_SEPARATORS = (DECIMAL_POINT, DECIMAL_COMMA)
 DECIMAL_CHOICES = [
-    (DECIMAL_POINT, "Point: 1234.50 (thousands may be grouped as 1,234.50)"),
-    (DECIMAL_COMMA, "Comma: 1234,50 (thousands may be grouped as 1.234,50)"),
+    (DECIMAL_POINT, gettext_lazy("Point: 1234.50 (thousands may be grouped as 1,234.50)")),
+    (DECIMAL_COMMA, gettext_lazy("Comma: 1234,50 (thousands may be grouped as 1.234,50)")),
 ]
-_SEPARATOR_NAMES = {DECIMAL_POINT: "point", DECIMAL_COMMA: "comma"}
 # Spaces group thousands in many locales (a no-break space and a narrow one are what spreadsheets write); they
 # never mark decimals, so they are accepted with either decimal separator.
 _GROUP_SPACES = " \u00a0\u202f"
@@ -96,17 +98,28 @@ class ImportRejected(Exception):
         return [e.as_dict() for e in self.errors]
 
 
+def count(number: int) -> str:
+    """A count in the active language's digits: 12,345 in English, 12 345 in French, 12.345 in Dutch."""
+    return number_format(number, force_grouping=True)
+
+
 def human_size(size: int) -> str:
     if size >= 1024 * 1024:
-        return f"{size / 1024 / 1024:.1f} MB"
-    return f"{size / 1024:.1f} KB"
+        # Translators: a file size in megabytes (French: Mo)
+        return _("%(size)s MB") % {"size": number_format(round(size / 1024 / 1024, 1), 1)}
+    # Translators: a file size in kilobytes (French: Ko)
+    return _("%(size)s KB") % {"size": number_format(round(size / 1024, 1), 1)}
 
 
 def sizes_compared(size: int, limit: int) -> tuple[str, str]:
     """Both sizes in words that show the difference: "20.0 MB" against "20.0 MB" would say nothing."""
     shown, limit_shown = human_size(size), human_size(limit)
     if shown == limit_shown and size != limit:
-        return f"{size:,} bytes", f"{limit:,} bytes ({limit_shown})"
+        return (
+            ngettext("%(count)s byte", "%(count)s bytes", size) % {"count": count(size)},
+            ngettext("%(count)s byte (%(size)s)", "%(count)s bytes (%(size)s)", limit)
+            % {"count": count(limit), "size": limit_shown},
+        )
     return shown, limit_shown
 
 
@@ -116,29 +129,41 @@ class Limits:
 
     Templates may use: too_large {size} {limit} (sizes in words that differ when the sizes do);
     too_large_unzipped {unzipped} {size} {limit}; too_many_rows {rows} {limit}; more_rows_than {limit};
-    unreadable {kind} ("CSV"/".xlsx") {error} (the reader's words) {error_class}.
+    unreadable {kind} ("CSV"/".xlsx") {error} (the reader's words) {error_class}. Counts are also given as
+    {rows_shown} and {limit_shown}, written in the active language's digits. The defaults are translated (lazy).
     """
 
     max_bytes: int
     max_rows: int
     # What an XLSX file (a zip archive) may unpack to; None: DEFAULT_UNZIPPED_FACTOR × max_bytes.
     max_unzipped_bytes: int | None = None
-    too_large: str = "The file is {size}; the limit is {limit}. Split it into smaller files."
-    too_large_unzipped: str = (
+    too_large: str = gettext_lazy("The file is {size}; the limit is {limit}. Split it into smaller files.")
+    too_large_unzipped: str = gettext_lazy(
         "The spreadsheet is {size} but unpacks to {unzipped}; the limit is {limit} unpacked. "
         "Split it into smaller files, or save it as CSV."
     )
-    too_many_rows: str = (
-        "The file has {rows:,} rows; the limit is {limit:,} per import. Split it into smaller files."
+    too_many_rows: str = gettext_lazy(
+        "The file has {rows_shown} rows; the limit is {limit_shown} per import. Split it into smaller files."
     )
-    more_rows_than: str = "The file has more than {limit:,} rows; the limit is {limit:,} per import. Split it into smaller files."
-    unreadable: str = "The file could not be read as {kind}: {error}"
-    empty: str = "The file is empty: expected a header row and data rows."
-    no_rows: str = "The file has a header row but no data rows."
+    more_rows_than: str = gettext_lazy(
+        "The file has more than {limit_shown} rows; the limit is {limit_shown} per import. "
+        "Split it into smaller files."
+    )
+    unreadable: str = gettext_lazy("The file could not be read as {kind}: {error}")
+    empty: str = gettext_lazy("The file is empty: expected a header row and data rows.")
+    no_rows: str = gettext_lazy("The file has a header row but no data rows.")
 
     @property
     def unzipped_limit(self) -> int:
         return self.max_unzipped_bytes or DEFAULT_UNZIPPED_FACTOR * self.max_bytes
+
+    def too_many_rows_message(self, rows: int) -> str:
+        return self.too_many_rows.format(
+            rows=rows, limit=self.max_rows, rows_shown=count(rows), limit_shown=count(self.max_rows)
+        )
+
+    def more_rows_than_message(self) -> str:
+        return self.more_rows_than.format(limit=self.max_rows, limit_shown=count(self.max_rows))
 
     def too_large_message(self, size: int) -> str:
         shown, limit = sizes_compared(size, self.max_bytes)
@@ -252,7 +277,11 @@ def _header(cells: Sequence[str]) -> list[str]:
     errors = []
     for name in names:
         if name in seen:
-            errors.append(CellError(1, name, f"Column '{name}' appears more than once in the header row."))
+            errors.append(
+                CellError(
+                    1, name, _("Column '%(name)s' appears more than once in the header row.") % {"name": name}
+                )
+            )
         seen.add(name)
     if errors:
         raise ImportRejected(errors)
@@ -274,7 +303,18 @@ class _StructureErrors:
 
     def raise_if_any(self) -> None:
         if self.more:
-            self.errors.append(CellError(0, "", f"… and {self.more:,} more rows with such problems."))
+            self.errors.append(
+                CellError(
+                    0,
+                    "",
+                    ngettext(
+                        "… and %(count)s more row with such problems.",
+                        "… and %(count)s more rows with such problems.",
+                        self.more,
+                    )
+                    % {"count": count(self.more)},
+                )
+            )
         if self.errors:
             raise ImportRejected(self.errors)
 
@@ -283,7 +323,6 @@ class _StructureErrors:
 
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _UTF32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
-_SAVE_AS_UTF8 = "Save it as UTF-8 (CSV UTF-8) and upload again."
 
 
 def decode_text(data: bytes, *, limits: Limits) -> str:
@@ -304,18 +343,27 @@ def decode_text(data: bytes, *, limits: Limits) -> str:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         if encoding != "utf-8":
-            raise _unreadable(limits, f"{encoding.upper()} text", exc) from None
+            # Translators: the kind of file that could not be read, e.g. "UTF-16 text"
+            raise _unreadable(limits, _("%(encoding)s text") % {"encoding": encoding.upper()}, exc) from None
         line = data.count(b"\n", 0, exc.start) + 1
         raise _file_error(
-            f"The file is not UTF-8 (byte 0x{data[exc.start]:02X} at line {line}). {_SAVE_AS_UTF8}", row=line
+            _(
+                "The file is not UTF-8 (byte 0x%(byte)s at line %(line)s). "
+                "Save it as UTF-8 (CSV UTF-8) and upload again."
+            )
+            % {"byte": f"{data[exc.start]:02X}", "line": line},
+            row=line,
         ) from None
     nul = text.find("\x00")
     if nul >= 0:
         # UTF-16 without its byte-order mark decodes as "UTF-8" full of NULs; a NUL is never a value anyway.
         line = text.count("\n", 0, nul) + 1
         raise _file_error(
-            f"The file contains a NUL byte at line {line}: it is not a UTF-8 text file (UTF-16 without a "
-            f"byte-order mark?). {_SAVE_AS_UTF8}",
+            _(
+                "The file contains a NUL byte at line %(line)s: it is not a UTF-8 text file (UTF-16 without a "
+                "byte-order mark?). Save it as UTF-8 (CSV UTF-8) and upload again."
+            )
+            % {"line": line},
             row=line,
         )
     return text
@@ -385,12 +433,12 @@ def _read_csv_strictly(text: str, *, limits: Limits) -> tuple[list[str], list[li
             continue
         if blank_lines:
             for line in blank_lines:
-                problems.add(line, "", f"Row {line} is empty (a blank line): remove it.")
+                problems.add(line, "", _("Row %(row)s is empty (a blank line): remove it.") % {"row": line})
             blank_lines = []
         if header is None:
             if last_line > first:
                 problems.add(
-                    1, "", "The header row runs over a line break: a column name may not contain one."
+                    1, "", _("The header row runs over a line break: a column name may not contain one.")
                 )
             header = _header(record)
             continue
@@ -402,34 +450,49 @@ def _read_csv_strictly(text: str, *, limits: Limits) -> tuple[list[str], list[li
             rows.append(record)
     if header is None:
         raise _file_error(
-            limits.empty.format(kind="CSV", error="no header row", error_class="EmptyDataError"), row=1
+            limits.empty.format(kind="CSV", error=_("no header row"), error_class="EmptyDataError"), row=1
         )
     problems.raise_if_any()
     # Every line after the header is one row: anything else means cells were merged or split somewhere.
     data_lines = last_line - len(blank_lines) - 1
     if len(rows) != data_lines:
         raise _file_error(
-            f"The file has {data_lines:,} lines after the header but {len(rows):,} rows were read: "
-            'a double quote (") is probably not closed. Nothing was imported.'
+            _(
+                "The file has %(lines)s lines after the header but %(rows)s rows were read: "
+                'a double quote (") is probably not closed. Nothing was imported.'
+            )
+            % {"lines": count(data_lines), "rows": count(len(rows))}
         )
     return header, rows
 
 
 def _csv_error(problems: _StructureErrors, exc: csv.Error, first: int, last: int, limits: Limits) -> None:
     words = str(exc)
-    lines = f"line {first}" if first == last else f"lines {first} to {last}"
+    if first == last:
+        lines = _("line %(line)s") % {"line": first}
+    else:
+        lines = _("lines %(first)s to %(last)s") % {"first": first, "last": last}
     if "expected after" in words:
         problems.add(
             first,
             "",
-            f'Row {first} ({lines}): a double quote (") is followed by other text. A cell in quotes must end '
-            'with its closing quote, and a quote inside a cell is written twice (""). Probably a quote is '
-            "not closed, or stray.",
+            _(
+                'Row %(row)s (%(lines)s): a double quote (") is followed by other text. A cell in quotes must '
+                'end with its closing quote, and a quote inside a cell is written twice (""). Probably a quote '
+                "is not closed, or stray."
+            )
+            % {"row": first, "lines": lines},
         )
     elif "unexpected end of data" in words:
-        problems.add(first, "", f'Row {first}: a double quote (") opened on line {first} is never closed.')
+        problems.add(
+            first,
+            "",
+            _('Row %(row)s: a double quote (") opened on line %(line)s is never closed.')
+            % {"row": first, "line": first},
+        )
     else:  # e.g. a cell over the csv module's field size limit (131,072 characters)
-        problems.errors.append(_unreadable(limits, "CSV", f"line {first}: {words}", "Error").errors[0])
+        where = _("line %(line)s: %(error)s") % {"line": first, "error": words}
+        problems.errors.append(_unreadable(limits, "CSV", where, "Error").errors[0])
 
 
 def _column_with_break(record: list[str], header: list[str]) -> str:
@@ -440,17 +503,17 @@ def _column_with_break(record: list[str], header: list[str]) -> str:
 
 
 def _line_break_message(first: int, last: int) -> str:
-    return (
-        f"Row {first} runs over a line break (lines {first} to {last}): a cell may not contain a line break. "
-        'Probably a double quote (") is not closed, so the next line was read into this row.'
-    )
+    return _(
+        "Row %(row)s runs over a line break (lines %(first)s to %(last)s): a cell may not contain a line "
+        'break. Probably a double quote (") is not closed, so the next line was read into this row.'
+    ) % {"row": first, "first": first, "last": last}
 
 
 def _cell_count_message(row: int, cells: int, expected: int) -> str:
-    return (
-        f"Row {row} has {cells} cells; the header row has {expected}. A cell that contains a comma must be in "
-        'double quotes ("a, b").'
-    )
+    return _(
+        "Row %(row)s has %(cells)s cells; the header row has %(expected)s. A cell that contains a comma must "
+        'be in double quotes ("a, b").'
+    ) % {"row": row, "cells": cells, "expected": expected}
 
 
 # --- XLSX ----------------------------------------------------------------------------------------------------
@@ -538,7 +601,7 @@ def _inspect_xlsx(archive: zipfile.ZipFile, *, limits: Limits, size: int) -> _Sh
                     dimension_checked = True
                     data_rows = int(dimension.group(1)) - 1
                     if data_rows > limits.max_rows:
-                        raise _file_error(limits.too_many_rows.format(rows=data_rows, limit=limits.max_rows))
+                        raise _file_error(limits.too_many_rows_message(data_rows))
                 elif _SHEET_DATA.search(buffer) or not chunk:
                     dimension_checked = True  # no dimension before the cells: only the count tells
             # Up to the last "<": no tag can be cut in two there; the rest is read with the next chunk.
@@ -549,7 +612,7 @@ def _inspect_xlsx(archive: zipfile.ZipFile, *, limits: Limits, size: int) -> _Sh
             rows += row_tags
             has_formulas = has_formulas or len(found) > row_tags
             if rows - 1 > limits.max_rows:
-                raise _file_error(limits.more_rows_than.format(limit=limits.max_rows))
+                raise _file_error(limits.more_rows_than_message())
             if not chunk:
                 break
             tail = buffer[cut:]
@@ -648,7 +711,10 @@ def _xlsx_rows(
             if cell.data_type == "e" and cell.value is not None:
                 column = header[len(texts)] if header and len(texts) < width else _letter(len(texts) + 1)
                 problems.add(
-                    number, column, f"The cell shows the error {cell.value}: correct it in the spreadsheet."
+                    number,
+                    column,
+                    _("The cell shows the error %(error)s: correct it in the spreadsheet.")
+                    % {"error": cell.value},
                 )
             texts.append(_xlsx_text(cell.value, decimal))
         if header is None:
@@ -656,7 +722,7 @@ def _xlsx_rows(
                 texts.pop()
             if not texts:
                 raise _file_error(
-                    limits.empty.format(kind="XLSX", error="no header row", error_class="EmptyDataError"),
+                    limits.empty.format(kind="XLSX", error=_("no header row"), error_class="EmptyDataError"),
                     row=1,
                 )
             header, width = _header(texts), len(texts)
@@ -667,26 +733,31 @@ def _xlsx_rows(
                 problems.add(
                     number,
                     "",
-                    f"Row {number} has a value in column {_letter(extra[0])}, right of the header's last column "
-                    f"({_letter(width)}). Give the column a name or clear the cell.",
+                    _(
+                        "Row %(row)s has a value in column %(column)s, right of the header's last column "
+                        "(%(last)s). Give the column a name or clear the cell."
+                    )
+                    % {"row": number, "column": _letter(extra[0]), "last": _letter(width)},
                 )
             texts = texts[:width]
         texts += [""] * (width - len(texts))
         rows.append(texts)
         trailing_empty = trailing_empty + 1 if not any(t.strip() for t in texts) else 0
         if len(rows) - trailing_empty > limits.max_rows:
-            raise _file_error(limits.more_rows_than.format(limit=limits.max_rows))
+            raise _file_error(limits.more_rows_than_message())
     if header is None:
         raise _file_error(
-            limits.empty.format(kind="XLSX", error="no rows", error_class="EmptyDataError"), row=1
+            limits.empty.format(kind="XLSX", error=_("no rows"), error_class="EmptyDataError"), row=1
         )
     for row, column in no_value:
         problems.add(
             row,
             header[column - 1] if row > 1 and column <= width else _letter(column),
-            "The cell holds a formula without a calculated value (the program that saved the file does not "
-            "calculate). Open the file in Excel or LibreOffice and save it again, or replace the formula by "
-            "its value.",
+            _(
+                "The cell holds a formula without a calculated value (the program that saved the file does not "
+                "calculate). Open the file in Excel or LibreOffice and save it again, or replace the formula by "
+                "its value."
+            ),
         )
     problems.errors.sort(key=lambda e: e.row)
     problems.raise_if_any()
@@ -706,8 +777,8 @@ def check_columns(
     *,
     required: Sequence[str],
     allowed: Sequence[str] | None = None,
-    missing: str = "Required column '{column}' is missing from the header row.",
-    unknown: str = "Unknown column '{column}'. Expected columns: {expected}.",
+    missing: str = gettext_lazy("Required column '{column}' is missing from the header row."),
+    unknown: str = gettext_lazy("Unknown column '{column}'. Expected columns: {expected}."),
 ) -> list[CellError]:
     """Every required column that is missing, then (if `allowed` is given) every column not allowed."""
     errors = [CellError(1, c, missing.format(column=c)) for c in required if c not in columns]
@@ -722,9 +793,9 @@ def check_columns(
 def check_rows(frame: pd.DataFrame, *, limits: Limits) -> list[CellError]:
     """A file with a header but no data, or with more rows than the importer accepts."""
     if len(frame) == 0:
-        return [CellError(FIRST_DATA_ROW, "", limits.no_rows)]
+        return [CellError(FIRST_DATA_ROW, "", str(limits.no_rows))]
     if len(frame) > limits.max_rows:
-        return [CellError(0, "", limits.too_many_rows.format(rows=len(frame), limit=limits.max_rows))]
+        return [CellError(0, "", limits.too_many_rows_message(len(frame)))]
     return []
 
 
@@ -821,18 +892,42 @@ def _other(decimal: str) -> str:
 
 def separator_message(label: str, value: str, decimal: str, *, ambiguous: bool) -> str:
     """Plain words for a cell that is a number only with the other decimal separator, or with either."""
-    mark, other = _SEPARATOR_NAMES[decimal], _SEPARATOR_NAMES[_other(decimal)]
+    words = {"label": label, "value": value}
     if ambiguous:
-        whole = re.sub(r"[^0-9+-]", "", value)
+        words["whole"] = re.sub(r"[^0-9+-]", "", value)
+        if decimal == DECIMAL_POINT:
+            return (
+                _(
+                    "%(label)s “%(value)s” is ambiguous: with the decimal point of this import the comma can only "
+                    "group thousands (%(whole)s), but it may be meant as a decimal comma. Write %(whole)s without a "
+                    "thousands separator, or with decimals (“%(value)s.00”)."
+                )
+                % words
+            )
         return (
-            f"{label} “{value}” is ambiguous: with the decimal {mark} of this import the {other} can only "
-            f"group thousands ({whole}), but it may be meant as a decimal {other}. Write {whole} without a "
-            f"thousands separator, or with decimals (“{value}{decimal}00”)."
+            _(
+                "%(label)s “%(value)s” is ambiguous: with the decimal comma of this import the point can only "
+                "group thousands (%(whole)s), but it may be meant as a decimal point. Write %(whole)s without a "
+                "thousands separator, or with decimals (“%(value)s,00”)."
+            )
+            % words
+        )
+    if decimal == DECIMAL_POINT:
+        return (
+            _(
+                "%(label)s “%(value)s” has a decimal comma, but this import's decimal separator is the point (the "
+                "comma may only group thousands, as in 1,234.50). Write it with a point, or choose the decimal "
+                "comma when you upload the file."
+            )
+            % words
         )
     return (
-        f"{label} “{value}” has a decimal {other}, but this import's decimal separator is the {mark} (the "
-        f"{other} may only group thousands, as in {'1,234.50' if decimal == DECIMAL_POINT else '1.234,50'}). "
-        f"Write it with a {mark}, or choose the decimal {other} when you upload the file."
+        _(
+            "%(label)s “%(value)s” has a decimal point, but this import's decimal separator is the comma (the "
+            "point may only group thousands, as in 1.234,50). Write it with a comma, or choose the decimal point "
+            "when you upload the file."
+        )
+        % words
     )
 
 
@@ -912,7 +1007,7 @@ def number_text(
     label: str,
     decimal: str = DECIMAL_POINT,
     thousands: bool = True,
-    invalid: str = "{label} '{value}' is not a number.",
+    invalid: str = gettext_lazy("{label} '{value}' is not a number."),
     stripped: bool = False,
 ) -> pd.Series:
     """Every cell as a canonical number text ("-1234.50": no grouping, "." as decimal point); "" when empty.
@@ -940,10 +1035,10 @@ def integer_column(
     maximum: int,
     pattern: str = INTEGER_PATTERN,
     decimal: str = DECIMAL_POINT,
-    missing: str = "{label} is missing.",
-    not_whole: str = "{label} must be a whole number.",
-    too_small: str = "{label} must be at least {minimum}.",
-    too_large: str = "{label} must be at most {maximum}.",
+    missing: str = gettext_lazy("{label} is missing."),
+    not_whole: str = gettext_lazy("{label} must be a whole number."),
+    too_small: str = gettext_lazy("{label} must be at least {minimum}."),
+    too_large: str = gettext_lazy("{label} must be at most {maximum}."),
     stripped: bool = False,
 ) -> pd.Series:
     """Whole numbers in [minimum, maximum]; returns floats (NaN where bad or empty), one message per bad cell.
@@ -975,9 +1070,11 @@ def money_column(
     label: str,
     decimal: str = DECIMAL_POINT,
     thousands: bool = True,
-    missing: str = "{label} is missing.",
-    negative: str = "{label} must not be negative.",
-    invalid: str = "{label} '{value}' is not an amount (digits with at most two decimals, e.g. 1250.00).",
+    missing: str = gettext_lazy("{label} is missing."),
+    negative: str = gettext_lazy("{label} must not be negative."),
+    invalid: str = gettext_lazy(
+        "{label} '{value}' is not an amount (digits with at most two decimals, e.g. 1250.00)."
+    ),
     stripped: bool = False,
 ) -> pd.Series:
     """Non-negative amounts with at most two decimals (numeric(18, 2)), checked as text.
@@ -1020,8 +1117,8 @@ def decimal_column(
     *,
     label: str,
     decimal: str = DECIMAL_POINT,
-    missing: str = "{label} is missing.",
-    invalid: str = "{label} '{value}' is not a number.",
+    missing: str = gettext_lazy("{label} is missing."),
+    invalid: str = gettext_lazy("{label} '{value}' is not a number."),
 ) -> pd.Series:
     """Any finite decimal number (sign and precision are the importer's rule); None where bad or empty."""
     text = values.str.strip()

@@ -16,6 +16,7 @@ from pathlib import PurePosixPath
 from django.http import FileResponse, Http404
 from django.utils.cache import patch_cache_control
 from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext as _
 
 # What a download may be labelled as. Anything else goes out as opaque bytes, so that a file is never
 # given a type a browser would render or run (HTML, SVG, JavaScript…), whatever its name says.
@@ -79,11 +80,11 @@ def attachment_response(field_file, *, filename: str, content_type: str = "") ->
     """
     name = display_name(filename)
     if not field_file:
-        raise Http404("The file is missing.")
+        raise Http404(_("The file is missing."))
     try:
         handle = field_file.open("rb")
     except (FileNotFoundError, ValueError) as error:
-        raise Http404("The file is missing.") from error
+        raise Http404(_("The file is missing.")) from error
     response = FileResponse(
         handle, as_attachment=True, filename=name, content_type=content_type_for(name, content_type)
     )

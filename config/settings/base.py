@@ -57,11 +57,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # After sessions, before common: the language of a request (URL prefix, cookie, Accept-Language).
-    "django.middleware.locale.LocaleMiddleware",
+    # After sessions, before common: the language of a request (URL prefix, cookie, Accept-Language), and
+    # after authentication the signed-in person's own choice (config/i18n.py).
+    "config.i18n.RequestLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.i18n.ProfileLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -81,12 +83,15 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.site",
             ],
             # money / percent / measure filters on every template (config/numbers.py)
             "builtins": ["config.numbers"],
+            # hreflang links of the pages that exist in every language (config/i18n.py)
+            "libraries": {"languages": "config.templatetags.languages"},
         },
     }
 ]
@@ -108,6 +113,11 @@ LANGUAGES = [("en", "English"), ("fr", "Français"), ("nl", "Nederlands")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Dates per language: English keeps ISO dates (config/formats/en); French and Dutch use Django's.
 FORMAT_MODULE_PATH = ["config.formats"]
+
+# The header's language switcher remembers the choice in this cookie for everybody (and in the profile for
+# signed-in people); see config/i18n.py for which wins.
+LANGUAGE_COOKIE_NAME = "opp_language"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env("DJANGO_TIME_ZONE", default="Europe/Brussels")
 USE_I18N = True
 USE_TZ = True

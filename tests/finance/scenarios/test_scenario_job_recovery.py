@@ -68,7 +68,7 @@ def test_with_the_broker_down_running_scenarios_says_so_and_the_reaper_starts_th
         response = client_for(transport_official).post(url, follow=True)
 
     assert response.status_code == 200
-    assert QUEUE_UNREACHABLE in response.content.decode()
+    assert str(QUEUE_UNREACHABLE) in response.content.decode()
     run = ScenarioRun.objects.get(tender=bus_stop_tender)
     assert run.status == ScenarioRun.Status.QUEUED and run.heartbeat_at is None  # saved, never sent
 
