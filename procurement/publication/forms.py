@@ -2,10 +2,13 @@
 
 from django import forms
 
+from multilingual.forms import DESCRIPTION_LABEL, TITLE_LABEL, TranslationFieldsMixin
 from procurement.models import Tender
 
 
-class TenderAmendForm(forms.ModelForm):
+class TenderAmendForm(TranslationFieldsMixin, forms.ModelForm):
+    # A change of a translation after publication is an amendment too (releases are immutable).
+    translated_fields = {"title": TITLE_LABEL, "description": DESCRIPTION_LABEL}
     comment = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), help_text="Why the tender changes (kept in its history)."
     )
@@ -29,4 +32,7 @@ class TenderAmendForm(forms.ModelForm):
         return data
 
     def changes(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.changed_data if name in self.Meta.fields}
+        changes = {name: self.cleaned_data[name] for name in self.changed_data if name in self.Meta.fields}
+        if self.translations_changed():
+            changes["translations"] = self.cleaned_data["translations"]
+        return changes

@@ -16,7 +16,9 @@ from procurement.publication import ocds
 from procurement.publication.exceptions import PublicationError, QuestionNotAllowed
 
 # Tender fields an amendment of a published tender may change (everything else goes through the lifecycle).
-AMENDABLE_FIELDS = ("title", "description", "tender_period_start", "tender_period_end")
+# `translations`: the title and description in the city's other languages (a change after publication is an
+# amendment like any other: releases are immutable and carry the variants they were built with).
+AMENDABLE_FIELDS = ("title", "description", "tender_period_start", "tender_period_end", "translations")
 QUESTION_MAX_LENGTH = 5000
 
 
@@ -71,10 +73,14 @@ def tender_snapshot(*, tender: Tender, include_released: bool = False) -> ocds.T
             "value": tender.award_value,
             "date": tender.award_date,
         }
+    from multilingual.languages import main_language
+
     return {
         "reference": tender.reference,
+        "language": main_language(),
         "title": tender.title,
         "description": tender.description,
+        "translations": _current_variants(tender.translations),
         "currency": tender.currency,
         "procurement_method": tender.procurement_method,
         "main_category": tender.main_category,
@@ -127,6 +133,8 @@ def tender_snapshot(*, tender: Tender, include_released: bool = False) -> ocds.T
                 "target_value": target.target_value,
                 "target_date": target.indicator.target_date,
                 "payment_weight": target.payment_weight,
+                "translations": _current_variants(target.indicator.translations),
+                "outcome_translations": _current_variants(target.indicator.outcome.translations),
             }
             for target in targets
         ],
@@ -134,6 +142,15 @@ def tender_snapshot(*, tender: Tender, include_released: bool = False) -> ocds.T
         # Proposals (DESIGN §12): what the tender asks, bids statistics/details, winning bid, contract.
         **publication_snapshot(tender=tender),
     }
+
+
+def _current_variants(translations: dict | None) -> dict:
+    """Stored variants in the city's languages of today (a language dropped from CITY_LANGUAGES since the text
+    was entered is no longer published)."""
+    from multilingual.languages import variant_languages
+
+    languages = variant_languages()
+    return {language: texts for language, texts in (translations or {}).items() if language in languages}
 
 
 def release_preflight_problems(*, tender: Tender) -> list[str]:
@@ -228,8 +245,10 @@ def release_on_transition(*, tender: Tender, action: str, actor) -> Release | No
 def tender_amend(*, tender: Tender, actor, comment: str = "", **changes) -> Release:
     """Change published fields of a published tender and append a `tenderAmendment` release.
 
-    `changes` may hold title, description, tender_period_start, tender_period_end.
+    `changes` may hold title, description, tender_period_start, tender_period_end, translations.
     """
+    from multilingual.translations import TENDER_FIELDS, changed_variant_keys, clean_translations
+
     unknown = set(changes) - set(AMENDABLE_FIELDS)
     if unknown:
         raise PublicationError(f"these fields cannot be amended: {', '.join(sorted(unknown))}")
@@ -239,6 +258,12 @@ def tender_amend(*, tender: Tender, actor, comment: str = "", **changes) -> Rele
         locked = Tender.objects.select_for_update().get(pk=tender.pk)
         if locked.status != Tender.Status.PUBLISHED:
             raise PublicationError("only a published tender (not awarded or cancelled) can be amended")
+        changed = sorted(name for name in changes if name != "translations")
+        if "translations" in changes:
+            changes["translations"] = clean_translations(changes["translations"], fields=TENDER_FIELDS)
+            changed += changed_variant_keys(
+                locked.translations, changes["translations"], fields=TENDER_FIELDS
+            )
         for field, value in changes.items():
             setattr(locked, field, value)
         # created_by is nullable (the user may have been deleted) but not blank=True in the model.
@@ -250,7 +275,7 @@ def tender_amend(*, tender: Tender, actor, comment: str = "", **changes) -> Rele
             action="amend",
             from_status=locked.status,
             to_status=locked.status,
-            comment=comment or "Amended: " + ", ".join(sorted(changes)),
+            comment=comment or "Amended: " + ", ".join(changed or sorted(changes)),
         )
         release = release_create(tender=locked, action="amend")
     for field in changes:
