@@ -15,6 +15,7 @@ from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils import translation
 
 # Old versions' pages are never read again; this only bounds how long they occupy the cache.
 PAGE_CACHE_SECONDS = 3600
@@ -47,7 +48,11 @@ def cached_anonymous_page(
     """
     if not anonymous_cacheable(request):
         return HttpResponse(render_to_string(template, context(), request))
-    page = hashlib.sha256(f"{version} {request.get_host()} {request.get_full_path()}".encode()).hexdigest()
+    # The language is part of the key: one address is rendered in English, French or Dutch (Accept-Language).
+    language = translation.get_language() or ""
+    page = hashlib.sha256(
+        f"{version} {language} {request.get_host()} {request.get_full_path()}".encode()
+    ).hexdigest()
     key = f"page:{KEY_SALT}{name}:{page}"
     body = cache.get(key)
     if body is None:

@@ -2,6 +2,7 @@
 main-language value when that language has no variant (multilingual.translations.localized)."""
 
 from django import template
+from django.utils.translation import pgettext_lazy
 
 from multilingual.translations import localized as _localized
 
@@ -13,3 +14,36 @@ def localized(obj, field: str) -> str:
     if obj is None or obj == "":
         return ""
     return _localized(obj, field)
+
+
+# OCDS codes shown to readers (tender status, procurement method): the code stays in the data and in CSS
+# classes; the page shows its label in the reader's language. An unknown code is shown as it is.
+OCDS_LABELS = {
+    # Translators: an OCDS tender status, shown on the public tender pages.
+    "planning": pgettext_lazy("tender status", "planning"),
+    "planned": pgettext_lazy("tender status", "planned"),
+    "active": pgettext_lazy("tender status", "active"),
+    "complete": pgettext_lazy("tender status", "complete"),
+    "cancelled": pgettext_lazy("tender status", "cancelled"),
+    "unsuccessful": pgettext_lazy("tender status", "unsuccessful"),
+    "withdrawn": pgettext_lazy("tender status", "withdrawn"),
+    # Translators: an OCDS procurement method.
+    "open": pgettext_lazy("procurement method", "open"),
+    "selective": pgettext_lazy("procurement method", "selective"),
+    "limited": pgettext_lazy("procurement method", "limited"),
+    "direct": pgettext_lazy("procurement method", "direct"),
+}
+
+
+@register.filter
+def ocds_label(code) -> str:
+    return OCDS_LABELS.get(code, code)
+
+
+@register.filter
+def years_of_days(days) -> int:
+    """A published contract period in days (OCDS `durationInDays`, 365 a year) as whole years."""
+    try:
+        return round(int(days) / 365)
+    except (TypeError, ValueError):
+        return 0
