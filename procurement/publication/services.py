@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from procurement.models import ClarificationQuestion, PartnerOrganisation, Release, Tender, TenderEvent
 from procurement.publication import ocds
@@ -170,8 +171,15 @@ def release_preflight_problems(*, tender: Tender) -> list[str]:
             city_name=settings.CITY_NAME,
         )
     except (KeyError, ValueError, TypeError, ArithmeticError) as error:
-        return [f"The publication could not be prepared from the tender's data ({error.__class__.__name__})."]
-    return [f"The publication would be refused: {message}" for message in release_errors(data)[:5]]
+        return [
+            _("The publication could not be prepared from the tender's data (%(error)s).")
+            % {"error": error.__class__.__name__}
+        ]
+    # Translators: the problem after the colon is the OCDS validator's, in English (a technical path and rule).
+    return [
+        _("The publication would be refused: %(problem)s") % {"problem": message}
+        for message in release_errors(data)[:5]
+    ]
 
 
 def release_create(*, tender: Tender, action: str) -> Release:
@@ -251,13 +259,15 @@ def tender_amend(*, tender: Tender, actor, comment: str = "", **changes) -> Rele
 
     unknown = set(changes) - set(AMENDABLE_FIELDS)
     if unknown:
-        raise PublicationError(f"these fields cannot be amended: {', '.join(sorted(unknown))}")
+        raise PublicationError(
+            _("these fields cannot be amended: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
     if not changes:
-        raise PublicationError("an amendment must change something")
+        raise PublicationError(_("an amendment must change something"))
     with transaction.atomic():
         locked = Tender.objects.select_for_update().get(pk=tender.pk)
         if locked.status != Tender.Status.PUBLISHED:
-            raise PublicationError("only a published tender (not awarded or cancelled) can be amended")
+            raise PublicationError(_("only a published tender (not awarded or cancelled) can be amended"))
         changed = sorted(name for name in changes if name != "translations")
         if "translations" in changes:
             changes["translations"] = clean_translations(changes["translations"], fields=TENDER_FIELDS)
@@ -291,17 +301,19 @@ def question_ask(
 
     text = (question or "").strip()
     if not text:
-        raise QuestionNotAllowed("The question is empty.")
+        raise QuestionNotAllowed(_("The question is empty."))
     if len(text) > QUESTION_MAX_LENGTH:
-        raise QuestionNotAllowed(f"The question is longer than {QUESTION_MAX_LENGTH} characters.")
+        raise QuestionNotAllowed(
+            _("The question is longer than %(limit)s characters.") % {"limit": QUESTION_MAX_LENGTH}
+        )
     with transaction.atomic():
         if not tender_list_published().filter(pk=tender.pk, status=Tender.Status.PUBLISHED).exists():
-            raise QuestionNotAllowed("Questions are only taken while the tender is open.")
+            raise QuestionNotAllowed(_("Questions are only taken while the tender is open."))
         from procurement.proposals.selectors import requirements_for
 
         requirements = requirements_for(tender=tender)
         if requirements is not None and timezone.now() >= requirements.clarification_deadline:
-            raise QuestionNotAllowed("The clarification deadline has passed: no more questions are taken.")
+            raise QuestionNotAllowed(_("The clarification deadline has passed: no more questions are taken."))
         item = ClarificationQuestion(tender=tender, organisation=organisation, question=text)
         item.full_clean()
         item.save()
@@ -319,14 +331,14 @@ def question_answer(*, question: ClarificationQuestion, answer: str, actor) -> C
 
     text = (answer or "").strip()
     if not text:
-        raise QuestionNotAllowed("The answer is empty.")
+        raise QuestionNotAllowed(_("The answer is empty."))
     if not user_can_answer_questions(user=actor, tender=question.tender):
-        raise QuestionNotAllowed("You may not answer questions on this tender.")
+        raise QuestionNotAllowed(_("You may not answer questions on this tender."))
     with transaction.atomic():
         # Lock the question: two officials answering at once must not overwrite each other's answer.
         locked = ClarificationQuestion.objects.select_for_update().get(pk=question.pk)
         if locked.answered_at is not None:
-            raise QuestionNotAllowed("This question has already been answered.")
+            raise QuestionNotAllowed(_("This question has already been answered."))
         locked.answer = text
         locked.answered_by = actor
         locked.answered_at = timezone.now()
