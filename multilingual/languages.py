@@ -47,6 +47,14 @@ def language_name(code: str) -> str:
     return dict(settings.LANGUAGES).get(code, code)
 
 
+def language_name_in_reader_language(code: str) -> str:
+    """The language's name in the active language ("Dutch", "néerlandais", "Nederlands"), for sentences."""
+    try:
+        return translation.get_language_info(code)["name_translated"]
+    except KeyError:
+        return language_name(code)
+
+
 def active_language() -> str:
     """The language of the current request or `translation.override`, as a LANGUAGES code ("fr-be" → "fr")."""
     code = (translation.get_language() or settings.LANGUAGE_CODE).lower()

@@ -14,7 +14,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from multilingual.languages import active_language, language_name, main_language, variant_languages
+from multilingual.languages import (
+    active_language,
+    language_name_in_reader_language,
+    main_language,
+    variant_languages,
+)
 
 # The translatable fields of each model and their length limit (None: a text without limit), as the base field.
 TENDER_FIELDS: dict[str, int | None] = {"title": 200, "description": None}
@@ -62,8 +67,9 @@ def clean_translations(value: Mapping[str, Any] | None, *, fields: Mapping[str, 
             limit = fields[field]
             if limit is not None and len(text) > limit:
                 errors.setdefault(variant_key(field, language), []).append(
-                    _("The %(language)s text is longer than %(limit)s characters.")
-                    % {"language": language_name(language), "limit": limit}
+                    # Translators: language is the name of a language, e.g. "Dutch".
+                    _("%(language)s: the text is longer than %(limit)s characters.")
+                    % {"language": language_name_in_reader_language(language), "limit": limit}
                 )
                 continue
             if text:
