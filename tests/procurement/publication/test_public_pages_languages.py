@@ -6,11 +6,20 @@ from html import unescape
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from outcomes.models import Indicator
 from tests.procurement.publication.factories import approved_tender, publish
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """A request with Accept-Language leaves its language active in this thread: start and end in English."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 def _published(lead):

@@ -3,6 +3,7 @@ variants (the OCDS multilingual convention), captured at publication and validat
 
 import pytest
 from django.test import override_settings
+from django.utils import translation
 
 from outcomes.models import Indicator, Outcome
 from procurement.models import Tender
@@ -11,6 +12,15 @@ from procurement.publication.validation import release_errors
 from tests.procurement.publication.factories import approved_tender, publish
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """A request with Accept-Language leaves its language active in this thread: start and end in English."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
 
 TENDER_VARIANTS = {
     "fr": {"title": "Arrêts de bus sûrs", "description": "Abribus, éclairage et caméras en un seul service."},
