@@ -47,3 +47,18 @@ def years_of_days(days) -> int:
         return round(int(days) / 365)
     except (TypeError, ValueError):
         return 0
+
+
+@register.simple_tag
+def variants(obj, field: str) -> list[dict]:
+    """The entered variants of `field` (officials' pages list them under the main-language text):
+    [{"code": "fr", "name": "Français", "text": "…"}, …], in the order of CITY_LANGUAGES."""
+    from multilingual.languages import language_name, variant_languages
+    from multilingual.translations import variant
+
+    items = []
+    for code in variant_languages():
+        text = variant(getattr(obj, "translations", None), field, code)
+        if text:
+            items.append({"code": code, "name": language_name(code), "text": text})
+    return items

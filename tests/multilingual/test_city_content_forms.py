@@ -194,3 +194,23 @@ def test_a_service_refuses_variants_in_a_language_the_city_does_not_publish(tran
             translations={"de": {"title": "Haltestellen"}},
         )
     assert not Tender.objects.exists()
+
+
+def test_the_officials_tender_page_shows_the_main_title_and_lists_the_variants(
+    client_for, transport_official, transport
+):
+    from procurement.services.tenders import tender_create
+
+    tender = tender_create(
+        actor=transport_official,
+        lead_department=transport,
+        title="Smart, safe bus stops",
+        translations={"nl": {"title": "Slimme, veilige bushaltes"}},
+    )
+    html = (
+        client_for(transport_official)
+        .get(reverse("procurement:tender-detail", args=[tender.reference]), HTTP_ACCEPT_LANGUAGE="fr")
+        .content.decode()
+    )
+    assert "<h1>Smart, safe bus stops" in html
+    assert '<span lang="nl">Nederlands: Slimme, veilige bushaltes</span>' in html
