@@ -154,6 +154,91 @@ OUTCOMES = [
 ]
 
 
+# The demo city's content in its other languages (CITY_LANGUAGES: en, fr, nl by default), by English text.
+OUTCOME_TRANSLATIONS = {
+    "Safer bus stops at night": {
+        "fr": {
+            "title": "Des arrêts de bus plus sûrs la nuit",
+            "description": "Moins d'incidents aux arrêts de bus et à leurs abords entre 20 h et 6 h, grâce à un "
+            "éclairage, des caméras et des abribus visibles et entretenus.",
+        },
+        "nl": {
+            "title": "Veiligere bushaltes 's nachts",
+            "description": "Minder incidenten aan en rond bushaltes tussen 20 en 6 uur, dankzij verlichting, "
+            "camera's en wachthuisjes die zichtbaar zijn en goed onderhouden worden.",
+        },
+    },
+    "40% less street-lighting energy": {
+        "fr": {
+            "title": "40 % d'énergie en moins pour l'éclairage public",
+            "description": "Réduire de 40 % l'énergie consommée par l'éclairage public de la ville, avec des rues "
+            "tout aussi bien éclairées.",
+        },
+        "nl": {
+            "title": "40% minder energie voor straatverlichting",
+            "description": "Het energieverbruik van de straatverlichting van de stad met 40% verminderen, met "
+            "even goed verlichte straten.",
+        },
+    },
+    "Shelters that stay in service": {
+        "fr": {
+            "title": "Des abribus qui restent en service",
+            "description": "Des abribus propres, intacts et éclairés, pour un coût d'entretien moindre.",
+        },
+        "nl": {
+            "title": "Wachthuisjes die in dienst blijven",
+            "description": "Wachthuisjes die schoon, heel en verlicht zijn, tegen lagere onderhoudskosten.",
+        },
+    },
+    "Step-free access at every stop": {
+        "fr": {
+            "title": "Un accès de plain-pied à chaque arrêt",
+            "description": "Chaque arrêt de bus accessible et utilisable en fauteuil roulant ou avec une "
+            "poussette.",
+        },
+        "nl": {
+            "title": "Drempelvrije toegang aan elke halte",
+            "description": "Elke bushalte bereikbaar en bruikbaar met een rolstoel of een kinderwagen.",
+        },
+    },
+}
+INDICATOR_TRANSLATIONS = {
+    "Night-time incidents at bus stops": {
+        "fr": {"name": "Incidents nocturnes aux arrêts de bus"},
+        "nl": {"name": "Nachtelijke incidenten aan bushaltes"},
+    },
+    "Stops with working light and camera": {
+        "fr": {"name": "Arrêts dotés d'un éclairage et d'une caméra en état de marche"},
+        "nl": {"name": "Haltes met werkende verlichting en camera"},
+    },
+    "Street-lighting energy cost": {
+        "fr": {"name": "Coût énergétique de l'éclairage public"},
+        "nl": {"name": "Energiekosten van de straatverlichting"},
+    },
+    "Shelter maintenance cost": {
+        "fr": {"name": "Coût d'entretien des abribus"},
+        "nl": {"name": "Onderhoudskosten van de wachthuisjes"},
+    },
+    "Shelters out of service on an average day": {
+        "fr": {"name": "Abribus hors service un jour moyen"},
+        "nl": {"name": "Wachthuisjes buiten dienst op een gemiddelde dag"},
+    },
+    "Step-free stops": {
+        "fr": {"name": "Arrêts de plain-pied"},
+        "nl": {"name": "Drempelvrije haltes"},
+    },
+}
+
+
+def _translations(table: dict, text: str) -> dict:
+    """The demo variants of `text` in the city's other languages of today (none for a language not in them)."""
+    from multilingual.languages import variant_languages
+
+    return {
+        language: texts for language, texts in table.get(text, {}).items() if language in variant_languages()
+    }
+
+
 def _money(value: Decimal) -> Decimal:
     return value.quantize(D("0.01"), rounding=ROUND_HALF_UP)
 
@@ -200,6 +285,7 @@ def load(*, log) -> None:
                 "status": status,
                 "owner_department": departments[owner],
                 "description": description,
+                "translations": _translations(OUTCOME_TRANSLATIONS, title),
                 "created_by": actor,
             },
         )
@@ -231,6 +317,7 @@ def load(*, log) -> None:
                 indicator = Indicator(
                     outcome=outcome,
                     name=name,
+                    translations=_translations(INDICATOR_TRANSLATIONS, name),
                     unit=unit,
                     direction=direction,
                     scale=scale_for_unit(unit),

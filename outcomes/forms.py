@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from config.forms import add_service_errors  # noqa: F401 — the site-wide rule, imported by views
 from config.import_forms import DecimalSeparatorField
 from departments.models import AssetCategory, Department
+from multilingual.forms import DESCRIPTION_LABEL, NAME_LABEL, TITLE_LABEL, TranslationFieldsMixin
 
 from . import selectors
 from .labels import FIELD_LABELS
@@ -56,7 +57,13 @@ class OutcomeFilterForm(forms.Form):
     )
 
 
-class OutcomeForm(ModelRulesForm):
+class OutcomeForm(TranslationFieldsMixin, ModelRulesForm):
+    # The title and description in the city's other languages (multilingual/): "Title (Français)".
+    translated_fields = {
+        "title": TITLE_LABEL,
+        "description": DESCRIPTION_LABEL,
+    }
+
     class Meta:
         model = Outcome
         fields = ["title", "description", "theme", "owner_department", "contributing_departments", "status"]
@@ -88,7 +95,9 @@ class OutcomeForm(ModelRulesForm):
         return cleaned
 
 
-class IndicatorForm(ModelRulesForm):
+class IndicatorForm(TranslationFieldsMixin, ModelRulesForm):
+    # The name in the city's other languages (multilingual/): "Name (Français)".
+    translated_fields = {"name": NAME_LABEL}
     baseline_departments = forms.ModelMultipleChoiceField(
         queryset=Department.objects.filter(kind=Department.Kind.SERVICE),
         required=False,

@@ -34,6 +34,8 @@ class Outcome(models.Model):
 
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+    # Title and description in the city's other languages: {"fr": {"title": …}, …} (multilingual/).
+    translations = models.JSONField(default=dict, blank=True)
     theme = models.CharField(max_length=32, choices=Theme.choices)
     owner_department = models.ForeignKey(
         "departments.Department", on_delete=models.PROTECT, related_name="owned_outcomes"
@@ -109,6 +111,8 @@ class Indicator(models.Model):
 
     outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="indicators")
     name = models.CharField(max_length=200)
+    # The name in the city's other languages: {"fr": {"name": …}, …} (multilingual/).
+    translations = models.JSONField(default=dict, blank=True)
     definition = models.TextField(blank=True)
     unit = models.CharField(max_length=50, help_text=_("e.g. 'incidents per month', 'EUR per year', '%'."))
     direction = models.CharField(max_length=8, choices=Direction.choices)

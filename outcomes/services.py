@@ -26,6 +26,8 @@ from config.tabular import (
     read_table,
 )
 from departments.models import AssetCategory, Department
+from multilingual import translations as translatable
+from multilingual.translations import clean_translations
 
 from . import selectors
 from .exceptions import MeasurementImportInvalid, NotAllowed
@@ -38,9 +40,11 @@ IMPORT_MAX_ROWS = 10_000
 IMPORT_REQUIRED_COLUMNS = ("indicator", "period", "value")
 IMPORT_OPTIONAL_COLUMNS = ("source", "note")
 
-OUTCOME_FIELDS = ("title", "description", "theme", "owner_department", "status")
+# `translations`: the title and description (an indicator's name) in the city's other languages (multilingual/).
+OUTCOME_FIELDS = ("title", "description", "theme", "owner_department", "status", "translations")
 INDICATOR_FIELDS = (
     "name",
+    "translations",
     "definition",
     "unit",
     "direction",
@@ -97,12 +101,14 @@ def outcome_create(
     description: str = "",
     status: str = Outcome.Status.PROPOSED,
     contributing_departments: Iterable[Department] = (),
+    translations: dict | None = None,
 ) -> Outcome:
     if not (actor.is_superuser or owner_department.pk in selectors.official_department_ids(user=actor)):
         raise NotAllowed(gettext("Only officials of the owner department may create its outcomes."))
     outcome = Outcome(
         title=title,
         description=description,
+        translations=clean_translations(translations, fields=translatable.OUTCOME_FIELDS),
         theme=theme,
         owner_department=owner_department,
         status=status,
@@ -117,7 +123,10 @@ def outcome_create(
         actor=actor,
         action="outcome_created",
         params={"title": title, "status": outcome.status},
-        data={"contributing_departments": sorted(d.pk for d in contributing)},
+        data={
+            "contributing_departments": sorted(d.pk for d in contributing),
+            "translations": outcome.translations,
+        },
     )
     return outcome
 
@@ -134,6 +143,10 @@ def outcome_update(
     unknown = set(fields) - set(OUTCOME_FIELDS)
     if unknown:
         raise TypeError(f"Not outcome fields: {sorted(unknown)}")
+    if "translations" in fields:
+        fields["translations"] = clean_translations(
+            fields["translations"], fields=translatable.OUTCOME_FIELDS
+        )
     changes = {}
     for name, value in fields.items():
         old = getattr(outcome, name)
@@ -197,6 +210,10 @@ def indicator_create(
     if unknown:
         raise TypeError(f"Not indicator fields: {sorted(unknown)}")
     departments, categories = list(baseline_departments), list(baseline_categories)
+    if "translations" in fields:
+        fields["translations"] = clean_translations(
+            fields["translations"], fields=translatable.INDICATOR_FIELDS
+        )
     indicator = Indicator(outcome=outcome, **fields)
     if indicator.baseline_source == Indicator.BaselineSource.ASSETS:
         if not indicator.baseline_asset_measure:
@@ -227,6 +244,7 @@ def indicator_create(
             "indicator": indicator.pk,
             "baseline_source": indicator.baseline_source,
             "baseline_note": indicator.baseline_source_note,
+            "translations": indicator.translations,
         },
     )
     return indicator
@@ -249,6 +267,10 @@ def indicator_update(
     unknown = set(fields) - set(INDICATOR_FIELDS)
     if unknown:
         raise TypeError(f"Not indicator fields: {sorted(unknown)}")
+    if "translations" in fields:
+        fields["translations"] = clean_translations(
+            fields["translations"], fields=translatable.INDICATOR_FIELDS
+        )
     old_departments = set(indicator.baseline_departments.values_list("pk", flat=True))
     old_categories = set(indicator.baseline_categories.values_list("pk", flat=True))
     departments = list(baseline_departments) if baseline_departments is not None else None

@@ -33,6 +33,40 @@ TARGETS = [
     ("Night-time incidents at bus stops", Decimal("0.6"), Decimal("60")),
     ("Street-lighting energy cost", Decimal("0.6"), Decimal("40")),
 ]
+# The demo tenders in the city's other languages (the English titles above stay the main language).
+TITLE_TRANSLATIONS = {
+    "Smart, safe bus stops — Route 12": {
+        "fr": "Arrêts de bus intelligents et sûrs — Ligne 12",
+        "nl": "Slimme, veilige bushaltes — Lijn 12",
+    },
+    "Smart, safe bus stops — Route 7": {
+        "fr": "Arrêts de bus intelligents et sûrs — Ligne 7",
+        "nl": "Slimme, veilige bushaltes — Lijn 7",
+    },
+}
+DESCRIPTION = (
+    "Shelters, their lighting and cameras bought as one service and paid partly on fewer "
+    "night-time incidents at stops and lower street-lighting energy."
+)
+DESCRIPTION_TRANSLATIONS = {
+    "fr": "Les abribus, leur éclairage et les caméras achetés comme un seul service, payé en partie sur la baisse "
+    "des incidents nocturnes aux arrêts et de la consommation d'énergie de l'éclairage public.",
+    "nl": "Wachthuisjes, hun verlichting en camera's aangekocht als één dienst, deels betaald op minder "
+    "nachtelijke incidenten aan haltes en een lager energieverbruik van de straatverlichting.",
+}
+
+
+def demo_translations(title: dict[str, str], description: dict[str, str]) -> dict:
+    """{"fr": {"title": …, "description": …}, …} for the city's other languages of today."""
+    from multilingual.languages import variant_languages
+
+    return {
+        language: {"title": title[language], "description": description[language]}
+        for language in variant_languages()
+        if language in title and language in description
+    }
+
+
 PER_CATEGORY = 40  # assets of each kind per tender: enough to look real, small enough to load fast
 
 
@@ -52,10 +86,8 @@ def load(*, log) -> None:
             actor=official,
             lead_department=transport,
             title=title,
-            description=(
-                "Shelters, their lighting and cameras bought as one service and paid partly on fewer "
-                "night-time incidents at stops and lower street-lighting energy."
-            ),
+            description=DESCRIPTION,
+            translations=demo_translations(TITLE_TRANSLATIONS[title], DESCRIPTION_TRANSLATIONS),
             contract_term_years=12,
             main_category=Tender.Category.SERVICES,
             tender_period_start=datetime.date(2027, 3, 1),

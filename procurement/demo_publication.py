@@ -17,6 +17,7 @@ from django.db.models import Q
 
 from departments.models import Asset, Department
 from finance.exceptions import FinanceError
+from procurement.demo import demo_translations
 from procurement.exceptions import TenderError
 from procurement.models import ApiToken, ClarificationQuestion, PartnerOrganisation, Tender
 from procurement.publication.selectors import tender_list_published
@@ -30,6 +31,16 @@ DESCRIPTION = (
     "One integrated service for the bus shelters of Transport, the street lights around them and the cameras "
     "of Public safety: renewed, operated and maintained, paid on outcomes."
 )
+TITLE_TRANSLATIONS = {
+    "fr": "Des arrêts de bus sûrs, éclairés et accessibles, sous forme de service",
+    "nl": "Veilige, verlichte en toegankelijke bushaltes als dienst",
+}
+DESCRIPTION_TRANSLATIONS = {
+    "fr": "Un seul service intégré pour les abribus du service Transport, l'éclairage public qui les entoure et "
+    "les caméras du service Sécurité publique: renouvelés, exploités et entretenus, payés sur les résultats.",
+    "nl": "Eén geïntegreerde dienst voor de wachthuisjes van de dienst Vervoer, de straatverlichting eromheen en "
+    "de camera's van de dienst Openbare Veiligheid: vernieuwd, uitgebaat en onderhouden, betaald op resultaten.",
+}
 # department code, asset category, action, how many free assets to bundle
 BUNDLE = [
     ("transport", "bus-shelter", "replace", 40),
@@ -111,6 +122,7 @@ def _draft(*, tina, transport, departments: dict[str, Department], log) -> Tende
         lead_department=transport,
         title=TITLE,
         description=DESCRIPTION,
+        translations=demo_translations(TITLE_TRANSLATIONS, DESCRIPTION_TRANSLATIONS),
         procurement_method=Tender.Method.OPEN,
         main_category=Tender.Category.SERVICES,
         contract_term_years=10,

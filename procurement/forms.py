@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from config.numbers import measure
 from departments.models import Department
+from multilingual.forms import DESCRIPTION_LABEL, TITLE_LABEL, TranslationFieldsMixin
 from outcomes.models import Indicator
 from procurement.models import Tender, TenderAsset, TenderDocument
 from procurement.publication.validation import currency_choices
@@ -15,8 +16,14 @@ from procurement.publication.validation import currency_choices
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class TenderBasicsForm(forms.ModelForm):
+class TenderBasicsForm(TranslationFieldsMixin, forms.ModelForm):
     """Step 1 (basics). On creation the lead department is one where the user is an official."""
+
+    # The title and description in the city's other languages (multilingual/): "Title (Français)".
+    translated_fields = {
+        "title": TITLE_LABEL,
+        "description": DESCRIPTION_LABEL,
+    }
 
     lead_department = forms.ModelChoiceField(
         queryset=Department.objects.none(), label=gettext_lazy("Lead department")

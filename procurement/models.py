@@ -53,6 +53,9 @@ class Tender(models.Model):
     )
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+    # Title and description in the city's other languages (CITY_LANGUAGES): {"fr": {"title": …}, "nl": {…}};
+    # the base fields are the main language. Shape checked by multilingual.translations.clean_translations.
+    translations = models.JSONField(default=dict, blank=True)
     lead_department = models.ForeignKey(
         "departments.Department", on_delete=models.PROTECT, related_name="led_tenders"
     )

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "finance",
     "notifications",
     "accounts",
+    "multilingual",  # city content in the city's languages (CITY_LANGUAGES); checks that setting at startup
 ]
 
 MIDDLEWARE = [
@@ -157,6 +158,11 @@ EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="procurement@example.org")
 CITY_CURRENCY = env("CITY_CURRENCY", default="EUR")
+# The languages the city publishes its content in (tender title and description, outcome and indicator names),
+# comma-separated codes of LANGUAGES. The first is the city's main language: the language of the base fields
+# (Tender.title, ...) and of OCDS releases (`language`); the others are variants entered next to them and
+# published as `title_fr`, `description_nl`, ... Checked at startup (multilingual/apps.py).
+CITY_LANGUAGES = env.list("CITY_LANGUAGES", default=["en", "fr", "nl"])
 # OCDS: a registered prefix (ocds-xxxxxx) plus our tender id makes the ocid.
 OCDS_OCID_PREFIX = env("OCDS_OCID_PREFIX", default="ocds-demo01")
 DEMO_MODE = env.bool("DEMO_MODE", default=False)

@@ -9,6 +9,8 @@ import datetime
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from procurement.models import (
     ApiToken,
@@ -50,11 +52,15 @@ class PartnerOrganisationAdmin(admin.ModelAdmin):
     inlines = [ApiTokenInline, PartnerMembershipInline]
     actions = ["create_token", "create_propose_token"]
 
-    @admin.action(description="Create a new API token with the 'propose' scope (valid one year; shown once)")
+    @admin.action(
+        description=gettext_lazy(
+            "Create a new API token with the 'propose' scope (valid one year; shown once)"
+        )
+    )
     def create_propose_token(self, request, queryset):
         return self.create_token(request, queryset, scope=ApiToken.Scope.PROPOSE)
 
-    @admin.action(description="Create a new API token (valid one year; the key is shown once)")
+    @admin.action(description=gettext_lazy("Create a new API token (valid one year; the key is shown once)"))
     def create_token(self, request, queryset, scope=ApiToken.Scope.READ):
         created = []
         for organisation in queryset:
@@ -70,7 +76,7 @@ class PartnerOrganisationAdmin(admin.ModelAdmin):
         response = TemplateResponse(
             request,
             "admin/procurement/token_created.html",
-            {**self.admin_site.each_context(request), "created": created, "title": "New API tokens"},
+            {**self.admin_site.each_context(request), "created": created, "title": _("New API tokens")},
         )
         response["Cache-Control"] = "no-store"
         return response
@@ -105,11 +111,11 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description="Revoke the selected tokens")
+    @admin.action(description=gettext_lazy("Revoke the selected tokens"))
     def revoke(self, request, queryset):
         for token in queryset.filter(revoked_at__isnull=True):
             token_revoke(token=token, actor=request.user)
-        messages.success(request, "Tokens revoked.")
+        messages.success(request, _("Tokens revoked."))
 
 
 @admin.register(Release)

@@ -85,6 +85,9 @@ class Target(TypedDict):
     target_value: Decimal
     target_date: datetime.date
     payment_weight: Decimal | None
+    # The indicator name and outcome title in the city's other languages ({"fr": {"name": …}}); may be absent.
+    translations: NotRequired[dict]
+    outcome_translations: NotRequired[dict]
 
 
 class Award(TypedDict):
@@ -114,6 +117,10 @@ class TenderSnapshot(TypedDict):
     bids: NotRequired[dict | None]
     award_bid: NotRequired[dict | None]
     contract: NotRequired[dict | None]
+    # The city's main language (release `language`) and the title/description in its other languages
+    # ({"fr": {"title": …, "description": …}}), published as `title_fr`, `description_nl`; absent → "en", none.
+    language: NotRequired[str]
+    translations: NotRequired[dict]
 
 
 FINANCING_MODEL_LABEL = {
@@ -147,6 +154,41 @@ def _requirements(tender: dict[str, Any], requirements: dict[str, Any]) -> None:
         f"Proposals through the partner portal or API. Financing models accepted: {models}. "
         f"Minimum share of payments at risk on outcomes: {requirements['minimum_at_risk_share'].normalize():f}."
     )
+
+
+# --- Language variants (OCDS multilingual convention: `title_fr` next to `title`) ------------------------------
+
+
+def language_variants(translations: dict | None, fields: dict[str, str]) -> dict[str, str]:
+    """{"title_fr": "…", "description_nl": "…"} from stored variants ({"fr": {"title": "…"}}); `fields` maps
+    our field names to the OCDS ones ({"name": "title"}). An untranslated field gets no key (never "")."""
+    keys: dict[str, str] = {}
+    for language in sorted(translations or {}):
+        texts = translations[language] or {}
+        for ours, theirs in fields.items():
+            if texts.get(ours):
+                keys[f"{theirs}_{language}"] = texts[ours]
+    return keys
+
+
+def metric_description(
+    *, outcome_title: str, definition: str, payment_weight: Decimal | None, language: str
+) -> str:
+    """A metric's description in `language`: its outcome, its definition (main language only: the definition
+    is not entered per language) and its weight in the outcome-linked payment."""
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    with translation.override(language):
+        # Translators: the description of an indicator in a published OCDS release.
+        text = gettext("Outcome: %(outcome)s.") % {"outcome": outcome_title}
+        if definition:
+            text += f" {definition}"
+        if payment_weight is not None:
+            text += " " + gettext("Weight in the outcome-linked payment: %(weight)s %%.") % {
+                "weight": payment_weight
+            }
+    return text
 
 
 # --- JSON helpers -----------------------------------------------------------------------------------------
@@ -259,6 +301,10 @@ def build_release(
     }
     if snapshot["description"]:
         tender["description"] = snapshot["description"]
+    main_language = snapshot.get("language", "en")
+    tender.update(
+        language_variants(snapshot.get("translations"), {"title": "title", "description": "description"})
+    )
 
     items = []
     for group in sorted(
@@ -303,16 +349,31 @@ def build_release(
     # Metrics extension: each targeted indicator is a metric with its baseline and target as observations.
     targets = []
     for target in sorted(snapshot["targets"], key=lambda t: t["indicator_id"]):
-        description = f"Outcome: {target['outcome_title']}."
-        if target["definition"]:
-            description += f" {target['definition']}"
-        if target["payment_weight"] is not None:
-            description += f" Weight in the outcome-linked payment: {target['payment_weight']} %."
+        description = metric_description(
+            outcome_title=target["outcome_title"],
+            definition=target["definition"],
+            payment_weight=target["payment_weight"],
+            language=main_language,
+        )
+        # Variants: the indicator name as title_xx; the description in a language the outcome title is
+        # translated into (without the definition, which has no variants).
+        variants = language_variants(target.get("translations"), {"name": "title"})
+        outcome_variants = target.get("outcome_translations") or {}
+        for language in sorted(outcome_variants):
+            outcome_title = (outcome_variants[language] or {}).get("title")
+            if outcome_title:
+                variants[f"description_{language}"] = metric_description(
+                    outcome_title=outcome_title,
+                    definition="",
+                    payment_weight=target["payment_weight"],
+                    language=language,
+                )
         unit = {"name": target["unit"]}
         targets.append(
             {
                 "id": f"indicator-{target['indicator_id']}",
                 "title": target["name"],
+                **variants,
                 "description": description,
                 "observations": [
                     {
@@ -342,7 +403,7 @@ def build_release(
         "date": iso_datetime(date),
         "tag": [tag],
         "initiationType": "tender",
-        "language": "en",
+        "language": main_language,
         "buyer": buyer,
         "planning": {"budget": budget},
         "tender": tender,

@@ -256,23 +256,38 @@ def pooled_budget_by_department(*, release: dict) -> list[dict]:
         )
         amount = Decimal(str(line["amount"]["amount"]))
         entry["total"] += amount
-        entry["lines"].append(
-            {"description": line.get("description", ""), "amount": amount, "id": line["id"]}
-        )
+        entry["lines"].append({"description": _budget_line_words(line), "amount": amount, "id": line["id"]})
     return sorted(by_department.values(), key=lambda d: (-d["total"], d["name"]))
 
 
-def _number_words(value) -> str:
-    """1234.5 → "1,234.50"; 240 → "240"; 0.5 → "0.5" (measures keep their own precision)."""
-    number = Decimal(str(value))
-    if number == number.to_integral_value():
-        return f"{number:,.0f}"
-    return f"{number.normalize():,f}"
+def _budget_line_words(line: dict) -> str:
+    """A published budget line in the reader's language: "Transport, fiscal year 2027, CapEx", rebuilt from the
+    line's party, period and id (`{department}-{year}-{capex|opex}`); the published text when it does not parse."""
+    from django.utils.translation import gettext as _
+
+    kind = str(line.get("id", "")).rsplit("-", 1)[-1]
+    year = (line.get("period", {}).get("startDate") or "")[:4]
+    name = line.get("sourceParty", {}).get("name", "")
+    if kind not in ("capex", "opex") or not year.isdigit() or not name:
+        return line.get("description", "")
+    # Translators: a line of a published pooled budget; type is CapEx or OpEx (kept as they are).
+    return _("%(department)s, fiscal year %(year)s, %(type)s") % {
+        "department": name,
+        "year": year,
+        "type": {"capex": "CapEx", "opex": "OpEx"}[kind],
+    }
 
 
 def plain_summary(*, release: dict) -> dict:
     """What a taxpayer asks of a published tender, answered in sentences from the published release alone:
-    what the city buys, why (the outcomes promised), what it costs per year, and who pays."""
+    what the city buys, why (the outcomes promised), what it costs per year, and who pays. In the active
+    language: the title, description and indicator names are the release's variants for it (`title_fr`), when
+    published, else the main-language texts."""
+    from django.utils.translation import gettext as _
+
+    from config.numbers import measure
+    from multilingual.translations import localized
+
     ocds_tender = release.get("tender", {})
     currency = ocds_tender.get("value", {}).get("currency", "")
     buys = [item.get("description", "") for item in ocds_tender.get("items", [])]
@@ -284,11 +299,23 @@ def plain_summary(*, release: dict) -> dict:
             continue
         unit = target.get("unit", {}).get("name", "")
         by = (target.get("period", {}).get("endDate") or "")[:10]
-        direction = "down" if Decimal(str(target["measure"])) < Decimal(str(baseline["measure"])) else "up"
-        promises.append(
-            f"{metric.get('title', '')}: {direction} from {_number_words(baseline['measure'])} to "
-            f"{_number_words(target['measure'])} {unit}" + (f" by {by}" if by else "") + "."
-        )
+        words = {
+            "indicator": localized(metric, "title"),
+            "baseline": measure(baseline["measure"]),
+            "target": measure(target["measure"]),
+            "unit": unit,
+            "date": by,
+        }
+        down = Decimal(str(target["measure"])) < Decimal(str(baseline["measure"]))
+        if down and by:
+            promise = _("%(indicator)s: down from %(baseline)s to %(target)s %(unit)s by %(date)s.")
+        elif down:
+            promise = _("%(indicator)s: down from %(baseline)s to %(target)s %(unit)s.")
+        elif by:
+            promise = _("%(indicator)s: up from %(baseline)s to %(target)s %(unit)s by %(date)s.")
+        else:
+            promise = _("%(indicator)s: up from %(baseline)s to %(target)s %(unit)s.")
+        promises.append(promise % words)
     per_year: dict[int, Decimal] = {}
     per_department: dict[str, Decimal] = {}
     for line in release.get("planning", {}).get("budget", {}).get("budgetBreakdown", []):
@@ -305,7 +332,7 @@ def plain_summary(*, release: dict) -> dict:
     return {
         "currency": currency,
         "buys": buys,
-        "why": ocds_tender.get("description", ""),
+        "why": localized(ocds_tender, "description"),
         "promises": promises,
         "per_year": [{"year": year, "amount": amount} for year, amount in sorted(per_year.items())],
         "payers": payers,

@@ -10,13 +10,16 @@ from django.db import transaction
 from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from procurement.models import ClarificationQuestion, PartnerOrganisation, Release, Tender, TenderEvent
 from procurement.publication import ocds
 from procurement.publication.exceptions import PublicationError, QuestionNotAllowed
 
 # Tender fields an amendment of a published tender may change (everything else goes through the lifecycle).
-AMENDABLE_FIELDS = ("title", "description", "tender_period_start", "tender_period_end")
+# `translations`: the title and description in the city's other languages (a change after publication is an
+# amendment like any other: releases are immutable and carry the variants they were built with).
+AMENDABLE_FIELDS = ("title", "description", "tender_period_start", "tender_period_end", "translations")
 QUESTION_MAX_LENGTH = 5000
 
 
@@ -71,10 +74,14 @@ def tender_snapshot(*, tender: Tender, include_released: bool = False) -> ocds.T
             "value": tender.award_value,
             "date": tender.award_date,
         }
+    from multilingual.languages import main_language
+
     return {
         "reference": tender.reference,
+        "language": main_language(),
         "title": tender.title,
         "description": tender.description,
+        "translations": _current_variants(tender.translations),
         "currency": tender.currency,
         "procurement_method": tender.procurement_method,
         "main_category": tender.main_category,
@@ -127,6 +134,8 @@ def tender_snapshot(*, tender: Tender, include_released: bool = False) -> ocds.T
                 "target_value": target.target_value,
                 "target_date": target.indicator.target_date,
                 "payment_weight": target.payment_weight,
+                "translations": _current_variants(target.indicator.translations),
+                "outcome_translations": _current_variants(target.indicator.outcome.translations),
             }
             for target in targets
         ],
@@ -134,6 +143,15 @@ def tender_snapshot(*, tender: Tender, include_released: bool = False) -> ocds.T
         # Proposals (DESIGN §12): what the tender asks, bids statistics/details, winning bid, contract.
         **publication_snapshot(tender=tender),
     }
+
+
+def _current_variants(translations: dict | None) -> dict:
+    """Stored variants in the city's languages of today (a language dropped from CITY_LANGUAGES since the text
+    was entered is no longer published)."""
+    from multilingual.languages import variant_languages
+
+    languages = variant_languages()
+    return {language: texts for language, texts in (translations or {}).items() if language in languages}
 
 
 def release_preflight_problems(*, tender: Tender) -> list[str]:
@@ -153,8 +171,15 @@ def release_preflight_problems(*, tender: Tender) -> list[str]:
             city_name=settings.CITY_NAME,
         )
     except (KeyError, ValueError, TypeError, ArithmeticError) as error:
-        return [f"The publication could not be prepared from the tender's data ({error.__class__.__name__})."]
-    return [f"The publication would be refused: {message}" for message in release_errors(data)[:5]]
+        return [
+            _("The publication could not be prepared from the tender's data (%(error)s).")
+            % {"error": error.__class__.__name__}
+        ]
+    # Translators: the problem after the colon is the OCDS validator's, in English (a technical path and rule).
+    return [
+        _("The publication would be refused: %(problem)s") % {"problem": message}
+        for message in release_errors(data)[:5]
+    ]
 
 
 def release_create(*, tender: Tender, action: str) -> Release:
@@ -228,17 +253,27 @@ def release_on_transition(*, tender: Tender, action: str, actor) -> Release | No
 def tender_amend(*, tender: Tender, actor, comment: str = "", **changes) -> Release:
     """Change published fields of a published tender and append a `tenderAmendment` release.
 
-    `changes` may hold title, description, tender_period_start, tender_period_end.
+    `changes` may hold title, description, tender_period_start, tender_period_end, translations.
     """
+    from multilingual.translations import TENDER_FIELDS, changed_variant_keys, clean_translations
+
     unknown = set(changes) - set(AMENDABLE_FIELDS)
     if unknown:
-        raise PublicationError(f"these fields cannot be amended: {', '.join(sorted(unknown))}")
+        raise PublicationError(
+            _("these fields cannot be amended: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
     if not changes:
-        raise PublicationError("an amendment must change something")
+        raise PublicationError(_("an amendment must change something"))
     with transaction.atomic():
         locked = Tender.objects.select_for_update().get(pk=tender.pk)
         if locked.status != Tender.Status.PUBLISHED:
-            raise PublicationError("only a published tender (not awarded or cancelled) can be amended")
+            raise PublicationError(_("only a published tender (not awarded or cancelled) can be amended"))
+        changed = sorted(name for name in changes if name != "translations")
+        if "translations" in changes:
+            changes["translations"] = clean_translations(changes["translations"], fields=TENDER_FIELDS)
+            changed += changed_variant_keys(
+                locked.translations, changes["translations"], fields=TENDER_FIELDS
+            )
         for field, value in changes.items():
             setattr(locked, field, value)
         # created_by is nullable (the user may have been deleted) but not blank=True in the model.
@@ -250,7 +285,7 @@ def tender_amend(*, tender: Tender, actor, comment: str = "", **changes) -> Rele
             action="amend",
             from_status=locked.status,
             to_status=locked.status,
-            comment=comment or "Amended: " + ", ".join(sorted(changes)),
+            comment=comment or "Amended: " + ", ".join(changed or sorted(changes)),
         )
         release = release_create(tender=locked, action="amend")
     for field in changes:
@@ -266,17 +301,19 @@ def question_ask(
 
     text = (question or "").strip()
     if not text:
-        raise QuestionNotAllowed("The question is empty.")
+        raise QuestionNotAllowed(_("The question is empty."))
     if len(text) > QUESTION_MAX_LENGTH:
-        raise QuestionNotAllowed(f"The question is longer than {QUESTION_MAX_LENGTH} characters.")
+        raise QuestionNotAllowed(
+            _("The question is longer than %(limit)s characters.") % {"limit": QUESTION_MAX_LENGTH}
+        )
     with transaction.atomic():
         if not tender_list_published().filter(pk=tender.pk, status=Tender.Status.PUBLISHED).exists():
-            raise QuestionNotAllowed("Questions are only taken while the tender is open.")
+            raise QuestionNotAllowed(_("Questions are only taken while the tender is open."))
         from procurement.proposals.selectors import requirements_for
 
         requirements = requirements_for(tender=tender)
         if requirements is not None and timezone.now() >= requirements.clarification_deadline:
-            raise QuestionNotAllowed("The clarification deadline has passed: no more questions are taken.")
+            raise QuestionNotAllowed(_("The clarification deadline has passed: no more questions are taken."))
         item = ClarificationQuestion(tender=tender, organisation=organisation, question=text)
         item.full_clean()
         item.save()
@@ -294,14 +331,14 @@ def question_answer(*, question: ClarificationQuestion, answer: str, actor) -> C
 
     text = (answer or "").strip()
     if not text:
-        raise QuestionNotAllowed("The answer is empty.")
+        raise QuestionNotAllowed(_("The answer is empty."))
     if not user_can_answer_questions(user=actor, tender=question.tender):
-        raise QuestionNotAllowed("You may not answer questions on this tender.")
+        raise QuestionNotAllowed(_("You may not answer questions on this tender."))
     with transaction.atomic():
         # Lock the question: two officials answering at once must not overwrite each other's answer.
         locked = ClarificationQuestion.objects.select_for_update().get(pk=question.pk)
         if locked.answered_at is not None:
-            raise QuestionNotAllowed("This question has already been answered.")
+            raise QuestionNotAllowed(_("This question has already been answered."))
         locked.answer = text
         locked.answered_by = actor
         locked.answered_at = timezone.now()

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from config.numbers import measure
 from config.uploads import display_name
 from departments.models import Asset
+from multilingual.translations import TENDER_FIELDS, changed_variant_keys, clean_translations
 from procurement.exceptions import (
     AssetsInAnotherTender,
     DocumentRejected,
@@ -98,8 +99,18 @@ def _next_reference(year: int) -> str:
     return f"{prefix}{number:04d}"
 
 
-def tender_create(*, actor, lead_department, title: str, description: str = "", **fields) -> Tender:
+def tender_create(
+    *,
+    actor,
+    lead_department,
+    title: str,
+    description: str = "",
+    translations: dict | None = None,
+    **fields,
+) -> Tender:
     """Create a draft led by `lead_department` (the actor must be one of its officials).
+
+    `translations` holds the title and description in the city's other languages (multilingual/).
 
     The reference T-YYYY-NNNN is the next free number of the year. Two concurrent creations may compute the
     same number: the unique constraint refuses the second insert, and we retry with the next number inside a
@@ -112,6 +123,7 @@ def tender_create(*, actor, lead_department, title: str, description: str = "", 
     tender = Tender(
         title=title,
         description=description,
+        translations=clean_translations(translations, fields=TENDER_FIELDS),
         lead_department=lead_department,
         created_by=actor,
         status=S.DRAFT,
@@ -133,7 +145,14 @@ def tender_create(*, actor, lead_department, title: str, description: str = "", 
                 tender.reference = _next_reference(year)
         else:  # pragma: no cover — five collisions in a row means something else is wrong
             raise IntegrityError("Could not allocate a tender reference.")
-        _event(tender=tender, actor=actor, action="create", to_status=S.DRAFT)
+        _event(
+            tender=tender,
+            actor=actor,
+            action="create",
+            to_status=S.DRAFT,
+            # The history names the languages entered besides the main one (the texts are on the tender).
+            comment=_translated_comment(tender.translations),
+        )
     return tender
 
 
@@ -141,18 +160,30 @@ def tender_update(*, tender: Tender, actor, **fields) -> Tender:
     """Change the basics of a draft."""
     _require_editable(tender=tender, actor=actor)
     changed = []
+    translated = []
+    if "translations" in fields:
+        translations = clean_translations(fields.pop("translations"), fields=TENDER_FIELDS)
+        translated = changed_variant_keys(tender.translations, translations, fields=TENDER_FIELDS)
+        tender.translations = translations
     for name, value in fields.items():
         if name not in EDITABLE_FIELDS:
             raise ValueError(f"{name} cannot be edited here")
         if getattr(tender, name) != value:
             setattr(tender, name, value)
             changed.append(name)
+    changed += translated
     tender.full_clean()
     with transaction.atomic():
         tender.save()
         if changed:
             _event(tender=tender, actor=actor, action="edit", comment="Changed: " + ", ".join(changed))
     return tender
+
+
+def _translated_comment(translations: dict) -> str:
+    """ "Translated: title_fr, description_nl" (the variant names, like "Changed: title"), or ""."""
+    keys = changed_variant_keys({}, translations, fields=TENDER_FIELDS)
+    return "Translated: " + ", ".join(keys) if keys else ""
 
 
 # --- Bundled assets -------------------------------------------------------------------------------------------
