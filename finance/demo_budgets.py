@@ -7,6 +7,7 @@ left alone) and robust: missing users, departments or tenders are logged and ski
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_noop
 
 from departments.models import Department
 from finance.exceptions import FinanceError
@@ -18,6 +19,8 @@ from finance.services.budgets import (
     tender_need_set,
 )
 
+# Stored in English on the demo decisions and their audit events; translated when shown (finance_tags).
+DEMO_APPROVAL_COMMENT = gettext_noop("Demo approval")
 FIRST_YEAR = 2027
 YEARS = range(FIRST_YEAR, FIRST_YEAR + 5)
 # department code -> (CapEx, OpEx) appropriation per year, EUR
@@ -112,7 +115,7 @@ def _contributions(*, log, users, departments) -> None:
                 )
                 if approver and approver in users:
                     contribution_approve(
-                        contribution=contribution, actor=users[approver], comment="Demo approval"
+                        contribution=contribution, actor=users[approver], comment=DEMO_APPROVAL_COMMENT
                     )
         except (FinanceError, BudgetLine.DoesNotExist) as error:
             log(f"{tender.reference}: contributions incomplete ({error})")

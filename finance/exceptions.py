@@ -1,4 +1,8 @@
-"""Domain errors of the finance app. Views show their message; nothing has been changed when one is raised."""
+"""Domain errors of the finance app. Views show their message; nothing has been changed when one is raised.
+
+Messages are translated when the error is raised (in the language of the request that caused it)."""
+
+from django.utils.translation import ngettext
 
 
 class FinanceError(Exception):
@@ -38,7 +42,14 @@ class BudgetImportInvalid(FinanceError):
 
     def __init__(self, errors: list[dict]):
         self.errors = errors
-        super().__init__(f"The file has {len(errors)} problem(s); nothing was imported.")
+        super().__init__(
+            ngettext(
+                "The file has %(count)d problem(s); nothing was imported.",
+                "The file has %(count)d problem(s); nothing was imported.",
+                len(errors),
+            )
+            % {"count": len(errors)}
+        )
 
 
 class BatchInvalid(FinanceError):
@@ -48,10 +59,34 @@ class BatchInvalid(FinanceError):
     def __init__(self, errors: dict[int, str], *, total: int, what: str = "row"):
         self.errors = errors
         self.total = total
-        super().__init__(
-            f"{len(errors)} of {total} {what}(s) could not be saved; nothing was saved. "
-            "Correct the rows marked below and try again."
-        )
+        words = {"count": len(errors), "total": total}
+        # One whole sentence per kind of row (never a translated noun put into a sentence); the plural follows
+        # the refused rows (the verb agrees with them). English keeps its "(s)"; French and Dutch use plurals.
+        if what == "contribution":
+            message = ngettext(
+                "%(count)d of %(total)d contribution(s) could not be saved; nothing was saved. "
+                "Correct the rows marked below and try again.",
+                "%(count)d of %(total)d contribution(s) could not be saved; nothing was saved. "
+                "Correct the rows marked below and try again.",
+                len(errors),
+            )
+        elif what == "budget line":
+            message = ngettext(
+                "%(count)d of %(total)d budget line(s) could not be saved; nothing was saved. "
+                "Correct the rows marked below and try again.",
+                "%(count)d of %(total)d budget line(s) could not be saved; nothing was saved. "
+                "Correct the rows marked below and try again.",
+                len(errors),
+            )
+        else:
+            message = ngettext(
+                "%(count)d of %(total)d row(s) could not be saved; nothing was saved. "
+                "Correct the rows marked below and try again.",
+                "%(count)d of %(total)d row(s) could not be saved; nothing was saved. "
+                "Correct the rows marked below and try again.",
+                len(errors),
+            )
+        super().__init__(message % words)
 
 
 class PaymentExceedsApproved(FinanceError):

@@ -6,6 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from finance.forms_budgets import MONEY_FIELD
 from finance.models import BudgetLine
@@ -16,9 +18,9 @@ from finance.services.pooling import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, MAX_TE
 class PoolRowForm(forms.Form):
     """One proposed contribution: untick to leave it out, or change the amount."""
 
-    include = forms.BooleanField(required=False, initial=True, label="Request")
+    include = forms.BooleanField(required=False, initial=True, label=_("Request"))
     budget_line = forms.ModelChoiceField(queryset=BudgetLine.objects.none(), widget=forms.HiddenInput)
-    amount = forms.DecimalField(**MONEY_FIELD, required=False, label="Amount")
+    amount = forms.DecimalField(**MONEY_FIELD, required=False, label=_("Amount"))
 
     def __init__(self, *args, lines=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -27,7 +29,7 @@ class PoolRowForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("include") and data.get("amount") is None and "amount" not in self.errors:
-            self.add_error("amount", "Enter the amount to request, or untick the row.")
+            self.add_error("amount", gettext("Enter the amount to request, or untick the row."))
         return data
 
 
@@ -43,48 +45,56 @@ class IdListField(forms.Field):
         ids = []
         for item in value or []:
             if not str(item).isdigit() or len(str(item)) > 12:
-                raise forms.ValidationError("The selection is not valid; reload the page and select again.")
+                raise forms.ValidationError(
+                    gettext("The selection is not valid; reload the page and select again.")
+                )
             ids.append(int(item))
         return list(dict.fromkeys(ids))
 
 
 class BulkDecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", "Approve selected"), ("reject", "Reject selected")])
-    contribution = IdListField(required=False)
-    comment = forms.CharField(required=False, max_length=2000, label="Reason")
+    decision = forms.ChoiceField(
+        choices=[("approve", _("Approve selected")), ("reject", _("Reject selected"))], label=_("Decision")
+    )
+    contribution = IdListField(required=False, label=_("Contributions"))
+    comment = forms.CharField(required=False, max_length=2000, label=_("Reason"))
 
     def clean(self):
         data = super().clean()
         if not data.get("contribution"):
-            raise forms.ValidationError("Select at least one contribution (tick its box).")
+            raise forms.ValidationError(gettext("Select at least one contribution (tick its box)."))
         if data.get("decision") == "reject" and not (data.get("comment") or "").strip():
-            self.add_error("comment", "Say why the selected contributions are rejected.")
+            self.add_error("comment", gettext("Say why the selected contributions are rejected."))
         return data
 
 
 class TermForm(forms.Form):
     """A department's lines for a range of fiscal years; the amounts given here are repeated every year."""
 
-    department = forms.ModelChoiceField(queryset=None)
+    department = forms.ModelChoiceField(queryset=None, label=_("Department"))
     first_year = forms.IntegerField(
-        min_value=FIRST_FISCAL_YEAR, max_value=LAST_FISCAL_YEAR, label="From year"
+        min_value=FIRST_FISCAL_YEAR, max_value=LAST_FISCAL_YEAR, label=_("From year")
     )
-    last_year = forms.IntegerField(min_value=FIRST_FISCAL_YEAR, max_value=LAST_FISCAL_YEAR, label="To year")
-    name = forms.CharField(max_length=200, initial="General", help_text="Programme or line name.")
-    currency = forms.CharField(max_length=3, min_length=3, initial="EUR")
+    last_year = forms.IntegerField(
+        min_value=FIRST_FISCAL_YEAR, max_value=LAST_FISCAL_YEAR, label=_("To year")
+    )
+    name = forms.CharField(
+        max_length=200, initial="General", label=_("Name"), help_text=_("Programme or line name.")
+    )
+    currency = forms.CharField(max_length=3, min_length=3, initial="EUR", label=_("Currency"))
     capex_each_year = forms.DecimalField(
         **MONEY_FIELD,
         required=False,
         min_value=Decimal("0"),
-        label="CapEx each year",
-        help_text="Repeated every year; leave empty for no CapEx lines. Change single years below.",
+        label=_("CapEx each year"),
+        help_text=_("Repeated every year; leave empty for no CapEx lines. Change single years below."),
     )
     opex_each_year = forms.DecimalField(
         **MONEY_FIELD,
         required=False,
         min_value=Decimal("0"),
-        label="OpEx each year",
-        help_text="Repeated every year; leave empty for no OpEx lines.",
+        label=_("OpEx each year"),
+        help_text=_("Repeated every year; leave empty for no OpEx lines."),
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -99,9 +109,12 @@ class TermForm(forms.Form):
         first, last = data.get("first_year"), data.get("last_year")
         if first and last:
             if last < first:
-                self.add_error("last_year", "The last year comes after the first.")
+                self.add_error("last_year", gettext("The last year comes after the first."))
             elif last - first + 1 > MAX_TERM_YEARS:
-                self.add_error("last_year", f"Enter at most {MAX_TERM_YEARS} years at once.")
+                self.add_error(
+                    "last_year",
+                    gettext("Enter at most %(count)d years at once.") % {"count": MAX_TERM_YEARS},
+                )
         return data
 
     def years(self) -> list[int]:
@@ -111,9 +124,9 @@ class TermForm(forms.Form):
 class TermYearForm(forms.Form):
     """The amounts of one fiscal year (empty: no line of that type)."""
 
-    fiscal_year = forms.IntegerField(widget=forms.HiddenInput)
-    capex = forms.DecimalField(**MONEY_FIELD, required=False, min_value=Decimal("0"), label="CapEx")
-    opex = forms.DecimalField(**MONEY_FIELD, required=False, min_value=Decimal("0"), label="OpEx")
+    fiscal_year = forms.IntegerField(widget=forms.HiddenInput, label=_("Fiscal year"))
+    capex = forms.DecimalField(**MONEY_FIELD, required=False, min_value=Decimal("0"), label=_("CapEx"))
+    opex = forms.DecimalField(**MONEY_FIELD, required=False, min_value=Decimal("0"), label=_("OpEx"))
 
 
 TermYearFormSet = forms.formset_factory(TermYearForm, extra=0, max_num=MAX_TERM_YEARS, validate_max=True)

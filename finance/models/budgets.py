@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from config.append_only import append_only_triggers
 
@@ -10,8 +12,8 @@ MONEY = {"max_digits": 18, "decimal_places": 2}
 
 
 class BudgetType(models.TextChoices):
-    CAPEX = "capex", "CapEx"
-    OPEX = "opex", "OpEx"
+    CAPEX = "capex", _("CapEx")
+    OPEX = "opex", _("OpEx")
 
 
 class BudgetLine(models.Model):
@@ -22,7 +24,7 @@ class BudgetLine(models.Model):
     )
     fiscal_year = models.PositiveSmallIntegerField()
     budget_type = models.CharField(max_length=8, choices=BudgetType.choices)
-    name = models.CharField(max_length=200, default="General", help_text="Programme or line name.")
+    name = models.CharField(max_length=200, default="General", help_text=_("Programme or line name."))
     amount = models.DecimalField(**MONEY)
     currency = models.CharField(max_length=3, default="EUR")
     note = models.TextField(blank=True)
@@ -53,11 +55,11 @@ class Contribution(models.Model):
     """
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", "Requested"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
-        RELEASED = "released", "Released"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        REQUESTED = "requested", pgettext_lazy("contribution status", "Requested")
+        APPROVED = "approved", pgettext_lazy("contribution status", "Approved")
+        REJECTED = "rejected", pgettext_lazy("contribution status", "Rejected")
+        RELEASED = "released", pgettext_lazy("contribution status", "Released")
+        WITHDRAWN = "withdrawn", pgettext_lazy("contribution status", "Withdrawn")
 
     tender = models.ForeignKey("procurement.Tender", on_delete=models.PROTECT, related_name="contributions")
     budget_line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="contributions")
@@ -100,7 +102,12 @@ class Contribution(models.Model):
         indexes = [models.Index(fields=["budget_line", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.amount} from {self.budget_line} ({self.status})"
+        # Translators: a contribution, e.g. "12500.00 from Transport 2027 OpEx — General (approved)".
+        return gettext("%(amount)s from %(line)s (%(status)s)") % {
+            "amount": self.amount,
+            "line": self.budget_line,
+            "status": str(self.get_status_display()).lower(),
+        }
 
 
 class TenderNeed(models.Model):
@@ -150,7 +157,10 @@ class FundingOverride(models.Model):
         triggers = append_only_triggers()
 
     def __str__(self) -> str:
-        return f"Override on tender {self.tender_id} by {self.decided_by}"
+        return gettext("Override on tender %(tender)s by %(person)s") % {
+            "tender": self.tender_id,
+            "person": self.decided_by,
+        }
 
 
 class BudgetEvent(models.Model):
@@ -161,16 +171,16 @@ class BudgetEvent(models.Model):
     """
 
     class Action(models.TextChoices):
-        LINE_CREATED = "line_created", "Budget line created"
-        LINE_UPDATED = "line_updated", "Budget line updated"
-        REQUESTED = "requested", "Contribution requested"
-        FIRST_APPROVAL = "first_approval", "First approval"
-        APPROVED = "approved", "Contribution approved"
-        REJECTED = "rejected", "Contribution rejected"
-        RELEASED = "released", "Contribution released"
-        WITHDRAWN = "withdrawn", "Request withdrawn"
-        NEED_SET = "need_set", "Need entered"
-        OVERRIDE = "override", "Funding override"
+        LINE_CREATED = "line_created", _("Budget line created")
+        LINE_UPDATED = "line_updated", _("Budget line updated")
+        REQUESTED = "requested", _("Contribution requested")
+        FIRST_APPROVAL = "first_approval", _("First approval")
+        APPROVED = "approved", _("Contribution approved")
+        REJECTED = "rejected", _("Contribution rejected")
+        RELEASED = "released", _("Contribution released")
+        WITHDRAWN = "withdrawn", _("Request withdrawn")
+        NEED_SET = "need_set", _("Need entered")
+        OVERRIDE = "override", _("Funding override")
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -184,7 +194,7 @@ class BudgetEvent(models.Model):
     tender = models.ForeignKey(
         "procurement.Tender", null=True, blank=True, on_delete=models.PROTECT, related_name="budget_events"
     )
-    amount = models.DecimalField(**MONEY, null=True, blank=True, help_text="The contribution's amount.")
+    amount = models.DecimalField(**MONEY, null=True, blank=True, help_text=_("The contribution's amount."))
     available_before = models.DecimalField(**MONEY, null=True, blank=True)
     available_after = models.DecimalField(**MONEY, null=True, blank=True)
     status_before = models.CharField(max_length=16, blank=True)

@@ -7,6 +7,7 @@ a contribution is never paid beyond its approved amount. Append-only: a payment 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from config.append_only import append_only_triggers
 
@@ -18,7 +19,7 @@ class ContributionPayment(models.Model):
         "finance.Contribution", on_delete=models.PROTECT, related_name="payments"
     )
     amount = models.DecimalField(**MONEY)
-    reference = models.CharField(max_length=100, help_text="What is paid, e.g. the payment certificate.")
+    reference = models.CharField(max_length=100, help_text=_("What is paid, e.g. the payment certificate."))
     payee = models.CharField(max_length=200)
     charged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     charged_at = models.DateTimeField(auto_now_add=True)

@@ -24,7 +24,10 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from config.numbers import money
 from departments.models import Department, Membership
 from finance.models import BudgetEvent, BudgetLine, Contribution, FundingOverride, TenderNeed
 
@@ -147,20 +150,40 @@ def tender_preparer_ids(*, tender) -> set[int]:
 def approval_conflict(*, user, tender, contribution: Contribution | None = None) -> str | None:
     """Why four-eyes forbids `user` to approve `contribution` of `tender` (or, without a contribution, the
     tender itself); None when it does not. The sentence is shown to the user as it is."""
-    what = "its contributions" if contribution is not None else "it"
+    words = {"reference": tender.reference}
     if contribution is not None and contribution.requested_by_id == user.pk:
-        return "You requested this contribution; another finance user must decide it."
+        return _("You requested this contribution; another finance user must decide it.")
+    # Whole sentences for the tender and for its contributions (no translated fragment put into a sentence).
     if tender.created_by_id == user.pk:
-        return f"Four-eyes: the person who drafted {tender.reference} cannot approve {what}."
+        if contribution is not None:
+            return (
+                _("Four-eyes: the person who drafted %(reference)s cannot approve its contributions.") % words
+            )
+        return _("Four-eyes: the person who drafted %(reference)s cannot approve it.") % words
     if tender.submitted_by_id == user.pk:
-        return f"Four-eyes: the person who submitted {tender.reference} cannot approve {what}."
+        if contribution is not None:
+            return (
+                _("Four-eyes: the person who submitted %(reference)s cannot approve its contributions.")
+                % words
+            )
+        return _("Four-eyes: the person who submitted %(reference)s cannot approve it.") % words
     if user.pk in tender_preparer_ids(tender=tender):
+        if contribution is not None:
+            return (
+                _(
+                    "Four-eyes: you requested contributions for %(reference)s; another finance user must "
+                    "approve its contributions."
+                )
+                % words
+            )
         return (
-            f"Four-eyes: you requested contributions for {tender.reference}; "
-            f"another finance user must approve {what}."
+            _(
+                "Four-eyes: you requested contributions for %(reference)s; another finance user must approve it."
+            )
+            % words
         )
     if contribution is not None and contribution.first_approved_by_id == user.pk:
-        return "You gave the first approval; a second, different finance user must approve."
+        return _("You gave the first approval; a second, different finance user must approve.")
     return None
 
 
@@ -340,7 +363,7 @@ def pooled_budget(*, tender, contributions: list[Contribution] | None = None) ->
     total = sum(cells.values(), ZERO)
     by_department: dict[str, Decimal] = defaultdict(lambda: ZERO)
     by_year: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for (year, _, department), amount in cells.items():
+    for (year, _type, department), amount in cells.items():
         by_department[department] += amount
         by_year[year] += amount
 
@@ -446,7 +469,7 @@ def tender_override(*, tender) -> FundingOverride | None:
 
 
 def _label(budget_type: str) -> str:
-    return dict(BudgetLine._meta.get_field("budget_type").choices).get(budget_type, budget_type)
+    return str(dict(BudgetLine._meta.get_field("budget_type").choices).get(budget_type, budget_type))
 
 
 MAX_LISTED_SHORTFALLS = 5
@@ -459,7 +482,12 @@ def _shortened(problems: list[str]) -> list[str]:
     rest = len(problems) - MAX_LISTED_SHORTFALLS
     return [
         *problems[:MAX_LISTED_SHORTFALLS],
-        f"… and {rest} more fiscal year(s) and type(s) short of money.",
+        ngettext(
+            "… and %(count)d more fiscal year(s) and type(s) short of money.",
+            "… and %(count)d more fiscal year(s) and type(s) short of money.",
+            rest,
+        )
+        % {"count": rest},
     ]
 
 
@@ -470,10 +498,23 @@ def tender_financing_problems(*, tender) -> list[str]:
 
     if financing_choice_for_tender(tender=tender) is None and tender_override(tender=tender) is None:
         return [
-            "Choose a financing scenario (run the scenarios and choose one), or have finance record a "
-            "reasoned funding override."
+            _(
+                "Choose a financing scenario (run the scenarios and choose one), or have finance record a "
+                "reasoned funding override."
+            )
         ]
     return []
+
+
+def _gap_words(gap: dict) -> dict:
+    """The placeholders of a shortfall sentence: year, type label, and the amounts as money."""
+    return {
+        "year": gap["fiscal_year"],
+        "type": _label(gap["budget_type"]),
+        "covered": money(gap["covered"]),
+        "need": money(gap["need"]),
+        "shortfall": money(gap["shortfall"]),
+    }
 
 
 def tender_funding_problems(*, tender, stage: str) -> list[str]:
@@ -488,8 +529,11 @@ def tender_funding_problems(*, tender, stage: str) -> list[str]:
     if stage == "submit":
         return _shortened(
             [
-                f"Contributions requested for {g['fiscal_year']} {_label(g['budget_type'])} cover "
-                f"{g['covered']:,.2f} of the {g['need']:,.2f} needed (short by {g['shortfall']:,.2f})."
+                _(
+                    "Contributions requested for %(year)s %(type)s cover %(covered)s of the %(need)s needed "
+                    "(short by %(shortfall)s)."
+                )
+                % _gap_words(g)
                 for g in funding_gaps(tender=tender, statuses=HOLDING)
                 if g["shortfall"] > 0
             ]
@@ -498,13 +542,22 @@ def tender_funding_problems(*, tender, stage: str) -> list[str]:
         problems = []
         pending = Contribution.objects.filter(tender=tender, status=Status.REQUESTED).count()
         if pending:
-            problems.append(f"{pending} contribution(s) still await a finance decision.")
+            problems.append(
+                ngettext(
+                    "%(count)d contribution(s) still await a finance decision.",
+                    "%(count)d contribution(s) still await a finance decision.",
+                    pending,
+                )
+                % {"count": pending}
+            )
         if tender_override(tender=tender) is None:
             problems += _shortened(
                 [
-                    f"Approved contributions for {g['fiscal_year']} {_label(g['budget_type'])} cover "
-                    f"{g['covered']:,.2f} of the {g['need']:,.2f} needed (short by {g['shortfall']:,.2f}); "
-                    "get more approved or record a funding override."
+                    _(
+                        "Approved contributions for %(year)s %(type)s cover %(covered)s of the %(need)s needed "
+                        "(short by %(shortfall)s); get more approved or record a funding override."
+                    )
+                    % _gap_words(g)
                     for g in funding_gaps(tender=tender, statuses=(Status.APPROVED,))
                     if g["shortfall"] > 0
                 ]
@@ -584,7 +637,7 @@ def dashboard_panels(*, user) -> list[dict]:
     return [
         {
             "template": "finance/_dashboard_contributions.html",
-            "title": "Contributions awaiting your decision",
+            "title": _("Contributions awaiting your decision"),
             "count": awaiting.count(),
             "contributions": list(awaiting[:10]),
         }

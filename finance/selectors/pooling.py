@@ -12,12 +12,20 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from departments.models import Department
 from finance.models import BudgetLine, Contribution, ScenarioCashFlow
 from finance.selectors.budgets import HOLDING, ZERO, LineUsage, to_money, with_usage
 
 BUDGET_TYPE_LABELS = {"capex": "CapEx", "opex": "OpEx"}
+
+
+def _department_name(department: Department | None, code: str) -> str:
+    if department is not None:
+        return department.name
+    # Translators: a department the scenario names by a code that no department has.
+    return _("department “%(code)s”") % {"code": code}
 
 
 def chosen_scenario_need_by_department(*, tender) -> dict[tuple[str, int, str], Decimal] | None:
@@ -63,11 +71,16 @@ class NeedCell:
 
     @property
     def department_name(self) -> str:
-        return self.department.name if self.department else f"department “{self.department_code}”"
+        return _department_name(self.department, self.department_code)
 
     @property
     def label(self) -> str:
-        return f"{self.fiscal_year} {BUDGET_TYPE_LABELS.get(self.budget_type, self.budget_type)} of {self.department_name}"
+        # Translators: e.g. "2027 OpEx of Street lighting".
+        return _("%(year)s %(type)s of %(department)s") % {
+            "year": self.fiscal_year,
+            "type": BUDGET_TYPE_LABELS.get(self.budget_type, self.budget_type),
+            "department": self.department_name,
+        }
 
     @property
     def remaining(self) -> Decimal:
@@ -101,8 +114,12 @@ class MissingLines:
             if self.first_year == self.last_year
             else f"{self.first_year}–{self.last_year}"
         )
-        name = self.department.name if self.department else f"department “{self.department_code}”"
-        return f"no budget line for {years} {BUDGET_TYPE_LABELS.get(self.budget_type, self.budget_type)} of {name}"
+        # Translators: e.g. "no budget line for 2032–2038 OpEx of Street lighting" (shown with a capital first).
+        return _("no budget line for %(years)s %(type)s of %(department)s") % {
+            "years": years,
+            "type": BUDGET_TYPE_LABELS.get(self.budget_type, self.budget_type),
+            "department": _department_name(self.department, self.department_code),
+        }
 
 
 @dataclass

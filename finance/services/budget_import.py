@@ -12,7 +12,10 @@ from decimal import Decimal
 
 import pandas as pd
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from config.numbers import money
 from config.tabular import (
     DECIMAL_POINT,
     CellError,
@@ -35,17 +38,23 @@ REQUIRED = ["department", "fiscal_year", "budget_type", "amount"]
 OPTIONAL = ["name", "currency", "note"]
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 10_000
-LIMITS = Limits(
-    max_bytes=MAX_BYTES,
-    max_rows=MAX_ROWS,
-    too_large=f"The file is larger than {MAX_BYTES // 1024 // 1024} MB.",
-    too_many_rows=f"More than {MAX_ROWS} rows.",
-    unreadable="Not a readable CSV file: {error}",
-    empty="The file is empty.",
-    no_rows="The file has no rows.",
-)
-_YEAR = "Enter a year between 2000 and 2100."
-_AMOUNT = "Enter a non-negative amount with at most two decimals, e.g. 250000.00."
+# The comment of the audit event an import writes; stored in English, translated when shown
+# (finance.templatetags.finance_tags.event_comment).
+IMPORT_COMMENT = gettext_noop("CSV import")
+
+
+def _limits() -> Limits:
+    """The import's limits, worded in the language of the request (messages are str.format templates)."""
+    return Limits(
+        max_bytes=MAX_BYTES,
+        max_rows=MAX_ROWS,
+        too_large=_("The file is larger than %(mb)d MB.") % {"mb": MAX_BYTES // 1024 // 1024},
+        too_many_rows=_("More than %(count)d rows.") % {"count": MAX_ROWS},
+        # Translators: {error} is the CSV reader's own words; keep it as it is.
+        unreadable=_("Not a readable CSV file: {error}"),
+        empty=_("The file is empty."),
+        no_rows=_("The file has no rows."),
+    )
 
 
 @dataclass
@@ -62,53 +71,62 @@ def _validate(frame: pd.DataFrame, *, actor, decimal: str) -> tuple[list[dict], 
     """Check every cell of the file (pandas, column by column); return the clean rows and every error."""
     frame = add_missing_columns(frame.reset_index(drop=True), OPTIONAL).apply(lambda s: s.str.strip())
     errors = ErrorCollector()
+    year_message = _("Enter a year between 2000 and 2100.")
+    amount_message = _("Enter a non-negative amount with at most two decimals, e.g. 250000.00.")
     code = frame["department"]
     departments = {d.code: d for d in Department.objects.filter(code__in=set(code))}
     department = code.map(departments)
     # Asked once per department named in the file, not once per row.
     refused = {c for c, d in departments.items() if not can_manage_lines_of(user=actor, department_id=d.pk)}
-    errors.add_mask(code == "", "department", "Enter the department code.")
+    errors.add_mask(code == "", "department", _("Enter the department code."))
     errors.add_mask(
         (code != "") & department.isna(),
         "department",
-        lambda i: f"No department with code '{code.iat[i]}'.",
+        lambda i: _("No department with code '%(code)s'.") % {"code": code.iat[i]},
     )
     errors.add_mask(
         code.isin(refused),
         "department",
-        lambda i: f"You may not enter the budget of {department.iat[i].name}.",
+        lambda i: (
+            _("You may not enter the budget of %(department)s.") % {"department": department.iat[i].name}
+        ),
     )
     year = integer_column(
         frame["fiscal_year"],
         "fiscal_year",
         errors,
-        label="Fiscal year",
+        label=_("Fiscal year"),
         minimum=2000,
         maximum=2100,
         pattern=r"[0-9]{4}",  # ASCII digits: a Unicode "٢٠٢٧" is no year a database stores
-        missing=_YEAR,
-        not_whole=_YEAR,
-        too_small=_YEAR,
-        too_large=_YEAR,
+        missing=year_message,
+        not_whole=year_message,
+        too_small=year_message,
+        too_large=year_message,
     )
     budget_type = frame["budget_type"].str.lower()
-    errors.add_mask(~budget_type.isin(BudgetType.values), "budget_type", "Enter capex or opex.")
+    errors.add_mask(
+        ~budget_type.isin(BudgetType.values),
+        "budget_type",
+        # Translators: capex and opex are the codes the file must contain: keep them as they are.
+        _("Enter capex or opex."),
+    )
     amount = money_column(
         frame["amount"],
         "amount",
         errors,
-        label="Amount",
+        label=_("Amount"),
         decimal=decimal,
-        missing=_AMOUNT,
-        negative=_AMOUNT,
-        invalid=_AMOUNT,
+        missing=amount_message,
+        negative=amount_message,
+        invalid=amount_message,
     )
     currency = frame["currency"].where(frame["currency"] != "", "EUR").str.upper()
     errors.add_mask(
-        ~currency.str.fullmatch(r"[A-Z]{3}"), "currency", "Enter a three-letter ISO 4217 code, e.g. EUR."
+        ~currency.str.fullmatch(r"[A-Z]{3}"), "currency", _("Enter a three-letter ISO 4217 code, e.g. EUR.")
     )
     name = frame["name"].where(frame["name"] != "", "General")
-    errors.add_mask(name.str.len() > 200, "name", "At most 200 characters.")
+    errors.add_mask(name.str.len() > 200, "name", _("At most 200 characters."))
 
     # Two rows for the same line would overwrite each other: the second (of rows otherwise good) is refused.
     rows: list[dict] = []
@@ -124,7 +142,13 @@ def _validate(frame: pd.DataFrame, *, actor, decimal: str) -> tuple[list[dict], 
             name.iat[position],
         )
         if key in seen:
-            errors.add(CellError(row, "name", f"Same department, year, type and name as row {seen[key]}."))
+            errors.add(
+                CellError(
+                    row,
+                    "name",
+                    _("Same department, year, type and name as row %(row)d.") % {"row": seen[key]},
+                )
+            )
             continue
         seen[key] = row
         rows.append(
@@ -148,12 +172,18 @@ def budget_lines_import(*, data: bytes, actor, decimal: str = DECIMAL_POINT) -> 
 
     `decimal` is the file's decimal separator ("." or ","); see config/tabular.py for the number rule.
     """
+    limits = _limits()
     try:
-        frame = read_table(data, limits=LIMITS)
+        frame = read_table(data, limits=limits)
     except ImportRejected as rejected:
         raise _rejected(rejected.errors) from None
-    problems = check_columns(list(frame.columns), required=REQUIRED, missing="Column '{column}' is missing.")
-    problems = problems or check_rows(frame, limits=LIMITS)
+    problems = check_columns(
+        list(frame.columns),
+        required=REQUIRED,
+        # Translators: {column} is the column's name in the file (e.g. fiscal_year): keep it as it is.
+        missing=_("Column '{column}' is missing."),
+    )
+    problems = problems or check_rows(frame, limits=limits)
     if problems:
         raise _rejected(problems)
     rows, errors = _validate(frame, actor=actor, decimal=decimal)
@@ -189,7 +219,8 @@ def budget_lines_import(*, data: bytes, actor, decimal: str = DECIMAL_POINT) -> 
                         CellError(
                             r["row"],
                             "currency",
-                            "Money is already promised from this line in " + line.currency + ".",
+                            _("Money is already promised from this line in %(currency)s.")
+                            % {"currency": line.currency},
                         )
                     )
                 if r["amount"] < before.committed:
@@ -197,7 +228,8 @@ def budget_lines_import(*, data: bytes, actor, decimal: str = DECIMAL_POINT) -> 
                         CellError(
                             r["row"],
                             "amount",
-                            f"{before.committed:,.2f} is already requested or approved from this line.",
+                            _("%(amount)s is already requested or approved from this line.")
+                            % {"amount": money(before.committed)},
                         )
                     )
                 line.amount, line.currency, line.note = r["amount"], r["currency"], r["note"]
@@ -211,7 +243,7 @@ def budget_lines_import(*, data: bytes, actor, decimal: str = DECIMAL_POINT) -> 
                 amount=line.amount,
                 available_before=before.available,
                 available_after=line_usage(budget_line=line).available,
-                comment="CSV import",
+                comment=IMPORT_COMMENT,
             )
         if late:
             # Rolls back every row written above: nothing half-saved.

@@ -11,7 +11,10 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from config.numbers import money
 from finance.exceptions import (
     BudgetOvercommitted,
     BudgetPermissionDenied,
@@ -40,18 +43,22 @@ from finance.selectors.budgets import (
 Status = Contribution.Status
 Action = BudgetEvent.Action
 
+# The comment of the events written when a tender is cancelled; stored in English, translated when shown
+# (finance.templatetags.finance_tags.event_comment).
+CANCELLED_COMMENT = gettext_noop("Tender cancelled.")
+
 
 def _positive_amount(amount) -> Decimal:
     try:
         value = Decimal(str(amount))
     except (InvalidOperation, ValueError, TypeError):
-        raise InvalidAmount("Enter the amount as a number, e.g. 12500.00.") from None
+        raise InvalidAmount(_("Enter the amount as a number, e.g. 12500.00.")) from None
     if not value.is_finite():
-        raise InvalidAmount("Enter the amount as a number, e.g. 12500.00.")
+        raise InvalidAmount(_("Enter the amount as a number, e.g. 12500.00."))
     if value != value.quantize(Decimal("0.01")):
-        raise InvalidAmount("Amounts have at most two decimals (cents).")
+        raise InvalidAmount(_("Amounts have at most two decimals (cents)."))
     if value <= 0:
-        raise InvalidAmount("The amount must be more than zero.")
+        raise InvalidAmount(_("The amount must be more than zero."))
     return to_money(value)
 
 
@@ -99,6 +106,15 @@ def _lock_line(budget_line_id: int) -> BudgetLine:
     return BudgetLine.objects.select_for_update().get(pk=budget_line_id)
 
 
+def not_open_for_requests(tender) -> str:
+    """Why no contribution can be requested for `tender` now (its status no longer allows it)."""
+    # Translators: %(status)s is the tender's status in lower case (approved, cancelled, …).
+    return _(
+        "Tender %(reference)s is %(status)s: contributions can only be requested while it is a draft or "
+        "submitted."
+    ) % {"reference": tender.reference, "status": str(tender.get_status_display()).lower()}
+
+
 # --- Budget lines --------------------------------------------------------------------------------------------
 
 
@@ -115,7 +131,7 @@ def budget_line_create(
 ) -> BudgetLine:
     if not can_manage_lines_of(user=actor, department_id=department.pk):
         raise BudgetPermissionDenied(
-            "Only finance staff of this department or central finance enter its budget."
+            _("Only finance staff of this department or central finance enter its budget.")
         )
     with transaction.atomic():
         line = BudgetLine(
@@ -146,15 +162,18 @@ def budget_line_set_amount(
     """Change a line's amount; never below what is already requested or approved from it."""
     if not can_manage_lines_of(user=actor, department_id=budget_line.department_id):
         raise BudgetPermissionDenied(
-            "Only finance staff of this department or central finance change its budget."
+            _("Only finance staff of this department or central finance change its budget.")
         )
     with transaction.atomic():
         line = _lock_line(budget_line.pk)
         before = line_usage(budget_line=line)
         if amount < before.committed:
             raise BudgetOvercommitted(
-                f"{line}: {before.committed:,.2f} is already requested or approved; "
-                f"the amount cannot go below that (asked {amount:,.2f})."
+                _(
+                    "%(line)s: %(committed)s is already requested or approved; "
+                    "the amount cannot go below that (asked %(asked)s)."
+                )
+                % {"line": line, "committed": money(before.committed), "asked": money(amount)}
             )
         line.amount = amount
         if note is not None:
@@ -181,23 +200,29 @@ def contribution_request(
     """An official of the lead department asks `amount` of `budget_line` for `tender` (it holds money now)."""
     amount = _positive_amount(amount)
     if not can_request_for(user=actor, tender=tender):
-        raise BudgetPermissionDenied("Only officials of the tender's lead department request contributions.")
+        raise BudgetPermissionDenied(
+            _("Only officials of the tender's lead department request contributions.")
+        )
     with transaction.atomic():
         tender = _lock_tender(tender)
         if not tender_is_open(tender=tender):
-            raise TenderNotOpenForBudget(
-                f"Tender {tender.reference} is {tender.get_status_display().lower()}: "
-                "contributions can only be requested while it is a draft or submitted."
-            )
+            raise TenderNotOpenForBudget(not_open_for_requests(tender))
         line = _lock_line(budget_line.pk)
         if line.currency != tender.currency:
             raise CurrencyMismatch(
-                f"The budget line is in {line.currency} but the tender is in {tender.currency}."
+                _("The budget line is in %(line_currency)s but the tender is in %(tender_currency)s.")
+                % {"line_currency": line.currency, "tender_currency": tender.currency}
             )
         before = line_usage(budget_line=line)
         if amount > before.available:
             raise BudgetOvercommitted(
-                f"Only {before.available:,.2f} {line.currency} is available on {line} (asked {amount:,.2f})."
+                _("Only %(available)s %(currency)s is available on %(line)s (asked %(asked)s).")
+                % {
+                    "available": money(before.available),
+                    "currency": line.currency,
+                    "line": line,
+                    "asked": money(amount),
+                }
             )
         contribution = Contribution(tender=tender, budget_line=line, amount=amount, requested_by=actor)
         contribution.full_clean()
@@ -228,18 +253,21 @@ def _lock_for_decision(contribution: Contribution, actor) -> tuple:
     locked = Contribution.objects.select_for_update().get(pk=contribution.pk)
     if locked.status != Status.REQUESTED:
         raise InvalidContributionTransition(
-            f"This contribution is already {locked.get_status_display().lower()}; it cannot be decided again."
+            # Translators: %(status)s is the contribution's status in lower case (approved, rejected, …).
+            _("This contribution is already %(status)s; it cannot be decided again.")
+            % {"status": str(locked.get_status_display()).lower()}
         )
     if not can_decide(user=actor, budget_line=line):
         raise BudgetPermissionDenied(
-            "Only finance staff of the budget line's department or of central finance decide it."
+            _("Only finance staff of the budget line's department or of central finance decide it.")
         )
     if locked.requested_by_id == actor.pk:
-        raise FourEyesViolation("You requested this contribution; another finance user must decide it.")
+        raise FourEyesViolation(_("You requested this contribution; another finance user must decide it."))
     if not tender_is_open(tender=tender):
         raise TenderNotOpenForBudget(
-            f"Tender {tender.reference} is {tender.get_status_display().lower()}: its contributions "
-            "can no longer be decided."
+            # Translators: %(status)s is the tender's status in lower case (approved, cancelled, …).
+            _("Tender %(reference)s is %(status)s: its contributions can no longer be decided.")
+            % {"reference": tender.reference, "status": str(tender.get_status_display()).lower()}
         )
     return tender, line, locked
 
@@ -291,7 +319,7 @@ def contribution_approve(*, contribution: Contribution, actor, comment: str = ""
 def contribution_reject(*, contribution: Contribution, actor, comment: str) -> Contribution:
     """Reject with a reason: the requested money is free again."""
     if not (comment or "").strip():
-        raise InvalidContributionTransition("Say why the contribution is rejected (comment).")
+        raise InvalidContributionTransition(_("Say why the contribution is rejected (comment)."))
     with transaction.atomic():
         tender, line, locked = _lock_for_decision(contribution, actor)
         before = line_usage(budget_line=line)
@@ -324,7 +352,7 @@ def contribution_decide(
         return contribution_approve(contribution=contribution, actor=actor, comment=comment)
     if decision == "reject":
         return contribution_reject(contribution=contribution, actor=actor, comment=comment)
-    raise InvalidContributionTransition("Choose approve or reject.")
+    raise InvalidContributionTransition(_("Choose approve or reject."))
 
 
 def contributions_release_for_cancelled_tender(*, tender, actor) -> None:
@@ -367,7 +395,7 @@ def contributions_release_for_cancelled_tender(*, tender, actor) -> None:
                     after=line_usage(budget_line=line),
                     status_before=status_before,
                     status_after=contribution.status,
-                    comment="Tender cancelled.",
+                    comment=CANCELLED_COMMENT,
                 )
 
 
@@ -378,18 +406,20 @@ def tender_need_set(*, tender, fiscal_year: int, budget_type: str, amount, actor
     """Enter the need of one (year, type); zero removes it."""
     if not can_set_need(user=actor, tender=tender):
         raise BudgetPermissionDenied(
-            "Only officials of the lead department or central finance enter the need."
+            _("Only officials of the lead department or central finance enter the need.")
         )
     try:
         value = to_money(Decimal(str(amount)))
     except (InvalidOperation, ValueError, TypeError):
-        raise InvalidAmount("Enter the amount as a number, e.g. 12500.00.") from None
+        raise InvalidAmount(_("Enter the amount as a number, e.g. 12500.00.")) from None
     if value < 0:
-        raise InvalidAmount("The need cannot be negative.")
+        raise InvalidAmount(_("The need cannot be negative."))
     with transaction.atomic():
         tender = _lock_tender(tender)
         if not tender_is_open(tender=tender):
-            raise TenderNotOpenForBudget(f"Tender {tender.reference} can no longer change its need.")
+            raise TenderNotOpenForBudget(
+                _("Tender %(reference)s can no longer change its need.") % {"reference": tender.reference}
+            )
         need = None
         if value == 0:
             TenderNeed.objects.filter(
@@ -418,16 +448,20 @@ def tender_funding_override(*, tender, reason: str, actor) -> FundingOverride:
     """A central finance user records why the tender may be approved despite a funding shortfall."""
     if not can_override(user=actor, tender=tender):
         raise BudgetPermissionDenied(
-            "Only central finance staff who did not prepare the tender (draft, submit, request money) may "
-            "record a funding override."
+            _(
+                "Only central finance staff who did not prepare the tender (draft, submit, request money) may "
+                "record a funding override."
+            )
         )
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Give the reason for the override."})
+        raise ValidationError({"reason": _("Give the reason for the override.")})
     with transaction.atomic():
         tender = _lock_tender(tender)
         if not tender_is_open(tender=tender):
-            raise TenderNotOpenForBudget(f"Tender {tender.reference} is no longer awaiting approval.")
+            raise TenderNotOpenForBudget(
+                _("Tender %(reference)s is no longer awaiting approval.") % {"reference": tender.reference}
+            )
         override = FundingOverride(tender=tender, reason=reason, decided_by=actor)
         override.full_clean()
         override.save()

@@ -10,7 +10,9 @@ from decimal import ROUND_DOWN, Decimal
 
 from django.db import transaction
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
+from config.numbers import money
 from finance.exceptions import InvalidAmount, PaymentExceedsApproved
 from finance.models import BudgetType, Contribution, ContributionPayment
 
@@ -29,7 +31,7 @@ def split_by_largest_remainder(total: Decimal, weights: list[Decimal]) -> list[D
     largest remainders (ties: the earlier weight)."""
     whole = sum(weights, Decimal("0"))
     if not weights or whole <= 0:
-        raise InvalidAmount("There is nothing to split the amount over.")
+        raise InvalidAmount(_("There is nothing to split the amount over."))
     cents = int((total / CENT).to_integral_value())
     exact = [Decimal(cents) * w / whole for w in weights]
     floors = [int(x.to_integral_value(rounding=ROUND_DOWN)) for x in exact]
@@ -56,9 +58,9 @@ def contributions_charge(
     transaction (or its own).
     """
     if budget_type not in BudgetType.values:
-        raise InvalidAmount(f"Unknown budget type {budget_type!r}.")
+        raise InvalidAmount(_("Unknown budget type %(type)r.") % {"type": budget_type})
     if amount < 0 or amount != amount.quantize(CENT):
-        raise InvalidAmount("A payment is zero or more, in cents.")
+        raise InvalidAmount(_("A payment is zero or more, in cents."))
     with transaction.atomic():
         # Lock the contributions in id order: two certificates charged at once would otherwise both read the
         # same "already paid" and together pay more than was approved. Id order keeps two lockers deadlock-free.
@@ -75,8 +77,12 @@ def contributions_charge(
         )
         if not contributions:
             raise PaymentExceedsApproved(
-                f"{tender.reference} has no approved {BudgetType(budget_type).label} contributions for "
-                f"{fiscal_year}: nothing can be paid from them."
+                # Translators: e.g. "T-2027-0001 has no approved OpEx contributions for 2028: …"
+                _(
+                    "%(reference)s has no approved %(type)s contributions for %(year)s: nothing can be paid "
+                    "from them."
+                )
+                % {"reference": tender.reference, "type": BudgetType(budget_type).label, "year": fiscal_year}
             )
         if amount == 0:
             return []
@@ -91,13 +97,24 @@ def contributions_charge(
             left = contribution.amount - paid.get(contribution.pk, Decimal("0"))
             if part > left:
                 problems.append(
-                    f"{contribution.budget_line.department.name} would pay {part:,.2f} but has {left:,.2f} left "
-                    f"of its approved {fiscal_year} {BudgetType(budget_type).label} contribution "
-                    f"({contribution.amount:,.2f})"
+                    _(
+                        "%(department)s would pay %(part)s but has %(left)s left of its approved %(year)s "
+                        "%(type)s contribution (%(approved)s)"
+                    )
+                    % {
+                        "department": contribution.budget_line.department.name,
+                        "part": money(part),
+                        "left": money(left),
+                        "year": fiscal_year,
+                        "type": BudgetType(budget_type).label,
+                        "approved": money(contribution.amount),
+                    }
                 )
         if problems:
             raise PaymentExceedsApproved(
-                "The payment exceeds what finance approved: " + "; ".join(problems) + "."
+                # Translators: %(problems)s lists each department's problem, separated by semicolons.
+                _("The payment exceeds what finance approved: %(problems)s.")
+                % {"problems": "; ".join(problems)}
             )
         by_department: dict[int, DepartmentCharge] = {}
         for contribution, part in zip(contributions, parts, strict=True):

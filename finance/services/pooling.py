@@ -16,6 +16,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
 from departments.models import Department
 from finance.exceptions import (
@@ -35,6 +37,7 @@ from finance.services.budgets import (
     contribution_approve,
     contribution_reject,
     contribution_request,
+    not_open_for_requests,
 )
 
 Status = Contribution.Status
@@ -57,8 +60,13 @@ class BatchRow:
     amount: Any
 
 
+# The comment of every contribution requested in one step; stored in English on the audit events, translated
+# when shown (finance.templatetags.finance_tags.event_comment).
+POOLED_COMMENT = gettext_noop("Pooled in one step.")
+
+
 def contributions_request_batch(
-    *, tender, rows: Sequence[BatchRow], actor, comment: str = "Pooled in one step."
+    *, tender, rows: Sequence[BatchRow], actor, comment: str = POOLED_COMMENT
 ) -> list[Contribution]:
     """Request every row as a contribution of `tender`, all or nothing, in one transaction.
 
@@ -69,18 +77,17 @@ def contributions_request_batch(
     Whole-batch refusals (permission, tender no longer open, no row) are raised before any row is tried.
     """
     if not rows:
-        raise InvalidAmount("Choose at least one contribution to request.")
+        raise InvalidAmount(_("Choose at least one contribution to request."))
     if not can_request_for(user=actor, tender=tender):
-        raise BudgetPermissionDenied("Only officials of the tender's lead department request contributions.")
+        raise BudgetPermissionDenied(
+            _("Only officials of the tender's lead department request contributions.")
+        )
     errors: dict[int, str] = {}
     created: list[Contribution] = []
     with transaction.atomic():
         tender = _lock_tender(tender)
         if not tender_is_open(tender=tender):
-            raise TenderNotOpenForBudget(
-                f"Tender {tender.reference} is {tender.get_status_display().lower()}: "
-                "contributions can only be requested while it is a draft or submitted."
-            )
+            raise TenderNotOpenForBudget(not_open_for_requests(tender))
         # Lock every line of the batch now, in id order (after the tender, as everywhere): two batches sharing
         # lines then take them in the same order and cannot deadlock each other.
         for line_id in sorted({row.budget_line.pk for row in rows}):
@@ -116,10 +123,11 @@ class Outcome:
 
 
 OUTCOME_LABELS = {
-    Outcome.APPROVED: "Approved",
-    Outcome.FIRST_APPROVAL: "First approval recorded: waits for a second approver",
-    Outcome.REJECTED: "Rejected",
-    Outcome.REFUSED: "Refused",
+    Outcome.APPROVED: pgettext_lazy("contribution status", "Approved"),
+    Outcome.FIRST_APPROVAL: gettext_lazy("First approval recorded: waits for a second approver"),
+    Outcome.REJECTED: pgettext_lazy("contribution status", "Rejected"),
+    # Translators: a contribution the rules did not let you decide (four-eyes, already decided, …).
+    Outcome.REFUSED: pgettext_lazy("decision outcome", "Refused"),
 }
 
 MAX_BULK_DECISIONS = 100
@@ -133,7 +141,7 @@ class DecisionResult:
 
     @property
     def label(self) -> str:
-        return OUTCOME_LABELS[self.outcome]
+        return str(OUTCOME_LABELS[self.outcome])
 
 
 def contributions_decide_batch(
@@ -149,16 +157,17 @@ def contributions_decide_batch(
     the others. Call it outside a transaction, so that each decision commits on its own.
     """
     if decision not in ("approve", "reject"):
-        raise InvalidContributionTransition("Choose approve or reject.")
+        raise InvalidContributionTransition(_("Choose approve or reject."))
     comment = (comment or "").strip()
     if decision == "reject" and not comment:
-        raise InvalidContributionTransition("Say why the selected contributions are rejected (reason).")
+        raise InvalidContributionTransition(_("Say why the selected contributions are rejected (reason)."))
     chosen = list(contributions)
     if not chosen:
-        raise InvalidContributionTransition("Select at least one contribution.")
+        raise InvalidContributionTransition(_("Select at least one contribution."))
     if len(chosen) > MAX_BULK_DECISIONS:
         raise InvalidContributionTransition(
-            f"Decide at most {MAX_BULK_DECISIONS} contributions at once (selected {len(chosen)})."
+            _("Decide at most %(limit)d contributions at once (selected %(count)d).")
+            % {"limit": MAX_BULK_DECISIONS, "count": len(chosen)}
         )
     results: list[DecisionResult] = []
     # One order for every bulk decision (tender, line, id): the same locks as single decisions, taken the
@@ -210,13 +219,13 @@ def _line_amount(value: Any) -> Decimal:
     try:
         amount = Decimal(str(value).strip())
     except (InvalidOperation, ValueError, TypeError):
-        raise InvalidAmount("Enter the amount as a number, e.g. 120000.00.") from None
+        raise InvalidAmount(_("Enter the amount as a number, e.g. 120000.00.")) from None
     if not amount.is_finite():
-        raise InvalidAmount("Enter the amount as a number, e.g. 120000.00.")
+        raise InvalidAmount(_("Enter the amount as a number, e.g. 120000.00."))
     if amount != amount.quantize(Decimal("0.01")):
-        raise InvalidAmount("Amounts have at most two decimals (cents).")
+        raise InvalidAmount(_("Amounts have at most two decimals (cents)."))
     if amount < 0:
-        raise InvalidAmount("The amount cannot be negative.")
+        raise InvalidAmount(_("The amount cannot be negative."))
     return to_money(amount)
 
 
@@ -239,10 +248,10 @@ def budget_lines_create_for_term(
     """
     if not can_manage_lines_of(user=actor, department_id=department.pk):
         raise BudgetPermissionDenied(
-            "Only finance staff of this department or central finance enter its budget."
+            _("Only finance staff of this department or central finance enter its budget.")
         )
     if not lines:
-        raise InvalidAmount("Enter at least one amount.")
+        raise InvalidAmount(_("Enter at least one amount."))
     errors: dict[int, str] = {}
     seen: dict[tuple[int, str], int] = {}
     amounts: dict[int, Decimal] = {}
@@ -252,11 +261,18 @@ def budget_lines_create_for_term(
             not isinstance(row.fiscal_year, int)
             or not FIRST_FISCAL_YEAR <= row.fiscal_year <= LAST_FISCAL_YEAR
         ):
-            errors[index] = f"Enter a fiscal year between {FIRST_FISCAL_YEAR} and {LAST_FISCAL_YEAR}."
+            errors[index] = _("Enter a fiscal year between %(first)d and %(last)d.") % {
+                "first": FIRST_FISCAL_YEAR,
+                "last": LAST_FISCAL_YEAR,
+            }
         elif row.budget_type not in BudgetType.values:
-            errors[index] = "Choose CapEx or OpEx."
+            errors[index] = _("Choose CapEx or OpEx.")
         elif key in seen:
-            errors[index] = f"{row.fiscal_year} {BudgetType(row.budget_type).label} is entered twice."
+            # Translators: e.g. "2027 OpEx is entered twice."
+            errors[index] = _("%(year)s %(type)s is entered twice.") % {
+                "year": row.fiscal_year,
+                "type": BudgetType(row.budget_type).label,
+            }
         else:
             seen[key] = index
             try:
@@ -265,7 +281,10 @@ def budget_lines_create_for_term(
                 errors[index] = str(exc)
     years = [row.fiscal_year for row in lines if isinstance(row.fiscal_year, int)]
     if years and max(years) - min(years) + 1 > MAX_TERM_YEARS and not errors:
-        raise InvalidAmount(f"Enter at most {MAX_TERM_YEARS} years at once ({min(years)}–{max(years)}).")
+        raise InvalidAmount(
+            _("Enter at most %(count)d years at once (%(first)s–%(last)s).")
+            % {"count": MAX_TERM_YEARS, "first": min(years), "last": max(years)}
+        )
     if errors:
         raise BatchInvalid(errors, total=len(lines), what="budget line")
     result = TermResult()

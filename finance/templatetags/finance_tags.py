@@ -1,8 +1,50 @@
 """Panels of the finance app shown on other apps' pages (the tender page)."""
 
+import re
+
 from django import template
+from django.utils.translation import gettext
 
 register = template.Library()
+
+# "2027 opex": the comment a need event stores (finance.services.budgets.tender_need_set).
+_NEED_COMMENT = re.compile(r"^(?P<year>[0-9]{4}) (?P<type>capex|opex)$")
+
+
+def _known_event_comments() -> frozenset[str]:
+    """The comments our code writes on budget events (stored in English, marked with gettext_noop)."""
+    from finance.demo_budgets import DEMO_APPROVAL_COMMENT
+    from finance.services.budget_import import IMPORT_COMMENT
+    from finance.services.budgets import CANCELLED_COMMENT
+    from finance.services.pooling import POOLED_COMMENT
+
+    return frozenset({IMPORT_COMMENT, CANCELLED_COMMENT, POOLED_COMMENT, DEMO_APPROVAL_COMMENT})
+
+
+@register.filter
+def stored_comment(comment: str) -> str:
+    """A comment stored on a budget event or a decision, in the reader's language when our code wrote it.
+
+    The comments our code writes are a fixed set of English sentences, translated here when shown (the rows
+    are append-only history: never rewritten); anything else is what a person typed, shown as it is.
+    """
+    comment = comment or ""
+    return gettext(comment) if comment in _known_event_comments() else comment
+
+
+@register.filter
+def event_comment(event) -> str:
+    """A budget event's comment in the reader's language (see `stored_comment`); a need event's "2027 opex"
+    shows the budget type's label."""
+    comment = event.comment or ""
+    if comment in _known_event_comments():
+        return gettext(comment)
+    match = _NEED_COMMENT.match(comment) if event.action == "need_set" else None
+    if match:
+        from finance.models import BudgetType
+
+        return f"{match['year']} {BudgetType(match['type']).label}"
+    return comment
 
 
 @register.inclusion_tag("finance/_tender_budget_panel.html", takes_context=True)

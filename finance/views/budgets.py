@@ -15,11 +15,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from config.forms import add_service_errors, stash_refused_form, take_refused_form
+from config.numbers import money
 from departments.models import Department
-from finance.exceptions import BudgetImportInvalid, BudgetPermissionDenied, FinanceError
+from finance.exceptions import BudgetImportInvalid, BudgetOvercommitted, BudgetPermissionDenied, FinanceError
 from finance.forms_budgets import (
     BudgetLineAmountForm,
     BudgetLineForm,
@@ -104,7 +107,7 @@ def budget_line_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def budget_line_create(request: HttpRequest) -> HttpResponse:
     if not sel.manageable_departments(user=request.user).exists():
-        raise PermissionDenied("Only finance staff enter budget lines.")
+        raise PermissionDenied(_("Only finance staff enter budget lines."))
     form = BudgetLineForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -114,7 +117,7 @@ def budget_line_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Budget line {line} saved.")
+            messages.success(request, _("Budget line %(line)s saved.") % {"line": line})
             return redirect("finance:budget-line-detail", pk=line.pk)
     return render(request, "finance/budgetline_form.html", {"form": form})
 
@@ -124,7 +127,9 @@ def budget_line_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a line's amount or note; never below what is already requested or approved from it."""
     line = get_object_or_404(sel.budget_line_list_for_user(user=request.user), pk=pk)
     if not sel.can_manage_lines_of(user=request.user, department_id=line.department_id):
-        raise PermissionDenied("Only finance staff of this department or central finance change its budget.")
+        raise PermissionDenied(
+            _("Only finance staff of this department or central finance change its budget.")
+        )
     form = BudgetLineAmountForm(request.POST or None, initial={"amount": line.amount, "note": line.note})
     if request.method == "POST" and form.is_valid():
         try:
@@ -137,7 +142,7 @@ def budget_line_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except FinanceError as exc:
             form.add_error("amount", str(exc))
         else:
-            messages.success(request, "Budget line updated.")
+            messages.success(request, _("Budget line updated."))
             return redirect("finance:budget-line-detail", pk=line.pk)
     return render(request, "finance/budgetline_edit.html", {"form": form, "line": line})
 
@@ -145,7 +150,7 @@ def budget_line_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def budget_line_import(request: HttpRequest) -> HttpResponse:
     if not sel.manageable_departments(user=request.user).exists():
-        raise PermissionDenied("Only finance staff import budget lines.")
+        raise PermissionDenied(_("Only finance staff import budget lines."))
     form = BudgetLineImportForm(request.POST or None, request.FILES or None)
     errors: list[dict] = []
     if request.method == "POST" and form.is_valid():
@@ -160,7 +165,13 @@ def budget_line_import(request: HttpRequest) -> HttpResponse:
             messages.error(request, str(exc))
         else:
             messages.success(
-                request, f"Imported: {result.created} line(s) created, {result.updated} updated."
+                request,
+                ngettext(
+                    "Imported: %(created)d line(s) created, %(updated)d updated.",
+                    "Imported: %(created)d line(s) created, %(updated)d updated.",
+                    result.created,
+                )
+                % {"created": result.created, "updated": result.updated},
             )
             return redirect("finance:budget-line-list")
     return render(request, "finance/budgetline_import.html", {"form": form, "errors": errors})
@@ -185,7 +196,7 @@ def budget_utilisation(request: HttpRequest) -> HttpResponse:
 @login_required
 def approval_queue(request: HttpRequest) -> HttpResponse:
     if not sel.is_finance_user(user=request.user):
-        raise PermissionDenied("The approval queue is for finance staff.")
+        raise PermissionDenied(_("The approval queue is for finance staff."))
     departments = (
         Department.objects.all()
         if sel.is_central_finance(user=request.user)
@@ -228,11 +239,11 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 def contribution_decide(request: HttpRequest, pk: int) -> HttpResponse:
     contribution = get_object_or_404(sel.contribution_list_for_user(user=request.user), pk=pk)
     if not sel.can_decide(user=request.user, budget_line=contribution.budget_line):
-        raise PermissionDenied("Only finance staff of the line's department or central finance decide it.")
+        raise PermissionDenied(_("Only finance staff of the line's department or central finance decide it."))
     form = DecisionForm(request.POST)
     error = ""
     if not form.is_valid():
-        error = "Choose approve or reject."
+        error = _("Choose approve or reject.")
     else:
         try:
             contribution = services.contribution_decide(
@@ -273,7 +284,12 @@ def contribution_decide(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"Contribution {contribution.amount:,.2f} is now {contribution.get_status_display().lower()}.",
+            # Translators: e.g. "Contribution 12,500.00 is now approved."
+            _("Contribution %(amount)s is now %(status)s.")
+            % {
+                "amount": money(contribution.amount),
+                "status": str(contribution.get_status_display()).lower(),
+            },
         )
     return redirect(_safe_next(request, reverse("finance:approval-queue")))
 
@@ -284,7 +300,7 @@ def contribution_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def _tender_for(request: HttpRequest, reference: str):
     tender = sel.tender_list_for_user(user=request.user).filter(reference=reference).first()
     if tender is None:
-        raise Http404("No such tender.")
+        raise Http404(_("No such tender."))
     return tender
 
 
@@ -298,7 +314,7 @@ def tender_budget(request: HttpRequest, reference: str) -> HttpResponse:
     if request.method == "POST":
         if not can_request:
             raise PermissionDenied(
-                "Only officials of the lead department request contributions for an open tender."
+                _("Only officials of the lead department request contributions for an open tender.")
             )
         if form.is_valid():
             try:
@@ -310,10 +326,12 @@ def tender_budget(request: HttpRequest, reference: str) -> HttpResponse:
                     actor=request.user,
                 )
             except FinanceError as exc:
-                form.add_error("amount" if "available" in str(exc) else None, str(exc))
+                form.add_error("amount" if isinstance(exc, BudgetOvercommitted) else None, str(exc))
             else:
                 messages.success(
-                    request, f"Requested {contribution.amount:,.2f} from {contribution.budget_line}."
+                    request,
+                    _("Requested %(amount)s from %(line)s.")
+                    % {"amount": money(contribution.amount), "line": contribution.budget_line},
                 )
                 return redirect("finance:contribution-request", reference=tender.reference)
     return render(
@@ -344,7 +362,7 @@ def tender_budget(request: HttpRequest, reference: str) -> HttpResponse:
 def tender_need(request: HttpRequest, reference: str) -> HttpResponse:
     tender = _tender_for(request, reference)
     if not sel.can_set_need(user=request.user, tender=tender):
-        raise PermissionDenied("Only officials of the lead department or central finance enter the need.")
+        raise PermissionDenied(_("Only officials of the lead department or central finance enter the need."))
     form = TenderNeedForm(request.POST)
     key = f"need:{tender.reference}"
     if not form.is_valid():
@@ -356,7 +374,7 @@ def tender_need(request: HttpRequest, reference: str) -> HttpResponse:
         except FinanceError as exc:
             stash_refused_form(request, key, data=request.POST.dict(), errors={NON_FIELD_ERRORS: [str(exc)]})
         else:
-            messages.success(request, "Need saved.")
+            messages.success(request, _("Need saved."))
     return redirect("finance:contribution-request", reference=tender.reference)
 
 
@@ -365,7 +383,7 @@ def tender_need(request: HttpRequest, reference: str) -> HttpResponse:
 def tender_override(request: HttpRequest, reference: str) -> HttpResponse:
     tender = _tender_for(request, reference)
     if not sel.can_override(user=request.user, tender=tender):
-        raise PermissionDenied("Only central finance staff who did not prepare the tender may override.")
+        raise PermissionDenied(_("Only central finance staff who did not prepare the tender may override."))
     form = FundingOverrideForm(request.POST)
     key = f"override:{tender.reference}"
     if not form.is_valid():
@@ -383,5 +401,5 @@ def tender_override(request: HttpRequest, reference: str) -> HttpResponse:
                 errors={"reason": list(getattr(exc, "messages", [str(exc)]))},
             )
         else:
-            messages.success(request, "Funding override recorded.")
+            messages.success(request, _("Funding override recorded."))
     return redirect("finance:contribution-request", reference=tender.reference)

@@ -10,14 +10,18 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from config.numbers import money
 from finance.exceptions import BatchInvalid, BudgetPermissionDenied, FinanceError
 from finance.forms_pooling import BulkDecisionForm, PoolFormSet, TermForm, TermYearFormSet
 from finance.models import BudgetLine, BudgetType
 from finance.selectors import budgets as sel
 from finance.selectors.pooling import pooling_proposal
 from finance.services.pooling import (
+    OUTCOME_LABELS,
     BatchRow,
     Outcome,
     TermLine,
@@ -57,10 +61,14 @@ def _describe_rows(formset, tender) -> None:
             if line
             else None
         )
-        what = str(line) if line else "this line"
-        form.fields["include"].widget.attrs["aria-label"] = f"Request from {what}"
+        if line:
+            request_label = _("Request from %(line)s") % {"line": line}
+            amount_label = _("Amount from %(line)s") % {"line": line}
+        else:
+            request_label, amount_label = _("Request from this line"), _("Amount from this line")
+        form.fields["include"].widget.attrs["aria-label"] = request_label
         form.fields["amount"].widget.attrs.update(
-            {"aria-label": f"Amount from {what}", "inputmode": "decimal", "class": "num"}
+            {"aria-label": amount_label, "inputmode": "decimal", "class": "num"}
         )
         if form.errors.get("amount"):
             form.fields["amount"].widget.attrs["aria-invalid"] = "true"
@@ -73,7 +81,7 @@ def tender_pool(request: HttpRequest, reference: str) -> HttpResponse:
     the lead official edits the amounts, unticks rows, and requests them all in one step (all or nothing)."""
     tender = _tender_for(request, reference)
     if not (sel.can_request_for(user=request.user, tender=tender) and sel.tender_is_open(tender=tender)):
-        raise PermissionDenied("Only officials of the lead department pool the budget of an open tender.")
+        raise PermissionDenied(_("Only officials of the lead department pool the budget of an open tender."))
     proposal = pooling_proposal(tender=tender)
     form_kwargs = {"lines": BudgetLine.objects.filter(currency=tender.currency)}
     batch_error = ""
@@ -102,12 +110,18 @@ def tender_pool(request: HttpRequest, reference: str) -> HttpResponse:
                 total = sum((c.amount for c in created), sel.ZERO)
                 messages.success(
                     request,
-                    f"Requested {len(created)} contribution(s), {total:,.2f} {tender.currency} in all; "
-                    "finance has been told.",
+                    ngettext(
+                        "Requested %(count)d contribution(s), %(total)s %(currency)s in all; finance has been "
+                        "told.",
+                        "Requested %(count)d contribution(s), %(total)s %(currency)s in all; finance has been "
+                        "told.",
+                        len(created),
+                    )
+                    % {"count": len(created), "total": money(total), "currency": tender.currency},
                 )
                 return redirect("finance:contribution-request", reference=tender.reference)
         else:
-            batch_error = "Some rows are not valid; nothing was requested. Correct the rows marked below."
+            batch_error = _("Some rows are not valid; nothing was requested. Correct the rows marked below.")
         status = 400
     else:
         formset = PoolFormSet(
@@ -144,7 +158,7 @@ def approval_bulk(request: HttpRequest) -> HttpResponse:
     """Approve or reject the ticked contributions, each through the single-contribution service; the queue
     then shows per row what happened."""
     if not sel.is_finance_user(user=request.user):
-        raise PermissionDenied("The approval queue is for finance staff.")
+        raise PermissionDenied(_("The approval queue is for finance staff."))
     back = _safe_next(request, reverse("finance:approval-queue"))
     form = BulkDecisionForm(request.POST)
     if not form.is_valid():
@@ -167,7 +181,7 @@ def approval_bulk(request: HttpRequest) -> HttpResponse:
         {
             "reference": r.contribution.tender.reference,
             "line": str(r.contribution.budget_line),
-            "amount": f"{r.contribution.amount:,.2f} {r.contribution.budget_line.currency}",
+            "amount": f"{money(r.contribution.amount)} {r.contribution.budget_line.currency}",
             "outcome": r.outcome,
             "label": r.label,
             "message": r.message,
@@ -177,11 +191,11 @@ def approval_bulk(request: HttpRequest) -> HttpResponse:
     rows += [
         {
             "reference": "",
-            "line": f"Contribution {pk}",
+            "line": _("Contribution %(number)s") % {"number": pk},
             "amount": "",
             "outcome": Outcome.REFUSED,
-            "label": "Refused",
-            "message": "Not found among the contributions you may see.",
+            "label": str(OUTCOME_LABELS[Outcome.REFUSED]),
+            "message": _("Not found among the contributions you may see."),
         }
         for pk in ids
         if pk not in visible
@@ -195,6 +209,9 @@ def pop_bulk_results(request: HttpRequest) -> dict | None:
     rows = request.session.pop(BULK_RESULTS_SESSION_KEY, None)
     if not rows:
         return None
+    for row in rows:
+        # Labelled when shown, in the language of the page (the outcome is the code kept in the session).
+        row["label"] = str(OUTCOME_LABELS[row["outcome"]])
     counts = {
         outcome: sum(1 for r in rows if r["outcome"] == outcome)
         for outcome in (Outcome.APPROVED, Outcome.FIRST_APPROVAL, Outcome.REJECTED, Outcome.REFUSED)
@@ -235,7 +252,7 @@ def _existing_lines(department, years) -> dict[tuple[int, str], BudgetLine]:
 def budget_line_term(request: HttpRequest) -> HttpResponse:
     """Enter a department's CapEx and OpEx lines for a range of years: one amount repeated, or per year."""
     if not sel.manageable_departments(user=request.user).exists():
-        raise PermissionDenied("Only finance staff enter budget lines.")
+        raise PermissionDenied(_("Only finance staff enter budget lines."))
     if request.method == "POST":
         head = TermForm(request.POST, user=request.user)
     else:
@@ -265,7 +282,7 @@ def budget_line_term(request: HttpRequest) -> HttpResponse:
                     prefix="years",
                 )
             else:
-                batch_error = "Some years are not valid; nothing was saved."
+                batch_error = _("Some years are not valid; nothing was saved.")
                 status = 400
         else:
             rows = _term_rows(head, years_formset)
@@ -296,12 +313,18 @@ def budget_line_term(request: HttpRequest) -> HttpResponse:
                 batch_error = str(exc)
                 status = 400
             else:
-                text = f"{len(result.created)} budget line(s) of {department} created."
+                text = ngettext(
+                    "%(count)d budget line(s) of %(department)s created.",
+                    "%(count)d budget line(s) of %(department)s created.",
+                    len(result.created),
+                ) % {"count": len(result.created), "department": department}
                 if result.existing:
                     kept = ", ".join(
                         f"{line.fiscal_year} {line.get_budget_type_display()}" for line in result.existing
                     )
-                    text += f" Already there, kept as they were (not duplicated): {kept}."
+                    text += " " + _("Already there, kept as they were (not duplicated): %(lines)s.") % {
+                        "lines": kept
+                    }
                 messages.success(request, text)
                 return redirect(reverse("finance:budget-line-list") + f"?department={department.pk}")
     elif request.method == "POST":
