@@ -1,0 +1,249 @@
+"""Walking the demo city in French and in Dutch, as its people do, finds no English from our code.
+
+A crawler signs in as each kind of person (an official, a finance officer, a viewer, a partner, the public),
+follows every link and every lazily loaded panel of the site (one page per route, so a hundred assets cost
+one visit), and reads each page as a person does: its text and the attributes read aloud. The city's own
+content (department, asset and tender names the demo city wrote in English) is taken out first; what is left
+must not be English: neither a sentence of the catalogue left untranslated (a string translated too early, at
+import time) nor English that never reached the catalogue (a string not marked at all)."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from io import StringIO
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import models
+from django.test import Client
+from django.urls import Resolver404, resolve
+
+pytestmark = pytest.mark.django_db
+
+# Words English uses and French and Dutch do not: one of them in what is left of a page is English.
+ENGLISH = {
+    "the",
+    "and",
+    "with",
+    "which",
+    "this",
+    "that",
+    "these",
+    "those",
+    "from",
+    "your",
+    "you",
+    "are",
+    "has",
+    "have",
+    "been",
+    "will",
+    "not",
+    "there",
+    "their",
+    "when",
+    "where",
+    "what",
+    "who",
+    "each",
+    "every",
+    "yet",
+    "must",
+    "should",
+    "cannot",
+    "than",
+    "then",
+    "before",
+    "after",
+    "about",
+    "into",
+    "only",
+    "none",
+    "here",
+    "show",
+    "save",
+    "submit",
+    "approve",
+    "reject",
+    "edit",
+    "delete",
+    "download",
+    "upload",
+    "back",
+    "next",
+    "previous",
+    "search",
+    "sign",
+    "department",
+    "departments",
+    "tender",
+    "tenders",
+    "outcome",
+    "outcomes",
+    "proposal",
+    "proposals",
+    "budget lines",
+    "year",
+    "amount",
+    "name",
+    "title",
+    "description",
+    "history",
+    "payments",
+    "contribution",
+    "contributions",
+    "opened",
+    "awarded",
+    "published",
+    "draft",
+    "drafts",
+    "submitted",
+    "view",
+}
+WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
+SKIPPED_PREFIXES = ("/admin/", "/api/", "/static/", "/accounts/logout")
+# The city's content is data, not our words; these apps hold only text our code writes (notifications) or
+# history payloads, which must be translated, so their text stays on the page and is checked.
+CONTENT_APPS_EXCLUDED = {"notifications", "admin", "sessions", "contenttypes"}
+
+
+class _Page(HTMLParser):
+    READ_ATTRIBUTES = {"title", "alt", "placeholder", "aria-label"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.texts: list[str] = []
+        self.links: list[str] = []
+        self._raw = 0
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag in ("script", "style"):
+            self._raw += 1
+        for name in ("href", "hx-get"):
+            if attributes.get(name):
+                self.links.append(attributes[name])
+        for name in self.READ_ATTRIBUTES:
+            if attributes.get(name):
+                self.texts.append(attributes[name])
+        if tag == "input" and attributes.get("type") in ("submit", "button") and attributes.get("value"):
+            self.texts.append(attributes["value"])
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style") and self._raw:
+            self._raw -= 1
+
+    def handle_data(self, data):
+        if not self._raw and data.strip():
+            self.texts.append(data)
+
+
+def _city_content() -> list[str]:
+    """Every text value the city stored (names, titles, descriptions, people), longest first."""
+    values: set[str] = set()
+    for model in apps.get_models():
+        if model._meta.app_label in CONTENT_APPS_EXCLUDED:
+            continue
+        fields = [
+            f.name for f in model._meta.concrete_fields if isinstance(f, models.CharField | models.TextField)
+        ]
+        if not fields:
+            continue
+        for row in model.objects.values_list(*fields):
+            values.update(v.strip() for v in row if isinstance(v, str) and len(v.strip()) > 1)
+    return sorted(values, key=len, reverse=True)
+
+
+def _catalogue_sentences() -> set[str]:
+    """The English sentences of our catalogue (msgids of more than one word)."""
+    text = (Path(settings.BASE_DIR) / "locale" / "fr" / "LC_MESSAGES" / "django.po").read_text(
+        encoding="utf-8"
+    )
+    ids = set()
+    for block in re.findall(r'^msgid ((?:".*"\n)+)', text, flags=re.M):
+        msgid = "".join(re.findall(r'"(.*)"', block)).replace('\\"', '"')
+        if " " in msgid and "%" not in msgid and "{" not in msgid:
+            ids.add(msgid)
+    return ids
+
+
+def _route(path: str, query: str) -> str | None:
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    keys = sorted({part.split("=")[0] for part in query.split("&") if part})
+    return f"{match.route}?{'&'.join(keys)}"
+
+
+def crawl(client: Client, start: list[str], language: str, content: list[str], sentences: set[str]) -> dict:
+    """English found on each visited page, by URL."""
+    seen_routes: set[str] = set()
+    queue = list(start)
+    found: dict[str, list[str]] = {}
+    visited = 0
+    while queue and visited < 400:
+        url = queue.pop(0)
+        parts = urlsplit(url)
+        if (
+            parts.scheme
+            or parts.netloc
+            or not parts.path.startswith("/")
+            or parts.path.startswith(SKIPPED_PREFIXES)
+        ):
+            continue
+        route = _route(parts.path, parts.query)
+        if route is None or route in seen_routes:
+            continue
+        seen_routes.add(route)
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+        visited += 1
+        if response.status_code not in (200, 403) or "text/html" not in response.get("Content-Type", ""):
+            continue
+        page = _Page()
+        page.feed(response.content.decode())
+        queue.extend(page.links)
+        english = []
+        for text in page.texts:
+            plain = " ".join(text.split())
+            if plain in sentences:
+                english.append(plain)
+                continue
+            for value in content:
+                if value in plain:
+                    plain = plain.replace(value, " ")
+            words = {w.lower() for w in WORD.findall(plain)}
+            if words & ENGLISH:
+                english.append(" ".join(text.split()))
+        if english:
+            found[url] = english
+    return found
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_the_demo_city_speaks_the_readers_language_on_every_page(language):
+    call_command("load_demo_city", stdout=StringIO())
+    content = _city_content()
+    sentences = _catalogue_sentences()
+    users = get_user_model().objects
+    visits = {
+        "public": (None, ["/tenders/public/", "/"]),
+        "official": ("luc", ["/"]),
+        "finance officer": ("fiona", ["/"]),
+        "viewer": ("victor", ["/"]),
+        "partner": ("pat", ["/partner/"]),
+    }
+    report = []
+    for who, (username, start) in visits.items():
+        client = Client()
+        if username:
+            client.force_login(users.get(username=username))
+        for url, english in crawl(client, start, language, content, sentences).items():
+            report.append(f"{who} {url}: " + " | ".join(sorted(set(english))[:6]))
+    assert not report, f"English on {len(report)} pages in '{language}':\n" + "\n".join(report)
