@@ -15,7 +15,7 @@ from django.template.base import Lexer, TokenType
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 # Attributes whose text is read or heard (screen readers), so it must be translated like the page text.
 READ_ATTRIBUTES = {"title", "alt", "placeholder", "aria-label", "aria-description", "aria-roledescription"}
-HOLE = "\x00"  # where a template tag or variable stood: its text is not ours to check here
+HOLE = " "  # where a template tag or variable stood (a space: it may stand inside an HTML tag, <li{% if %}…>)
 WORD = re.compile(r"[A-Za-z]{2,}")
 # Not words: file formats, standards and units that read the same in every language.
 NOT_WORDS = {"CSV", "XLSX", "JSON", "OCDS", "API", "PDF", "URL", "EUR", "kWh", "CO2", "XML", "HTML", "SVG"}
@@ -54,9 +54,9 @@ class _Reader(HTMLParser):
         self._raw = 0  # inside <script>/<style>: code, not text
 
     def _check(self, text: str) -> None:
-        words = [w for w in WORD.findall(text.replace(HOLE, " ")) if w not in NOT_WORDS]
+        words = [w for w in WORD.findall(text) if w not in NOT_WORDS]
         if words:
-            self.found.append((self.getpos()[0], " ".join(text.replace(HOLE, "…").split())))
+            self.found.append((self.getpos()[0], " ".join(text.split())))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("script", "style"):
