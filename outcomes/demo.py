@@ -15,6 +15,7 @@ from django.db import transaction
 
 from departments.models import AssetCategory, Department
 
+from .history import english_summary
 from .models import Indicator, Measurement, Outcome, OutcomeEvent, scale_for_unit
 from .selectors import asset_baseline
 
@@ -292,11 +293,15 @@ def load(*, log) -> None:
         if created:
             new_outcomes += 1
             outcome.contributing_departments.set([departments[c] for c in contributors if c in departments])
+            # Written like the services write history: the English sentence and its parameters, so that the
+            # history reads in each reader's language (outcomes/history.py).
+            params = {"title": title, "status": outcome.status}
             OutcomeEvent.objects.create(
                 outcome=outcome,
                 actor=actor,
                 action="outcome_created",
-                summary=f"Created outcome “{title}” (demo)",
+                summary=english_summary("outcome_created", params),
+                data={"summary_params": params},
             )
         for (
             name,
@@ -339,12 +344,19 @@ def load(*, log) -> None:
                     indicator.baseline_departments.set(m2m[0])
                     indicator.baseline_categories.set(m2m[1])
                 new_indicators += 1
+                params = {
+                    "name": name,
+                    "baseline": str(indicator.baseline_value),
+                    "target": str(indicator.target_value),
+                    "unit": unit,
+                    "date": indicator.target_date.isoformat(),
+                }
                 OutcomeEvent.objects.create(
                     outcome=outcome,
                     actor=actor,
                     action="indicator_created",
-                    summary=f"Added indicator “{name}” (demo)",
-                    data={"indicator": indicator.pk},
+                    summary=english_summary("indicator_created", params),
+                    data={"indicator": indicator.pk, "summary_params": params},
                 )
             for period, spec in zip(YEARS, values, strict=False):
                 if indicator.measurements.filter(period=period).exists():
