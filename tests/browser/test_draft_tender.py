@@ -47,7 +47,7 @@ def test_official_drafts_and_submits_a_tender_that_finance_then_sees(
 
     login_as(transport_official)
     page.goto("/tenders/new/")
-    page.get_by_label("Title").fill("Smart, safe bus stops")
+    page.get_by_label("Title:", exact=True).fill("Smart, safe bus stops")
     page.get_by_label("Contract term (years)").fill("12")
     page.get_by_label("Tender period start").fill("2027-03-01")
     page.get_by_label("Tender period end").fill("2027-05-31")

@@ -93,7 +93,7 @@ def test_a_tender_goes_from_draft_to_a_public_page_in_plain_words(
         # The lead official drafts the tender: basics, every Route 12 asset, two weighted targets.
         visit.login(transport_official)
         visit.goto("/tenders/new/")
-        page.get_by_label("Title").fill("Smart, safe bus stops")
+        page.get_by_label("Title:", exact=True).fill("Smart, safe bus stops")
         page.get_by_label("Contract term (years)").fill("12")
         page.get_by_label("Tender period start").fill("2027-03-01")
         page.get_by_label("Tender period end").fill("2027-05-31")

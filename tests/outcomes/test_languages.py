@@ -87,7 +87,7 @@ def test_the_outcome_list_is_in_the_readers_language(
             [
                 "Indicateurs",
                 "Historique",
-                "Valeur de référence (2022-01-01)",
+                "Valeur de référence (01/01/2022)",
                 "En bonne voie",
                 "mesuré",
                 "Modifier l'indicateur",
@@ -98,7 +98,7 @@ def test_the_outcome_list_is_in_the_readers_language(
             [
                 "Indicatoren",
                 "Historiek",
-                "Basiswaarde (2022-01-01)",
+                "Basiswaarde (1-1-2022)",
                 "Op koers",
                 "gemeten",
                 "Indicator bewerken",
