@@ -40,7 +40,7 @@ from finance.models import (
     ScenarioSummary,
     SensitivityResult,
 )
-from finance.models.packed import PackedCanonical, canonical_bytes
+from finance.models.packed import PackedCanonical, canonical_bytes, pack
 from finance.models.scenarios import Scenario
 from finance.selectors.scenarios import financing_frozen_reason, to_money
 
@@ -374,8 +374,13 @@ def scenario_run_request(*, tender, actor, enqueue: bool = True) -> ScenarioRun:
         # requested_by: None when asked by the command line, not a person. inputs: validating it would only
         # encode the snapshot again to prove it encodes, which canonical_bytes has just done.
         run.full_clean(exclude=["requested_by", "inputs"])
-        run.inputs = PackedCanonical(canonical)
-        run.save()
+        if connection.vendor == "postgresql":
+            run.inputs = {}  # for a moment, in this transaction: the snapshot follows as binary
+            run.save()
+            _write_packed_inputs(run.pk, pack(canonical))
+        else:
+            run.inputs = PackedCanonical(canonical)
+            run.save()
         run.inputs = snapshot
         if computed is None and (not enqueue or settings.CELERY_TASK_ALWAYS_EAGER):
             # Computed in this process next (by the caller, or by the eager task at commit): hand it the engine's
@@ -390,6 +395,22 @@ def scenario_run_request(*, tender, actor, enqueue: bool = True) -> ScenarioRun:
         if computed is None and enqueue:
             transaction.on_commit(lambda: _enqueue_requested(run))
     return run
+
+
+def _write_packed_inputs(run_id: int, packed: bytes) -> None:
+    """Store a run's snapshot (PostgreSQL) as a binary parameter, in the caller's transaction.
+
+    Django's PostgreSQL cursors bind parameters on the client: a 1.4 MB bytea travels as 2.8 MB of hex text that
+    the server parses again (30-50 ms measured); a psycopg cursor on the same connection sends the bytes (~6 ms).
+    """
+    import psycopg
+    from psycopg import sql
+
+    statement = sql.SQL("UPDATE {} SET inputs = %b WHERE id = %s").format(
+        sql.Identifier(ScenarioRun._meta.db_table)
+    )
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(statement, [packed, run_id], prepare=False)
 
 
 # One run's engine tables, from the request that stored its inputs to the execution in the same thread.
