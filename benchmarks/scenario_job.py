@@ -1,9 +1,9 @@
 """Benchmark of a scenario run through a real Celery worker on Redis (DESIGN §11, issue 8).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379/8 \
-        .venv/bin/python benchmarks/scenario_job.py [--assets 10000] [--repeat 3] [--keep]
+        .venv/bin/python benchmarks/scenario_job.py [--assets 10000] [--repeat 3] [--keep] [--database NAME]
 
-Creates its own database `opp_bench_scenarios` on the server of DATABASE_URL (dropped at the end unless
+Creates its own database (`opp_bench_scenarios` unless --database names another) on the server of DATABASE_URL (dropped at the end unless
 --keep), migrates it, creates a tender bundling --assets assets of 4 departments (5 categories, mixed actions)
 with approved contributions, starts a real `celery worker` subprocess (prefork, concurrency 1, queue
 `scenarios`) and times, --repeat times with a different seed (so that nothing is reused), the wall time from
@@ -39,6 +39,7 @@ def admin_url(url: str, database: str) -> str:
 
 
 def recreate_database(server_url: str, *, drop_only: bool = False) -> None:
+    """Drop BENCH_DB (and create it again unless drop_only)."""
     import psycopg
 
     parts = urlparse(server_url)
@@ -155,13 +156,20 @@ def wait_until_finished(run_id: int, timeout: float = 120.0) -> float:
 
 
 def main() -> None:
+    global BENCH_DB
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--assets", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", action="store_true", help=f"keep the {BENCH_DB} database")
+    parser.add_argument(
+        "--database",
+        default=BENCH_DB,
+        help="name of the benchmark's own database (several engineers at once)",
+    )
     args = parser.parse_args()
+    BENCH_DB = args.database
 
     server_url = os.environ.get("DATABASE_URL", "")
     if not server_url.startswith(("postgres://", "postgresql://")) or not os.environ.get("REDIS_URL"):

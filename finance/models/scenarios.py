@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from finance.engine import Assumptions
 from finance.engine.presets import DEFAULT_PROJECT_TYPE
+from finance.models.packed import PackedJSONField
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 RATE = {"max_digits": 7, "decimal_places": 4}
@@ -84,7 +85,8 @@ class ScenarioRun(models.Model):
     """One computation of the four scenarios for a tender, run as a Celery job.
 
     `inputs` is a snapshot of everything the engine saw (assets, catalogue, assumptions, pooled budget);
-    `input_hash` is its sha256, so the same inputs reuse a stored result instead of recomputing.
+    `input_hash` is its sha256, so the same inputs reuse a stored result instead of recomputing. The snapshot is
+    stored as the very canonical JSON bytes that were hashed, compressed (finance.models.packed).
     """
 
     class Status(models.TextChoices):
@@ -98,7 +100,7 @@ class ScenarioRun(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     input_hash = models.CharField(max_length=64, db_index=True)
-    inputs = models.JSONField()
+    inputs = PackedJSONField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True)
     progress = models.PositiveSmallIntegerField(default=0, help_text=_("0–100 %."))
     attempts = models.PositiveSmallIntegerField(default=0)
