@@ -12,10 +12,12 @@ the canonical JSON of its assets, hashed with its live contributions) — is rea
   path that writes an asset moves it: the asset services (`auto_now`), the import's INSERT … ON CONFLICT
   (`updated_at = now()`, the transaction's start: possibly older than a value written meanwhile, which the sum
   still catches) and its SQLite fallback (`bulk_create(update_conflicts=…)` with `updated_at`);
-- the tender's lead department (its own assets are no sign-off part).
+- the tender's lead department (its own assets are no sign-off part);
+- the ids and names of every department and asset category (small tables; the asset table shows them).
 
-Not cached, read live on every request: department names (the participating-departments query), contributions
-(few rows; their department, year, type and amount), sign-offs, and the page of the asset table.
+The same version keys the rendered page of the bundled-assets table (views/tenders.py, with the page number
+and the language). Read live on every request: the departments' names for the summary and the sign-offs (the
+participating-departments query), contributions (few rows), sign-offs.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, Sum
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from procurement.models import Tender, TenderAsset
 
@@ -59,6 +64,11 @@ class TenderBundle:
     # Sign-off parts of the departments other than the lead, by department id.
     parts: dict[int, BundlePart]
 
+    def fragment_key(self, name: str, *parts) -> str:
+        """A cache key for something rendered from this bundle only (with `parts`: page number, language…)."""
+        version = hashlib.sha256(self.version.encode()).hexdigest()
+        return f"{KEY_PREFIX}{KEY_SALT}{name}:{self.tender_id}:{version}:" + ":".join(str(p) for p in parts)
+
     @property
     def department_ids(self) -> list[int]:
         return [d["id"] for d in self.departments]
@@ -88,17 +98,30 @@ def _stamp_sql() -> str:
     )
 
 
+def _names_sql(table: str) -> str:
+    """Every id and name of a small table (departments, asset categories) as one text, in id order."""
+    if connection.vendor == "postgresql":
+        return f"(SELECT md5(string_agg(id::text || ':' || name, '|' ORDER BY id)) FROM {table})"
+    return f"(SELECT group_concat(id || ':' || name, '|') FROM (SELECT id, name FROM {table} ORDER BY id))"
+
+
 def tender_bundle_version(*, tender: Tender) -> str:
-    """ONE query over the bundle (an index range of the tender's rows and their assets by primary key)."""
-    ta, asset = TenderAsset._meta.db_table, TenderAsset._meta.get_field("asset").related_model._meta.db_table
+    """ONE query over the bundle (an index range of the tender's rows and their assets by primary key), with
+    the names of the departments and asset categories (small tables) that the asset table shows."""
+    asset_model = TenderAsset._meta.get_field("asset").related_model
+    ta, asset = TenderAsset._meta.db_table, asset_model._meta.db_table
+    departments = asset_model._meta.get_field("department").related_model._meta.db_table
+    categories = asset_model._meta.get_field("category").related_model._meta.db_table
     sql = (
-        f"SELECT COUNT(*), COALESCE(SUM(ta.id), 0), MAX(a.updated_at), {_stamp_sql()} "
+        f"SELECT COUNT(*), COALESCE(SUM(ta.id), 0), MAX(a.updated_at), {_stamp_sql()}, "
+        f"{_names_sql(departments)}, {_names_sql(categories)} "
         f"FROM {ta} ta INNER JOIN {asset} a ON a.id = ta.asset_id WHERE ta.tender_id = %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [tender.pk])
-        count, id_sum, latest, stamps = cursor.fetchone()
-    return f"{tender.lead_department_id}:{count}:{id_sum}:{latest}:{stamps}"
+        count, id_sum, latest, stamps, department_names, category_names = cursor.fetchone()
+    names = hashlib.sha256(f"{department_names}\n{category_names}".encode()).hexdigest()[:16]
+    return f"{tender.lead_department_id}:{count}:{id_sum}:{latest}:{stamps}:{names}"
 
 
 def _read(*, tender: Tender, version: str) -> TenderBundle:
@@ -153,3 +176,18 @@ def tender_bundle(*, tender: Tender) -> TenderBundle:
         bundle = _read(tender=tender, version=version)
         cache.set(key, bundle, TIMEOUT)
     return bundle
+
+
+def bundled_table_html(*, tender: Tender, bundle, page) -> str:
+    """The page of the bundled-assets table as the tender page shows it, rendered once per bundle version
+    (which covers the rows, their assets, and the names of departments and categories), page number and
+    language: it shows nothing of the viewer (no form, no token), so every viewer may be served it."""
+    key = bundle.fragment_key("bundled-table", tender.reference, page.number, get_language())
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "procurement/_tender_bundled_assets.html",
+            {"tender": tender, "bundled": page, "removable": False, "bundled_param": "page"},
+        )
+        cache.set(key, html, TIMEOUT)
+    return mark_safe(html)  # rendered by the template engine, which escaped every value

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -23,7 +24,7 @@ from procurement.publication.exceptions import PublicationError
 from procurement.publication.validation import OcdsInvalid
 from procurement.selectors import documents as document_selectors
 from procurement.selectors import tenders as selectors
-from procurement.selectors.bundle import tender_bundle
+from procurement.selectors.bundle import bundled_table_html, tender_bundle
 from procurement.selectors.signoffs import tender_sign_off_states_from_bundle
 from procurement.services import tenders as services
 
@@ -171,12 +172,14 @@ def _tender_page_context(request, tender: Tender) -> dict:
     paginator = Paginator(selectors.tender_bundled_assets(tender=tender), BUNDLED_PAGE_SIZE)
     # The summary already counted the bundled assets: spare the paginator its COUNT(*) query.
     paginator.count = summary["asset_count"]
+    bundled = paginator.get_page(request.GET.get("page"))
     return {
         "tender": tender,
         "participating": participating,
         "summary": summary,
         "signoff_states": (tender.pk, signoff_states),
-        "bundled": paginator.get_page(request.GET.get("page")),
+        "bundled": bundled,
+        "bundled_html": bundled_table_html(tender=tender, bundle=bundle, page=bundled),
         "outcomes": tender.targeted_outcomes.select_related("indicator", "indicator__outcome"),
         "documents": tender.documents.all(),
         "events": tender.events.select_related("actor"),
@@ -199,7 +202,7 @@ def tender_detail(request, reference):
     tender = selectors.tender_get_for_user(user=request.user, reference=reference)
     context = _detail_context(request, tender)
     if request.htmx and request.GET.get("page"):
-        return render(request, "procurement/_tender_bundled_assets.html", context)
+        return HttpResponse(context["bundled_html"])
     return render(request, "procurement/tender_detail.html", context)
 
 
