@@ -158,6 +158,10 @@ def _own_page_cache(monkeypatch):
     from config import pagecache
 
     monkeypatch.setattr(pagecache, "KEY_SALT", uuid.uuid4().hex)
+    # Likewise the tender page's cached bundles (procurement/selectors/bundle.py).
+    from procurement.selectors import bundle
+
+    monkeypatch.setattr(bundle, "KEY_SALT", uuid.uuid4().hex)
 
 
 @pytest.fixture(autouse=True)

@@ -58,6 +58,9 @@ class DepartmentBundle:
     assets: dict[int, str] = field(default_factory=dict)
     replacement_value: Decimal = Decimal("0")
     contributions: dict[int, tuple[int, str, Decimal]] = field(default_factory=dict)
+    # The canonical JSON of snapshot()["assets"] when the bundle came from the page's cache (bundle.py): the
+    # hash then does not encode thousands of assets again.
+    assets_json: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def asset_count(self) -> int:
@@ -93,7 +96,12 @@ class DepartmentBundle:
 
     @property
     def snapshot_hash(self) -> str:
-        return snapshot_hash(self.snapshot())
+        if self.assets_json is None:
+            return snapshot_hash(self.snapshot())
+        # The same canonical text as snapshot_hash(self.snapshot()): keys sorted, no spaces.
+        contributions = json.dumps(self.snapshot()["contributions"], separators=(",", ":"))
+        canonical = f'{{"assets":{self.assets_json},"contributions":{contributions}}}'
+        return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def snapshot_hash(snapshot: dict) -> str:
@@ -212,6 +220,56 @@ def sign_off_states_for(
     for rows in states.values():
         rows.sort(key=lambda state: state.department_name)
     return dict(states)
+
+
+def tender_sign_off_states_from_bundle(
+    *, tender: Tender, bundle, names: dict[int, str]
+) -> list[SignOffState]:
+    """tender_sign_off_states() for the tender page, the assets' parts taken from `bundle` (bundle.py's cached
+    read, `names`: department id → name, read live) and the contributions and sign-offs read live: two
+    queries whatever the size of the bundle."""
+    from finance.models import Contribution
+
+    bundles: dict[int, DepartmentBundle] = {
+        part.department_id: DepartmentBundle(
+            department_id=part.department_id,
+            department_name=names.get(part.department_id, ""),
+            assets=part.assets,
+            replacement_value=part.replacement_value,
+            assets_json=part.assets_json,
+        )
+        for part in bundle.parts.values()
+    }
+    contributions = (
+        Contribution.objects.filter(tender=tender, status__in=_drawing_statuses())
+        .exclude(budget_line__department_id=tender.lead_department_id)
+        .values_list(
+            "budget_line__department_id",
+            "budget_line__department__name",
+            "budget_line_id",
+            "budget_line__fiscal_year",
+            "budget_line__budget_type",
+            "amount",
+        )
+        .order_by()
+    )
+    for dept_id, name, line, year, budget_type, amount in contributions:
+        item = bundles.get(dept_id)
+        if item is None:
+            item = bundles[dept_id] = DepartmentBundle(department_id=dept_id, department_name=name)
+        _, _, before = item.contributions.get(line, (year, budget_type, Decimal("0")))
+        item.contributions[line] = (year, budget_type, before + Decimal(amount or 0))
+    signed = {
+        s.department_id: s
+        for s in DepartmentSignOff.objects.filter(tender=tender).select_related("signed_by")
+    }
+    states = [
+        SignOffState(tender_id=tender.pk, bundle=item, sign_off=signed.get(dept_id))
+        for dept_id, item in bundles.items()
+        if not item.is_empty
+    ]
+    states.sort(key=lambda state: state.department_name)
+    return states
 
 
 def tender_sign_off_states(*, tender: Tender) -> list[SignOffState]:

@@ -13,7 +13,12 @@ register = template.Library()
 @register.inclusion_tag("procurement/_tender_signoffs.html", takes_context=True)
 def tender_signoff_panel(context, tender):
     user = context.get("user")
-    states = selectors.tender_sign_off_states(tender=tender)
+    # The tender page hands over the states it read from its cached bundle (views/tenders.py); elsewhere, read.
+    ready = context.get("signoff_states")
+    if ready is not None and ready[0] == tender.pk:
+        states = ready[1]
+    else:
+        states = selectors.tender_sign_off_states(tender=tender)
     draft = tender.status == Tender.Status.DRAFT
     mine = user_roles(user=user).departments_with(Membership.Role.OFFICIAL) if user is not None else set()
     rows = [

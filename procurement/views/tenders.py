@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,6 +26,8 @@ from procurement.publication.exceptions import PublicationError
 from procurement.publication.validation import OcdsInvalid
 from procurement.selectors import documents as document_selectors
 from procurement.selectors import tenders as selectors
+from procurement.selectors.bundle import bundled_table_html, tender_bundle
+from procurement.selectors.signoffs import tender_sign_off_states_from_bundle
 from procurement.services import tenders as services
 
 BUNDLED_PAGE_SIZE = 50
@@ -171,22 +174,27 @@ def _detail_context(request, tender: Tender) -> dict:
 
 
 def _tender_page_context(request, tender: Tender) -> dict:
-    # The bundle is aggregated once: the summary's departments are the bundled assets' departments.
-    summary = selectors.tender_asset_summary(tender=tender)
+    # The bundle is read once and cached under a version read fresh on every request (selectors/bundle.py);
+    # department names come from the participating departments, read live.
+    bundle = tender_bundle(tender=tender)
     participating = list(
-        selectors.tender_participating_departments(
-            tender=tender, asset_department_ids=[d["id"] for d in summary["departments"]]
-        )
+        selectors.tender_participating_departments(tender=tender, asset_department_ids=bundle.department_ids)
     )
     participating_ids = {d.pk for d in participating}
+    names = {d.pk: d.name for d in participating}
+    summary = bundle.summary(names)
+    signoff_states = tender_sign_off_states_from_bundle(tender=tender, bundle=bundle, names=names)
     paginator = Paginator(selectors.tender_bundled_assets(tender=tender), BUNDLED_PAGE_SIZE)
     # The summary already counted the bundled assets: spare the paginator its COUNT(*) query.
     paginator.count = summary["asset_count"]
+    bundled = paginator.get_page(request.GET.get("page"))
     return {
         "tender": tender,
         "participating": participating,
         "summary": summary,
-        "bundled": paginator.get_page(request.GET.get("page")),
+        "signoff_states": (tender.pk, signoff_states),
+        "bundled": bundled,
+        "bundled_html": bundled_table_html(tender=tender, bundle=bundle, page=bundled),
         "outcomes": tender.targeted_outcomes.select_related("indicator", "indicator__outcome"),
         "documents": tender.documents.all(),
         "events": tender.events.select_related("actor"),
@@ -209,7 +217,7 @@ def tender_detail(request, reference):
     tender = selectors.tender_get_for_user(user=request.user, reference=reference)
     context = _detail_context(request, tender)
     if request.htmx and request.GET.get("page"):
-        return render(request, "procurement/_tender_bundled_assets.html", context)
+        return HttpResponse(context["bundled_html"])
     return render(request, "procurement/tender_detail.html", context)
 
 
