@@ -25,6 +25,10 @@ from django.db import models
 from django.test import Client
 from django.urls import Resolver404, resolve
 
+from departments import imports as asset_imports
+from finance.services import budget_import
+from outcomes import services as outcome_services
+
 pytestmark = pytest.mark.django_db
 
 # Words English uses and French and Dutch do not: one of them in what is left of a page is English.
@@ -137,34 +141,16 @@ CONTENT_FIELDS = {
     "comment",
     "reason",
 }
-# What machines read, shown as it is in every language (docs/decisions.md): the import files' column names
-# and the currency names of the OCDS codelist.
+# What machines read, shown as it is in every language (docs/decisions.md): the import files' column names and
+# codes, taken from the importers themselves.
 CANONICAL = [
-    "department",
-    "category",
-    "external_ref",
-    "install_year",
-    "life_years",
-    "replacement_cost",
-    "maintenance_cost",
-    "energy_cost",
-    "name",
-    "area",
-    "latitude",
-    "longitude",
-    "condition",
-    "status",
+    *asset_imports.ALL_COLUMNS,
+    *budget_import.REQUIRED,
+    *budget_import.OPTIONAL,
+    *outcome_services.IMPORT_REQUIRED_COLUMNS,
+    *outcome_services.IMPORT_OPTIONAL_COLUMNS,
     "in_service",
     "retired",
-    "fiscal_year",
-    "budget_type",
-    "amount",
-    "currency",
-    "note",
-    "indicator",
-    "period",
-    "value",
-    "source",
 ]
 
 
