@@ -16,24 +16,31 @@ class Notification(models.Model):
         SIGN_OFF_REQUESTED = "sign_off_requested", _("Sign-off requested")
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
     )
     # The event this tells about, e.g. "contribution-requested:42": one row per person and event, so an event
     # handled twice (a retried service, a re-run task) never notifies or mails anyone twice.
-    event_key = models.CharField(max_length=200)
-    kind = models.CharField(max_length=32, choices=Kind.choices)
+    event_key = models.CharField(max_length=200, verbose_name=_("event key"))
+    kind = models.CharField(max_length=32, choices=Kind.choices, verbose_name=_("kind"))
     # The title and body in English, as written when the event happened (the admin shows them; rows without
     # params are shown with them). Pages and e-mails write them again from `kind` and `params` in the reader's
     # language (notifications/messages.py).
-    title = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
-    params = models.JSONField(default=dict, blank=True)
-    url = models.CharField(max_length=300, blank=True, help_text=_("Where to act, a path on this site."))
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
+    title = models.CharField(max_length=200, verbose_name=_("title"))
+    body = models.TextField(blank=True, verbose_name=_("body"))
+    params = models.JSONField(default=dict, blank=True, verbose_name=_("params"))
+    url = models.CharField(
+        max_length=300, blank=True, help_text=_("Where to act, a path on this site."), verbose_name=_("url")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    read_at = models.DateTimeField(null=True, blank=True, verbose_name=_("read at"))
+    emailed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("emailed at"))
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["recipient", "event_key"], name="notification_once_per_event"),

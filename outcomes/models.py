@@ -32,25 +32,39 @@ class Outcome(models.Model):
         ACHIEVED = "achieved", _("Achieved")
         RETIRED = "retired", _("Retired")
 
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    title = models.CharField(max_length=200, verbose_name=_("title"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
     # Title and description in the city's other languages: {"fr": {"title": …}, …} (multilingual/).
-    translations = models.JSONField(default=dict, blank=True)
-    theme = models.CharField(max_length=32, choices=Theme.choices)
+    translations = models.JSONField(default=dict, blank=True, verbose_name=_("translations"))
+    theme = models.CharField(max_length=32, choices=Theme.choices, verbose_name=_("theme"))
     owner_department = models.ForeignKey(
-        "departments.Department", on_delete=models.PROTECT, related_name="owned_outcomes"
+        "departments.Department",
+        on_delete=models.PROTECT,
+        related_name="owned_outcomes",
+        verbose_name=_("owner department"),
     )
     contributing_departments = models.ManyToManyField(
-        "departments.Department", blank=True, related_name="contributed_outcomes"
+        "departments.Department",
+        blank=True,
+        related_name="contributed_outcomes",
+        verbose_name=_("contributing departments"),
     )
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PROPOSED)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.PROPOSED, verbose_name=_("status")
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
         ordering = ["title"]
 
     def __str__(self) -> str:
@@ -109,13 +123,17 @@ class Indicator(models.Model):
         RUNNING_COST = "running_cost", _("Yearly running cost (energy + maintenance)")
         ASSET_COUNT = "asset_count", _("Number of assets in service")
 
-    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="indicators")
-    name = models.CharField(max_length=200)
+    outcome = models.ForeignKey(
+        Outcome, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("outcome")
+    )
+    name = models.CharField(max_length=200, verbose_name=_("name"))
     # The name in the city's other languages: {"fr": {"name": …}, …} (multilingual/).
-    translations = models.JSONField(default=dict, blank=True)
-    definition = models.TextField(blank=True)
-    unit = models.CharField(max_length=50, help_text=_("e.g. 'incidents per month', 'EUR per year', '%'."))
-    direction = models.CharField(max_length=8, choices=Direction.choices)
+    translations = models.JSONField(default=dict, blank=True, verbose_name=_("translations"))
+    definition = models.TextField(blank=True, verbose_name=_("definition"))
+    unit = models.CharField(
+        max_length=50, help_text=_("e.g. 'incidents per month', 'EUR per year', '%'."), verbose_name=_("unit")
+    )
+    direction = models.CharField(max_length=8, choices=Direction.choices, verbose_name=_("direction"))
     scale = models.CharField(
         max_length=8,
         choices=Scale.choices,
@@ -123,34 +141,67 @@ class Indicator(models.Model):
         help_text=_(
             "Which values are possible: baseline, target, measurements and tender targets must lie in it."
         ),
+        verbose_name=_("scale"),
     )
     valid_min = models.DecimalField(
-        max_digits=18, decimal_places=4, null=True, blank=True, help_text=_("Only for “another measure”.")
+        max_digits=18,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("Only for “another measure”."),
+        verbose_name=_("valid min"),
     )
     valid_max = models.DecimalField(
-        max_digits=18, decimal_places=4, null=True, blank=True, help_text=_("Only for “another measure”.")
+        max_digits=18,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("Only for “another measure”."),
+        verbose_name=_("valid max"),
     )
-    baseline_value = models.DecimalField(max_digits=18, decimal_places=4)
-    baseline_period = models.DateField(help_text=_("The date (period start) the baseline describes."))
+    baseline_value = models.DecimalField(max_digits=18, decimal_places=4, verbose_name=_("baseline value"))
+    baseline_period = models.DateField(
+        help_text=_("The date (period start) the baseline describes."), verbose_name=_("baseline period")
+    )
     baseline_source = models.CharField(
-        max_length=16, choices=BaselineSource.choices, default=BaselineSource.ENTERED
+        max_length=16,
+        choices=BaselineSource.choices,
+        default=BaselineSource.ENTERED,
+        verbose_name=_("baseline source"),
     )
     # When the baseline comes from assets: which measure, over which departments/categories.
-    baseline_asset_measure = models.CharField(max_length=32, choices=AssetMeasure.choices, blank=True)
-    baseline_departments = models.ManyToManyField("departments.Department", blank=True, related_name="+")
-    baseline_categories = models.ManyToManyField("departments.AssetCategory", blank=True, related_name="+")
+    baseline_asset_measure = models.CharField(
+        max_length=32, choices=AssetMeasure.choices, blank=True, verbose_name=_("baseline asset measure")
+    )
+    baseline_departments = models.ManyToManyField(
+        "departments.Department", blank=True, related_name="+", verbose_name=_("baseline departments")
+    )
+    baseline_categories = models.ManyToManyField(
+        "departments.AssetCategory", blank=True, related_name="+", verbose_name=_("baseline categories")
+    )
     # How a computed baseline was obtained, in words, and when (the asset register changes afterwards).
-    baseline_source_note = models.CharField(max_length=500, blank=True)
-    baseline_computed_at = models.DateTimeField(null=True, blank=True)
-    target_value = models.DecimalField(max_digits=18, decimal_places=4)
-    target_date = models.DateField()
-    measurement_method = models.TextField(blank=True)
-    data_source = models.CharField(max_length=200, blank=True)
-    frequency = models.CharField(max_length=16, choices=Frequency.choices, default=Frequency.YEARLY)
-    verified_by = models.CharField(max_length=200, blank=True, help_text=_("Who verifies the measurements."))
-    is_retired = models.BooleanField(default=False)
+    baseline_source_note = models.CharField(
+        max_length=500, blank=True, verbose_name=_("baseline source note")
+    )
+    baseline_computed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("baseline computed at"))
+    target_value = models.DecimalField(max_digits=18, decimal_places=4, verbose_name=_("target value"))
+    target_date = models.DateField(verbose_name=_("target date"))
+    measurement_method = models.TextField(blank=True, verbose_name=_("measurement method"))
+    data_source = models.CharField(max_length=200, blank=True, verbose_name=_("data source"))
+    frequency = models.CharField(
+        max_length=16, choices=Frequency.choices, default=Frequency.YEARLY, verbose_name=_("frequency")
+    )
+    verified_by = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=_("Who verifies the measurements."),
+        verbose_name=_("verified by"),
+    )
+    is_retired = models.BooleanField(default=False, verbose_name=_("is retired"))
 
     class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
         ordering = ["outcome__title", "name"]
         constraints = [
             models.CheckConstraint(
@@ -310,17 +361,25 @@ class Indicator(models.Model):
 
 
 class Measurement(models.Model):
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measurements")
-    period = models.DateField(help_text=_("Start of the period measured."))
-    value = models.DecimalField(max_digits=18, decimal_places=4)
-    source = models.CharField(max_length=200, blank=True)
-    note = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="measurements", verbose_name=_("indicator")
     )
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    period = models.DateField(help_text=_("Start of the period measured."), verbose_name=_("period"))
+    value = models.DecimalField(max_digits=18, decimal_places=4, verbose_name=_("value"))
+    source = models.CharField(max_length=200, blank=True, verbose_name=_("source"))
+    note = models.TextField(blank=True, verbose_name=_("note"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("recorded at"))
 
     class Meta:
+        verbose_name = _("measurement")
+        verbose_name_plural = _("measurements")
         ordering = ["indicator", "period"]
         constraints = [
             models.UniqueConstraint(
@@ -373,13 +432,23 @@ class OutcomeEvent(models.Model):
     are PROTECT: an outcome with history is retired, never deleted, and a user who acted is deactivated.
     """
 
-    outcome = models.ForeignKey(Outcome, on_delete=models.PROTECT, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    action = models.CharField(max_length=64)
-    summary = models.CharField(max_length=500, blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    outcome = models.ForeignKey(
+        Outcome, on_delete=models.PROTECT, related_name="events", verbose_name=_("outcome")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    action = models.CharField(max_length=64, verbose_name=_("action"))
+    summary = models.CharField(max_length=500, blank=True, verbose_name=_("summary"))
+    data = models.JSONField(default=dict, blank=True, verbose_name=_("data"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("outcome event")
+        verbose_name_plural = _("outcome events")
         ordering = ["-created_at", "-id"]
         triggers = append_only_triggers()

@@ -49,44 +49,72 @@ class Tender(models.Model):
         SERVICES = "services", _("Services")
 
     reference = models.CharField(
-        max_length=32, unique=True, help_text=_("Readable reference, e.g. T-2027-0001.")
+        max_length=32,
+        unique=True,
+        help_text=_("Readable reference, e.g. T-2027-0001."),
+        verbose_name=_("reference"),
     )
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    title = models.CharField(max_length=200, verbose_name=_("title"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
     # Title and description in the city's other languages (CITY_LANGUAGES): {"fr": {"title": …}, "nl": {…}};
     # the base fields are the main language. Shape checked by multilingual.translations.clean_translations.
-    translations = models.JSONField(default=dict, blank=True)
+    translations = models.JSONField(default=dict, blank=True, verbose_name=_("translations"))
     lead_department = models.ForeignKey(
-        "departments.Department", on_delete=models.PROTECT, related_name="led_tenders"
+        "departments.Department",
+        on_delete=models.PROTECT,
+        related_name="led_tenders",
+        verbose_name=_("lead department"),
     )
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    procurement_method = models.CharField(max_length=16, choices=Method.choices, default=Method.OPEN)
-    main_category = models.CharField(max_length=16, choices=Category.choices, default=Category.SERVICES)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True, verbose_name=_("status")
+    )
+    procurement_method = models.CharField(
+        max_length=16, choices=Method.choices, default=Method.OPEN, verbose_name=_("procurement method")
+    )
+    main_category = models.CharField(
+        max_length=16, choices=Category.choices, default=Category.SERVICES, verbose_name=_("main category")
+    )
     contract_term_years = models.PositiveSmallIntegerField(
         default=10,
         validators=[MinValueValidator(1), MaxValueValidator(30)],
         help_text=_("Contract term, 1–30 years."),
+        verbose_name=_("contract term years"),
     )
-    tender_period_start = models.DateField(null=True, blank=True)
-    tender_period_end = models.DateField(null=True, blank=True)
+    tender_period_start = models.DateField(null=True, blank=True, verbose_name=_("tender period start"))
+    tender_period_end = models.DateField(null=True, blank=True, verbose_name=_("tender period end"))
     currency = models.CharField(
-        max_length=3, default="EUR", help_text=_("ISO 4217 code."), validators=[validate_currency]
+        max_length=3,
+        default="EUR",
+        help_text=_("ISO 4217 code."),
+        validators=[validate_currency],
+        verbose_name=_("currency"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("submitted by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True, verbose_name=_("published at"))
     # Award (the `award` OCDS release).
-    award_supplier_name = models.CharField(max_length=200, blank=True)
-    award_value = models.DecimalField(**MONEY, null=True, blank=True)
-    award_date = models.DateField(null=True, blank=True)
+    award_supplier_name = models.CharField(max_length=200, blank=True, verbose_name=_("award supplier name"))
+    award_value = models.DecimalField(**MONEY, null=True, blank=True, verbose_name=_("award value"))
+    award_date = models.DateField(null=True, blank=True, verbose_name=_("award date"))
 
     class Meta:
+        verbose_name = _("tender")
+        verbose_name_plural = _("tenders")
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
@@ -114,14 +142,22 @@ class TenderAsset(models.Model):
         OPERATE = "operate", _("Operate")
         MAINTAIN = "maintain", _("Maintain")
 
-    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="bundled_assets")
-    asset = models.ForeignKey("departments.Asset", on_delete=models.PROTECT, related_name="tender_links")
-    action = models.CharField(max_length=16, choices=Action.choices, default=Action.UPGRADE)
+    tender = models.ForeignKey(
+        Tender, on_delete=models.CASCADE, related_name="bundled_assets", verbose_name=_("tender")
+    )
+    asset = models.ForeignKey(
+        "departments.Asset", on_delete=models.PROTECT, related_name="tender_links", verbose_name=_("asset")
+    )
+    action = models.CharField(
+        max_length=16, choices=Action.choices, default=Action.UPGRADE, verbose_name=_("action")
+    )
     # Denormalised from the tender's status (False once cancelled) so that the database itself guarantees
     # that an asset is in at most one active tender, even under concurrent drafts.
-    active = models.BooleanField(default=True)
+    active = models.BooleanField(default=True, verbose_name=_("active"))
 
     class Meta:
+        verbose_name = _("tender asset")
+        verbose_name_plural = _("tender assets")
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["tender", "asset"], name="tenderasset_once_per_tender"),
@@ -134,20 +170,28 @@ class TenderAsset(models.Model):
 class TenderOutcome(models.Model):
     """An indicator the contract targets, and its weight in the outcome-linked payment (percent)."""
 
-    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="targeted_outcomes")
-    indicator = models.ForeignKey(
-        "outcomes.Indicator", on_delete=models.PROTECT, related_name="tender_targets"
+    tender = models.ForeignKey(
+        Tender, on_delete=models.CASCADE, related_name="targeted_outcomes", verbose_name=_("tender")
     )
-    target_value = models.DecimalField(max_digits=18, decimal_places=4)
+    indicator = models.ForeignKey(
+        "outcomes.Indicator",
+        on_delete=models.PROTECT,
+        related_name="tender_targets",
+        verbose_name=_("indicator"),
+    )
+    target_value = models.DecimalField(max_digits=18, decimal_places=4, verbose_name=_("target value"))
     payment_weight = models.DecimalField(
         max_digits=5,
         decimal_places=2,
         null=True,
         blank=True,
         help_text=_("Percent of the outcome-linked payment."),
+        verbose_name=_("payment weight"),
     )
 
     class Meta:
+        verbose_name = _("tender outcome")
+        verbose_name_plural = _("tender outcomes")
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["tender", "indicator"], name="tenderoutcome_once_per_tender"),
@@ -171,21 +215,29 @@ class TenderDocument(models.Model):
         OUTCOME_SPECIFICATION = "outcome_specification", _("Outcome specification")
         OTHER = "other", _("Other")
 
-    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="documents")
-    kind = models.CharField(max_length=32, choices=Kind.choices)
-    title = models.CharField(max_length=200)
-    # Stored under a random name (config/uploads.py); the uploader's name is kept for display and download.
-    file = models.FileField(upload_to=RandomUploadName("tenders/documents"))
-    original_name = models.CharField(max_length=255, blank=True)
-    content_type = models.CharField(max_length=100)
-    size_bytes = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    tender = models.ForeignKey(
+        Tender, on_delete=models.CASCADE, related_name="documents", verbose_name=_("tender")
     )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(max_length=32, choices=Kind.choices, verbose_name=_("kind"))
+    title = models.CharField(max_length=200, verbose_name=_("title"))
+    # Stored under a random name (config/uploads.py); the uploader's name is kept for display and download.
+    file = models.FileField(upload_to=RandomUploadName("tenders/documents"), verbose_name=_("file"))
+    original_name = models.CharField(max_length=255, blank=True, verbose_name=_("original name"))
+    content_type = models.CharField(max_length=100, verbose_name=_("content type"))
+    size_bytes = models.PositiveIntegerField(verbose_name=_("size bytes"))
+    sha256 = models.CharField(max_length=64, verbose_name=_("sha256"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("uploaded at"))
 
     class Meta:
+        verbose_name = _("tender document")
+        verbose_name_plural = _("tender documents")
         ordering = ["kind", "title"]
 
 
@@ -196,15 +248,25 @@ class TenderEvent(models.Model):
     are PROTECT: a tender with history is never deleted, and a user who acted is deactivated, not deleted.
     """
 
-    tender = models.ForeignKey(Tender, on_delete=models.PROTECT, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    action = models.CharField(max_length=32)
-    from_status = models.CharField(max_length=16, blank=True)
-    to_status = models.CharField(max_length=16, blank=True)
-    comment = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    tender = models.ForeignKey(
+        Tender, on_delete=models.PROTECT, related_name="events", verbose_name=_("tender")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    action = models.CharField(max_length=32, verbose_name=_("action"))
+    from_status = models.CharField(max_length=16, blank=True, verbose_name=_("from status"))
+    to_status = models.CharField(max_length=16, blank=True, verbose_name=_("to status"))
+    comment = models.TextField(blank=True, verbose_name=_("comment"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("tender event")
+        verbose_name_plural = _("tender events")
         ordering = ["created_at", "id"]
         triggers = append_only_triggers()
 
@@ -212,12 +274,18 @@ class TenderEvent(models.Model):
 class TenderComment(models.Model):
     """A remark by an official of a participating department on a tender being drafted."""
 
-    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    body = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    tender = models.ForeignKey(
+        Tender, on_delete=models.CASCADE, related_name="comments", verbose_name=_("tender")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    )
+    body = models.TextField(verbose_name=_("body"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("tender comment")
+        verbose_name_plural = _("tender comments")
         ordering = ["created_at", "id"]
 
 
@@ -231,22 +299,34 @@ class DepartmentSignOff(models.Model):
     (procurement.selectors.signoffs): computed on reading, so no change anywhere has to remember to expire it.
     """
 
-    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="sign_offs")
-    department = models.ForeignKey(
-        "departments.Department", on_delete=models.PROTECT, related_name="tender_sign_offs"
+    tender = models.ForeignKey(
+        Tender, on_delete=models.CASCADE, related_name="sign_offs", verbose_name=_("tender")
     )
-    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    signed_at = models.DateTimeField()
+    department = models.ForeignKey(
+        "departments.Department",
+        on_delete=models.PROTECT,
+        related_name="tender_sign_offs",
+        verbose_name=_("department"),
+    )
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("signed by")
+    )
+    signed_at = models.DateTimeField(verbose_name=_("signed at"))
     snapshot = models.JSONField(
         help_text=_(
             "What was signed: bundled asset ids with their action, contributions per budget line (EUR)."
-        )
+        ),
+        verbose_name=_("snapshot"),
     )
     snapshot_hash = models.CharField(
-        max_length=64, help_text=_("sha256 of the canonical JSON of `snapshot`.")
+        max_length=64,
+        help_text=_("sha256 of the canonical JSON of `snapshot`."),
+        verbose_name=_("snapshot hash"),
     )
 
     class Meta:
+        verbose_name = _("department sign off")
+        verbose_name_plural = _("department sign offs")
         ordering = ["tender", "department__name"]
         constraints = [
             models.UniqueConstraint(fields=["tender", "department"], name="signoff_once_per_department"),
@@ -269,17 +349,25 @@ class Release(models.Model):
     table (config/append_only.py), so bulk queryset calls and raw SQL cannot change it either.
     """
 
-    tender = models.ForeignKey(Tender, on_delete=models.PROTECT, related_name="releases")
-    ocid = models.CharField(max_length=100, db_index=True)
-    release_id = models.CharField(max_length=150, unique=True)
-    tag = models.CharField(
-        max_length=32, help_text=_("OCDS release tag: tender, tenderAmendment, tenderUpdate, award.")
+    tender = models.ForeignKey(
+        Tender, on_delete=models.PROTECT, related_name="releases", verbose_name=_("tender")
     )
-    date = models.DateTimeField(db_index=True)
-    data = models.JSONField()
-    content_hash = models.CharField(max_length=64, help_text=_("sha256 of the canonical JSON; the ETag."))
+    ocid = models.CharField(max_length=100, db_index=True, verbose_name=_("ocid"))
+    release_id = models.CharField(max_length=150, unique=True, verbose_name=_("release id"))
+    tag = models.CharField(
+        max_length=32,
+        help_text=_("OCDS release tag: tender, tenderAmendment, tenderUpdate, award."),
+        verbose_name=_("tag"),
+    )
+    date = models.DateTimeField(db_index=True, verbose_name=_("date"))
+    data = models.JSONField(verbose_name=_("data"))
+    content_hash = models.CharField(
+        max_length=64, help_text=_("sha256 of the canonical JSON; the ETag."), verbose_name=_("content hash")
+    )
 
     class Meta:
+        verbose_name = _("release")
+        verbose_name_plural = _("releases")
         ordering = ["date", "id"]
         triggers = append_only_triggers()
 
@@ -303,14 +391,19 @@ class Release(models.Model):
 class PartnerOrganisation(models.Model):
     """A supplier, operator or investor organisation that reads published tenders through the API."""
 
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=200, unique=True, verbose_name=_("name"))
     identifier = models.CharField(
-        max_length=100, blank=True, help_text=_("e.g. company registration number.")
+        max_length=100,
+        blank=True,
+        help_text=_("e.g. company registration number."),
+        verbose_name=_("identifier"),
     )
-    contact_email = models.EmailField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    contact_email = models.EmailField(blank=True, verbose_name=_("contact email"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("partner organisation")
+        verbose_name_plural = _("partner organisations")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -325,19 +418,30 @@ class ApiToken(models.Model):
         # `propose` includes `read`: a machine that submits proposals must read the tender it answers.
         PROPOSE = "propose", _("Read, and submit proposals")
 
-    organisation = models.ForeignKey(PartnerOrganisation, on_delete=models.CASCADE, related_name="tokens")
-    name = models.CharField(max_length=100)
-    scope = models.CharField(max_length=16, choices=Scope.choices, default=Scope.READ)
-    prefix = models.CharField(
-        max_length=12, unique=True, help_text=_("First characters of the key, for lookup.")
+    organisation = models.ForeignKey(
+        PartnerOrganisation, on_delete=models.CASCADE, related_name="tokens", verbose_name=_("organisation")
     )
-    key_hash = models.CharField(max_length=64, unique=True, help_text=_("sha256 of the key."))
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    name = models.CharField(max_length=100, verbose_name=_("name"))
+    scope = models.CharField(
+        max_length=16, choices=Scope.choices, default=Scope.READ, verbose_name=_("scope")
+    )
+    prefix = models.CharField(
+        max_length=12,
+        unique=True,
+        help_text=_("First characters of the key, for lookup."),
+        verbose_name=_("prefix"),
+    )
+    key_hash = models.CharField(
+        max_length=64, unique=True, help_text=_("sha256 of the key."), verbose_name=_("key hash")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    expires_at = models.DateTimeField(null=True, blank=True, verbose_name=_("expires at"))
+    revoked_at = models.DateTimeField(null=True, blank=True, verbose_name=_("revoked at"))
+    last_used_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last used at"))
 
     class Meta:
+        verbose_name = _("api token")
+        verbose_name_plural = _("api tokens")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -347,17 +451,31 @@ class ApiToken(models.Model):
 class ClarificationQuestion(models.Model):
     """A partner's question on a published tender; the answer is published to everyone."""
 
-    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="questions")
-    organisation = models.ForeignKey(PartnerOrganisation, on_delete=models.PROTECT, related_name="questions")
-    question = models.TextField()
-    asked_at = models.DateTimeField(auto_now_add=True)
-    answer = models.TextField(blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    tender = models.ForeignKey(
+        Tender, on_delete=models.CASCADE, related_name="questions", verbose_name=_("tender")
     )
-    answered_at = models.DateTimeField(null=True, blank=True)
+    organisation = models.ForeignKey(
+        PartnerOrganisation,
+        on_delete=models.PROTECT,
+        related_name="questions",
+        verbose_name=_("organisation"),
+    )
+    question = models.TextField(verbose_name=_("question"))
+    asked_at = models.DateTimeField(auto_now_add=True, verbose_name=_("asked at"))
+    answer = models.TextField(blank=True, verbose_name=_("answer"))
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    answered_at = models.DateTimeField(null=True, blank=True, verbose_name=_("answered at"))
 
     class Meta:
+        verbose_name = _("clarification question")
+        verbose_name_plural = _("clarification questions")
         ordering = ["asked_at", "id"]
 
 

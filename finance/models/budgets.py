@@ -20,20 +20,31 @@ class BudgetLine(models.Model):
     """A department's appropriation for one fiscal year and one budget type (EUR, nominal)."""
 
     department = models.ForeignKey(
-        "departments.Department", on_delete=models.PROTECT, related_name="budget_lines"
+        "departments.Department",
+        on_delete=models.PROTECT,
+        related_name="budget_lines",
+        verbose_name=_("department"),
     )
-    fiscal_year = models.PositiveSmallIntegerField()
-    budget_type = models.CharField(max_length=8, choices=BudgetType.choices)
-    name = models.CharField(max_length=200, default="General", help_text=_("Programme or line name."))
-    amount = models.DecimalField(**MONEY)
-    currency = models.CharField(max_length=3, default="EUR")
-    note = models.TextField(blank=True)
+    fiscal_year = models.PositiveSmallIntegerField(verbose_name=_("fiscal year"))
+    budget_type = models.CharField(max_length=8, choices=BudgetType.choices, verbose_name=_("budget type"))
+    name = models.CharField(
+        max_length=200, default="General", help_text=_("Programme or line name."), verbose_name=_("name")
+    )
+    amount = models.DecimalField(**MONEY, verbose_name=_("amount"))
+    currency = models.CharField(max_length=3, default="EUR", verbose_name=_("currency"))
+    note = models.TextField(blank=True, verbose_name=_("note"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
         ordering = ["department__name", "fiscal_year", "budget_type", "name"]
         constraints = [
             models.UniqueConstraint(
@@ -61,25 +72,49 @@ class Contribution(models.Model):
         RELEASED = "released", pgettext_lazy("contribution status", "Released")
         WITHDRAWN = "withdrawn", pgettext_lazy("contribution status", "Withdrawn")
 
-    tender = models.ForeignKey("procurement.Tender", on_delete=models.PROTECT, related_name="contributions")
-    budget_line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="contributions")
-    amount = models.DecimalField(**MONEY)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.REQUESTED, db_index=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField(auto_now_add=True)
+    tender = models.ForeignKey(
+        "procurement.Tender", on_delete=models.PROTECT, related_name="contributions", verbose_name=_("tender")
+    )
+    budget_line = models.ForeignKey(
+        BudgetLine, on_delete=models.PROTECT, related_name="contributions", verbose_name=_("budget line")
+    )
+    amount = models.DecimalField(**MONEY, verbose_name=_("amount"))
+    status = models.CharField(
+        max_length=16,
+        choices=Status.choices,
+        default=Status.REQUESTED,
+        db_index=True,
+        verbose_name=_("status"),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    requested_at = models.DateTimeField(auto_now_add=True, verbose_name=_("requested at"))
     first_approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("first approved by"),
     )
-    first_approved_at = models.DateTimeField(null=True, blank=True)
-    first_approval_comment = models.TextField(blank=True)
+    first_approved_at = models.DateTimeField(null=True, blank=True, verbose_name=_("first approved at"))
+    first_approval_comment = models.TextField(blank=True, verbose_name=_("first approval comment"))
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_comment = models.TextField(blank=True)
-    released_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
+    decision_comment = models.TextField(blank=True, verbose_name=_("decision comment"))
+    released_at = models.DateTimeField(null=True, blank=True, verbose_name=_("released at"))
 
     class Meta:
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
         ordering = ["-requested_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="contribution_amount_positive"),
@@ -116,16 +151,24 @@ class TenderNeed(models.Model):
     Used when no financing scenario is chosen (finance.selectors.scenarios.chosen_scenario_need is None).
     """
 
-    tender = models.ForeignKey("procurement.Tender", on_delete=models.CASCADE, related_name="budget_needs")
-    fiscal_year = models.PositiveSmallIntegerField()
-    budget_type = models.CharField(max_length=8, choices=BudgetType.choices)
-    amount = models.DecimalField(**MONEY)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    tender = models.ForeignKey(
+        "procurement.Tender", on_delete=models.CASCADE, related_name="budget_needs", verbose_name=_("tender")
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    fiscal_year = models.PositiveSmallIntegerField(verbose_name=_("fiscal year"))
+    budget_type = models.CharField(max_length=8, choices=BudgetType.choices, verbose_name=_("budget type"))
+    amount = models.DecimalField(**MONEY, verbose_name=_("amount"))
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("tender need")
+        verbose_name_plural = _("tender needs")
         ordering = ["fiscal_year", "budget_type"]
         constraints = [
             models.UniqueConstraint(
@@ -145,13 +188,20 @@ class FundingOverride(models.Model):
     """
 
     tender = models.ForeignKey(
-        "procurement.Tender", on_delete=models.PROTECT, related_name="funding_overrides"
+        "procurement.Tender",
+        on_delete=models.PROTECT,
+        related_name="funding_overrides",
+        verbose_name=_("tender"),
     )
-    reason = models.TextField()
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(verbose_name=_("reason"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("decided by")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("funding override")
+        verbose_name_plural = _("funding overrides")
         ordering = ["-created_at", "-id"]
         constraints = [models.CheckConstraint(condition=~Q(reason=""), name="fundingoverride_reason_given")]
         triggers = append_only_triggers()
@@ -182,26 +232,51 @@ class BudgetEvent(models.Model):
         NEED_SET = "need_set", _("Need entered")
         OVERRIDE = "override", _("Funding override")
 
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    action = models.CharField(max_length=32, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("created at"))
+    action = models.CharField(max_length=32, choices=Action.choices, verbose_name=_("action"))
     budget_line = models.ForeignKey(
-        BudgetLine, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+        BudgetLine,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+        verbose_name=_("budget line"),
     )
     contribution = models.ForeignKey(
-        Contribution, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+        Contribution,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+        verbose_name=_("contribution"),
     )
     tender = models.ForeignKey(
-        "procurement.Tender", null=True, blank=True, on_delete=models.PROTECT, related_name="budget_events"
+        "procurement.Tender",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="budget_events",
+        verbose_name=_("tender"),
     )
-    amount = models.DecimalField(**MONEY, null=True, blank=True, help_text=_("The contribution's amount."))
-    available_before = models.DecimalField(**MONEY, null=True, blank=True)
-    available_after = models.DecimalField(**MONEY, null=True, blank=True)
-    status_before = models.CharField(max_length=16, blank=True)
-    status_after = models.CharField(max_length=16, blank=True)
-    comment = models.TextField(blank=True)
+    amount = models.DecimalField(
+        **MONEY, null=True, blank=True, help_text=_("The contribution's amount."), verbose_name=_("amount")
+    )
+    available_before = models.DecimalField(**MONEY, null=True, blank=True, verbose_name=_("available before"))
+    available_after = models.DecimalField(**MONEY, null=True, blank=True, verbose_name=_("available after"))
+    status_before = models.CharField(max_length=16, blank=True, verbose_name=_("status before"))
+    status_after = models.CharField(max_length=16, blank=True, verbose_name=_("status after"))
+    comment = models.TextField(blank=True, verbose_name=_("comment"))
 
     class Meta:
+        verbose_name = _("budget event")
+        verbose_name_plural = _("budget events")
         ordering = ["-created_at", "-id"]
         triggers = append_only_triggers()
 

@@ -16,15 +16,26 @@ MONEY = {"max_digits": 18, "decimal_places": 2}
 
 class ContributionPayment(models.Model):
     contribution = models.ForeignKey(
-        "finance.Contribution", on_delete=models.PROTECT, related_name="payments"
+        "finance.Contribution",
+        on_delete=models.PROTECT,
+        related_name="payments",
+        verbose_name=_("contribution"),
     )
-    amount = models.DecimalField(**MONEY)
-    reference = models.CharField(max_length=100, help_text=_("What is paid, e.g. the payment certificate."))
-    payee = models.CharField(max_length=200)
-    charged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    charged_at = models.DateTimeField(auto_now_add=True)
+    amount = models.DecimalField(**MONEY, verbose_name=_("amount"))
+    reference = models.CharField(
+        max_length=100,
+        help_text=_("What is paid, e.g. the payment certificate."),
+        verbose_name=_("reference"),
+    )
+    payee = models.CharField(max_length=200, verbose_name=_("payee"))
+    charged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("charged by")
+    )
+    charged_at = models.DateTimeField(auto_now_add=True, verbose_name=_("charged at"))
 
     class Meta:
+        verbose_name = _("contribution payment")
+        verbose_name_plural = _("contribution payments")
         ordering = ["charged_at", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="contributionpayment_amount_positive"),

@@ -43,20 +43,33 @@ class InflationRate(models.Model):
     the rows Y₀ + 1 … Y₀ + t. One row per year: a correction is a new decision, not an edit (history).
     """
 
-    year = models.PositiveSmallIntegerField(unique=True, validators=[MinValueValidator(2000)])
+    year = models.PositiveSmallIntegerField(
+        unique=True, validators=[MinValueValidator(2000)], verbose_name=_("year")
+    )
     inflation = models.DecimalField(
-        **RATE, validators=[MinValueValidator(Decimal("-0.5")), MaxValueValidator(Decimal("1"))]
+        **RATE,
+        validators=[MinValueValidator(Decimal("-0.5")), MaxValueValidator(Decimal("1"))],
+        verbose_name=_("inflation"),
     )
     energy_change = models.DecimalField(
-        **RATE, validators=[MinValueValidator(Decimal("-0.9")), MaxValueValidator(Decimal("5"))]
+        **RATE,
+        validators=[MinValueValidator(Decimal("-0.9")), MaxValueValidator(Decimal("5"))],
+        verbose_name=_("energy change"),
     )
     source = models.CharField(
-        max_length=200, blank=True, help_text=_("e.g. the statistics office's release.")
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. the statistics office's release."),
+        verbose_name=_("source"),
     )
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    entered_at = models.DateTimeField(auto_now_add=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("entered by")
+    )
+    entered_at = models.DateTimeField(auto_now_add=True, verbose_name=_("entered at"))
 
     class Meta:
+        verbose_name = _("inflation rate")
+        verbose_name_plural = _("inflation rates")
         ordering = ["year"]
 
     def __str__(self) -> str:
@@ -74,36 +87,76 @@ class Contract(models.Model):
         YEARLY = "yearly", pgettext_lazy("period length", "Yearly")
         QUARTERLY = "quarterly", pgettext_lazy("period length", "Quarterly")
 
-    tender = models.OneToOneField(Tender, on_delete=models.PROTECT, related_name="contract")
-    organisation = models.ForeignKey(PartnerOrganisation, on_delete=models.PROTECT, related_name="contracts")
-    reference = models.CharField(max_length=48, unique=True)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
-    start_date = models.DateField()
-    term_years = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(30)])
-    period_length = models.CharField(max_length=16, choices=PeriodLength.choices, default=PeriodLength.YEARLY)
-    grace_days = models.PositiveSmallIntegerField(default=30, validators=[MaxValueValidator(180)])
+    tender = models.OneToOneField(
+        Tender, on_delete=models.PROTECT, related_name="contract", verbose_name=_("tender")
+    )
+    organisation = models.ForeignKey(
+        PartnerOrganisation,
+        on_delete=models.PROTECT,
+        related_name="contracts",
+        verbose_name=_("organisation"),
+    )
+    reference = models.CharField(max_length=48, unique=True, verbose_name=_("reference"))
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.ACTIVE, verbose_name=_("status")
+    )
+    start_date = models.DateField(verbose_name=_("start date"))
+    term_years = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(30)], verbose_name=_("term years")
+    )
+    period_length = models.CharField(
+        max_length=16,
+        choices=PeriodLength.choices,
+        default=PeriodLength.YEARLY,
+        verbose_name=_("period length"),
+    )
+    grace_days = models.PositiveSmallIntegerField(
+        default=30, validators=[MaxValueValidator(180)], verbose_name=_("grace days")
+    )
     first_budget_year = models.PositiveSmallIntegerField(
         help_text=_(
             "The pooled budget's fiscal year that pays contract year 0; year t is paid from this + t."
-        )
+        ),
+        verbose_name=_("first budget year"),
     )
-    financing_model = models.CharField(max_length=16)
-    financing_charge = models.DecimalField(**MONEY, default=Decimal("0"), help_text=_("A′ per year, flat."))
+    financing_model = models.CharField(max_length=16, verbose_name=_("financing model"))
+    financing_charge = models.DecimalField(
+        **MONEY, default=Decimal("0"), help_text=_("A′ per year, flat."), verbose_name=_("financing charge")
+    )
     operation_fee = models.DecimalField(
-        **MONEY, default=Decimal("0"), help_text=_("O′ per year at start-year prices (CapEx: running cost).")
+        **MONEY,
+        default=Decimal("0"),
+        help_text=_("O′ per year at start-year prices (CapEx: running cost)."),
+        verbose_name=_("operation fee"),
     )
-    savings_share = models.DecimalField(**SHARE, default=Decimal("0"), help_text=_("s, the partner's share."))
-    at_risk_share = models.DecimalField(**SHARE, help_text=_("φ, share of payments at risk on outcomes."))
-    baseline_maintenance = models.DecimalField(**MONEY, help_text=_("Per year, start-year prices."))
-    baseline_energy = models.DecimalField(**MONEY, help_text=_("Per year, start-year prices."))
-    baseline_source = models.TextField(help_text=_("Where the baseline came from, in words."))
-    currency = models.CharField(max_length=3, default="EUR")
+    savings_share = models.DecimalField(
+        **SHARE, default=Decimal("0"), help_text=_("s, the partner's share."), verbose_name=_("savings share")
+    )
+    at_risk_share = models.DecimalField(
+        **SHARE, help_text=_("φ, share of payments at risk on outcomes."), verbose_name=_("at risk share")
+    )
+    baseline_maintenance = models.DecimalField(
+        **MONEY, help_text=_("Per year, start-year prices."), verbose_name=_("baseline maintenance")
+    )
+    baseline_energy = models.DecimalField(
+        **MONEY, help_text=_("Per year, start-year prices."), verbose_name=_("baseline energy")
+    )
+    baseline_source = models.TextField(
+        help_text=_("Where the baseline came from, in words."), verbose_name=_("baseline source")
+    )
+    currency = models.CharField(max_length=3, default="EUR", verbose_name=_("currency"))
     signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("signed by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(
@@ -125,13 +178,19 @@ class Contract(models.Model):
 class ContractIndicator(models.Model):
     """A committed target of the contract and its payment weight (percent; all add to 100)."""
 
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="indicators")
-    indicator = models.ForeignKey("outcomes.Indicator", on_delete=models.PROTECT, related_name="+")
-    baseline_value = models.DecimalField(max_digits=18, decimal_places=4)
-    committed_value = models.DecimalField(max_digits=18, decimal_places=4)
-    weight = models.DecimalField(max_digits=5, decimal_places=2)
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("contract")
+    )
+    indicator = models.ForeignKey(
+        "outcomes.Indicator", on_delete=models.PROTECT, related_name="+", verbose_name=_("indicator")
+    )
+    baseline_value = models.DecimalField(max_digits=18, decimal_places=4, verbose_name=_("baseline value"))
+    committed_value = models.DecimalField(max_digits=18, decimal_places=4, verbose_name=_("committed value"))
+    weight = models.DecimalField(max_digits=5, decimal_places=2, verbose_name=_("weight"))
 
     class Meta:
+        verbose_name = _("contract indicator")
+        verbose_name_plural = _("contract indicators")
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["contract", "indicator"], name="contractindicator_once"),
@@ -146,14 +205,26 @@ class PerformancePeriod(models.Model):
         OVERDUE = "overdue", pgettext_lazy("period status", "Not reported in time")
         CERTIFIED = "certified", pgettext_lazy("period status", "Certified")
 
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="periods")
-    number = models.PositiveSmallIntegerField()
-    contract_year = models.PositiveSmallIntegerField(help_text=_("t: 0 is the start year."))
-    start_date = models.DateField()
-    end_date = models.DateField()
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.UPCOMING, db_index=True)
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="periods", verbose_name=_("contract")
+    )
+    number = models.PositiveSmallIntegerField(verbose_name=_("number"))
+    contract_year = models.PositiveSmallIntegerField(
+        help_text=_("t: 0 is the start year."), verbose_name=_("contract year")
+    )
+    start_date = models.DateField(verbose_name=_("start date"))
+    end_date = models.DateField(verbose_name=_("end date"))
+    status = models.CharField(
+        max_length=16,
+        choices=Status.choices,
+        default=Status.UPCOMING,
+        db_index=True,
+        verbose_name=_("status"),
+    )
 
     class Meta:
+        verbose_name = _("performance period")
+        verbose_name_plural = _("performance periods")
         ordering = ["contract", "number"]
         constraints = [
             models.UniqueConstraint(fields=["contract", "number"], name="period_number_once"),
@@ -174,25 +245,50 @@ class PeriodReport(models.Model):
         VERIFIED = "verified", pgettext_lazy("report line status", "Verified")
         REJECTED = "rejected", pgettext_lazy("report line status", "Rejected")
 
-    period = models.OneToOneField(PerformancePeriod, on_delete=models.CASCADE, related_name="report")
-    actual_maintenance = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
-    actual_energy = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
-    cost_status = models.CharField(max_length=16, choices=LineStatus.choices, default=LineStatus.PENDING)
-    cost_reason = models.TextField(blank=True)
-    cost_reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    period = models.OneToOneField(
+        PerformancePeriod, on_delete=models.CASCADE, related_name="report", verbose_name=_("period")
     )
-    cost_reviewed_at = models.DateTimeField(null=True, blank=True)
-    note = models.TextField(blank=True)
+    actual_maintenance = models.DecimalField(
+        **MONEY, validators=[MinValueValidator(0)], verbose_name=_("actual maintenance")
+    )
+    actual_energy = models.DecimalField(
+        **MONEY, validators=[MinValueValidator(0)], verbose_name=_("actual energy")
+    )
+    cost_status = models.CharField(
+        max_length=16, choices=LineStatus.choices, default=LineStatus.PENDING, verbose_name=_("cost status")
+    )
+    cost_reason = models.TextField(blank=True, verbose_name=_("cost reason"))
+    cost_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("cost reviewed by"),
+    )
+    cost_reviewed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("cost reviewed at"))
+    note = models.TextField(blank=True, verbose_name=_("note"))
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("submitted by"),
     )
     token = models.ForeignKey(
-        "procurement.ApiToken", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "procurement.ApiToken",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("token"),
     )
-    submitted_at = models.DateTimeField()
+    submitted_at = models.DateTimeField(verbose_name=_("submitted at"))
 
     class Meta:
+        verbose_name = _("period report")
+        verbose_name_plural = _("period reports")
         constraints = [
             models.CheckConstraint(
                 condition=Q(actual_maintenance__gte=0, actual_energy__gte=0), name="report_costs_not_negative"
@@ -201,22 +297,41 @@ class PeriodReport(models.Model):
 
 
 class ReportMeasurement(models.Model):
-    report = models.ForeignKey(PeriodReport, on_delete=models.CASCADE, related_name="measurements")
-    contract_indicator = models.ForeignKey(ContractIndicator, on_delete=models.PROTECT, related_name="+")
-    value = models.DecimalField(max_digits=18, decimal_places=4)
+    report = models.ForeignKey(
+        PeriodReport, on_delete=models.CASCADE, related_name="measurements", verbose_name=_("report")
+    )
+    contract_indicator = models.ForeignKey(
+        ContractIndicator, on_delete=models.PROTECT, related_name="+", verbose_name=_("contract indicator")
+    )
+    value = models.DecimalField(max_digits=18, decimal_places=4, verbose_name=_("value"))
     status = models.CharField(
-        max_length=16, choices=PeriodReport.LineStatus.choices, default=PeriodReport.LineStatus.PENDING
+        max_length=16,
+        choices=PeriodReport.LineStatus.choices,
+        default=PeriodReport.LineStatus.PENDING,
+        verbose_name=_("status"),
     )
-    reason = models.TextField(blank=True)
+    reason = models.TextField(blank=True, verbose_name=_("reason"))
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("reviewed by"),
     )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("reviewed at"))
     measurement = models.ForeignKey(
-        "outcomes.Measurement", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "outcomes.Measurement",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("measurement"),
     )
 
     class Meta:
+        verbose_name = _("report measurement")
+        verbose_name_plural = _("report measurements")
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["report", "contract_indicator"], name="reportmeasurement_once"),
@@ -224,15 +339,19 @@ class ReportMeasurement(models.Model):
 
 
 class ReportDocument(models.Model):
-    report = models.ForeignKey(PeriodReport, on_delete=models.CASCADE, related_name="documents")
-    title = models.CharField(max_length=200)
-    file = models.FileField(upload_to=RandomUploadName("contracts/evidence"))
-    original_name = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=100)
-    size_bytes = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
+    report = models.ForeignKey(
+        PeriodReport, on_delete=models.CASCADE, related_name="documents", verbose_name=_("report")
+    )
+    title = models.CharField(max_length=200, verbose_name=_("title"))
+    file = models.FileField(upload_to=RandomUploadName("contracts/evidence"), verbose_name=_("file"))
+    original_name = models.CharField(max_length=255, verbose_name=_("original name"))
+    content_type = models.CharField(max_length=100, verbose_name=_("content type"))
+    size_bytes = models.PositiveIntegerField(verbose_name=_("size bytes"))
+    sha256 = models.CharField(max_length=64, verbose_name=_("sha256"))
 
     class Meta:
+        verbose_name = _("report document")
+        verbose_name_plural = _("report documents")
         ordering = ["id"]
 
 
@@ -248,31 +367,54 @@ class PaymentCertificate(models.Model):
         APPROVED = "approved", pgettext_lazy("certificate status", "Approved and charged")
         PAID = "paid", pgettext_lazy("certificate status", "Paid")
 
-    period = models.OneToOneField(PerformancePeriod, on_delete=models.PROTECT, related_name="certificate")
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    achievement = models.DecimalField(max_digits=5, decimal_places=4)
-    service_fee = models.DecimalField(**MONEY)
-    fee_payable = models.DecimalField(**MONEY)
-    savings = models.DecimalField(**MONEY, null=True, blank=True)
-    savings_payable = models.DecimalField(**MONEY)
-    city_savings = models.DecimalField(**MONEY)
-    deductions_total = models.DecimalField(**MONEY)
-    total_payable = models.DecimalField(**MONEY)
-    fiscal_year = models.PositiveSmallIntegerField()
-    lines = models.JSONField(default=list, help_text=_("Every line with its words, as computed."))
-    computed_at = models.DateTimeField()
+    period = models.OneToOneField(
+        PerformancePeriod, on_delete=models.PROTECT, related_name="certificate", verbose_name=_("period")
+    )
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True, verbose_name=_("status")
+    )
+    achievement = models.DecimalField(max_digits=5, decimal_places=4, verbose_name=_("achievement"))
+    service_fee = models.DecimalField(**MONEY, verbose_name=_("service fee"))
+    fee_payable = models.DecimalField(**MONEY, verbose_name=_("fee payable"))
+    savings = models.DecimalField(**MONEY, null=True, blank=True, verbose_name=_("savings"))
+    savings_payable = models.DecimalField(**MONEY, verbose_name=_("savings payable"))
+    city_savings = models.DecimalField(**MONEY, verbose_name=_("city savings"))
+    deductions_total = models.DecimalField(**MONEY, verbose_name=_("deductions total"))
+    total_payable = models.DecimalField(**MONEY, verbose_name=_("total payable"))
+    fiscal_year = models.PositiveSmallIntegerField(verbose_name=_("fiscal year"))
+    lines = models.JSONField(
+        default=list, help_text=_("Every line with its words, as computed."), verbose_name=_("lines")
+    )
+    computed_at = models.DateTimeField(verbose_name=_("computed at"))
     first_approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("first approved by"),
     )
-    first_approved_at = models.DateTimeField(null=True, blank=True)
+    first_approved_at = models.DateTimeField(null=True, blank=True, verbose_name=_("first approved at"))
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("approved by"),
     )
-    approved_at = models.DateTimeField(null=True, blank=True)
-    paid_on = models.DateField(null=True, blank=True)
-    payments = models.JSONField(default=list, blank=True, help_text=_("[{department, amount}] as charged."))
+    approved_at = models.DateTimeField(null=True, blank=True, verbose_name=_("approved at"))
+    paid_on = models.DateField(null=True, blank=True, verbose_name=_("paid on"))
+    payments = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_("[{department, amount}] as charged."),
+        verbose_name=_("payments"),
+    )
 
     class Meta:
+        verbose_name = _("payment certificate")
+        verbose_name_plural = _("payment certificates")
         ordering = ["period"]
         constraints = [
             models.CheckConstraint(condition=Q(total_payable__gte=0), name="certificate_total_not_negative"),
@@ -288,17 +430,31 @@ class PaymentCertificate(models.Model):
 class ContractEvent(models.Model):
     """History of every state change of a contract, its periods, reports and certificates."""
 
-    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="events")
+    contract = models.ForeignKey(
+        Contract, on_delete=models.PROTECT, related_name="events", verbose_name=_("contract")
+    )
     period = models.ForeignKey(
-        PerformancePeriod, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+        PerformancePeriod,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+        verbose_name=_("period"),
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("actor"),
     )
-    action = models.CharField(max_length=32)
-    summary = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(max_length=32, verbose_name=_("action"))
+    summary = models.TextField(verbose_name=_("summary"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("contract event")
+        verbose_name_plural = _("contract events")
         ordering = ["created_at", "id"]
         triggers = append_only_triggers()

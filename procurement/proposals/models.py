@@ -53,13 +53,20 @@ class PartnerMembership(models.Model):
         PARTNER = "partner", pgettext_lazy("partner role", "Partner")
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="partner_membership"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="partner_membership",
+        verbose_name=_("user"),
     )
-    organisation = models.ForeignKey(PartnerOrganisation, on_delete=models.CASCADE, related_name="members")
-    role = models.CharField(max_length=16, choices=Role.choices, default=Role.PARTNER)
-    created_at = models.DateTimeField(auto_now_add=True)
+    organisation = models.ForeignKey(
+        PartnerOrganisation, on_delete=models.CASCADE, related_name="members", verbose_name=_("organisation")
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.PARTNER, verbose_name=_("role"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("partner membership")
+        verbose_name_plural = _("partner memberships")
         ordering = ["organisation", "user"]
 
     def __str__(self) -> str:
@@ -69,27 +76,46 @@ class PartnerMembership(models.Model):
 class TenderRequirements(models.Model):
     """What the tender asks of proposals: deadlines, accepted models, minimum φ, award weights, standstill."""
 
-    tender = models.OneToOneField(Tender, on_delete=models.CASCADE, related_name="requirements")
-    proposal_deadline = models.DateTimeField(help_text=_("End of the tender period: no proposal after it."))
-    clarification_deadline = models.DateTimeField(help_text=_("Last moment for clarification questions."))
-    accepted_models = models.JSONField(default=list, help_text=_("Financing models accepted (engine names)."))
+    tender = models.OneToOneField(
+        Tender, on_delete=models.CASCADE, related_name="requirements", verbose_name=_("tender")
+    )
+    proposal_deadline = models.DateTimeField(
+        help_text=_("End of the tender period: no proposal after it."), verbose_name=_("proposal deadline")
+    )
+    clarification_deadline = models.DateTimeField(
+        help_text=_("Last moment for clarification questions."), verbose_name=_("clarification deadline")
+    )
+    accepted_models = models.JSONField(
+        default=list,
+        help_text=_("Financing models accepted (engine names)."),
+        verbose_name=_("accepted models"),
+    )
     minimum_at_risk_share = models.DecimalField(
         **SHARE,
         default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
         help_text=_("Minimum share φ of partner payments at risk on outcomes (0–1)."),
+        verbose_name=_("minimum at risk share"),
     )
-    price_weight = models.DecimalField(**WEIGHT, default=Decimal("50"))
-    outcome_weight = models.DecimalField(**WEIGHT, default=Decimal("30"))
+    price_weight = models.DecimalField(**WEIGHT, default=Decimal("50"), verbose_name=_("price weight"))
+    outcome_weight = models.DecimalField(**WEIGHT, default=Decimal("30"), verbose_name=_("outcome weight"))
     standstill_days = models.PositiveSmallIntegerField(
-        default=10, validators=[MinValueValidator(0), MaxValueValidator(60)]
+        default=10,
+        validators=[MinValueValidator(0), MaxValueValidator(60)],
+        verbose_name=_("standstill days"),
     )
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("updated by"),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("tender requirements")
+        verbose_name_plural = _("tender requirements")
         verbose_name_plural = _("tender requirements")
         constraints = [
             models.CheckConstraint(
@@ -104,12 +130,18 @@ class TenderRequirements(models.Model):
 
 
 class QualityCriterion(models.Model):
-    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="quality_criteria")
-    name = models.CharField(max_length=200)
-    weight = models.DecimalField(**WEIGHT)
-    scoring_guide = models.TextField(help_text=_("What earns 0, 5 and 10 points."))
+    tender = models.ForeignKey(
+        Tender, on_delete=models.CASCADE, related_name="quality_criteria", verbose_name=_("tender")
+    )
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    weight = models.DecimalField(**WEIGHT, verbose_name=_("weight"))
+    scoring_guide = models.TextField(
+        help_text=_("What earns 0, 5 and 10 points."), verbose_name=_("scoring guide")
+    )
 
     class Meta:
+        verbose_name = _("quality criterion")
+        verbose_name_plural = _("quality criterions")
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["tender", "name"], name="qualitycriterion_once_per_tender"),
@@ -129,13 +161,24 @@ class Proposal(models.Model):
         SUBMITTED = "submitted", pgettext_lazy("proposal status", "Submitted")
         WITHDRAWN = "withdrawn", pgettext_lazy("proposal status", "Withdrawn")
 
-    tender = models.ForeignKey(Tender, on_delete=models.PROTECT, related_name="proposals")
-    organisation = models.ForeignKey(PartnerOrganisation, on_delete=models.PROTECT, related_name="proposals")
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SUBMITTED)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    tender = models.ForeignKey(
+        Tender, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("tender")
+    )
+    organisation = models.ForeignKey(
+        PartnerOrganisation,
+        on_delete=models.PROTECT,
+        related_name="proposals",
+        verbose_name=_("organisation"),
+    )
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.SUBMITTED, verbose_name=_("status")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["tender", "organisation"], name="proposal_once_per_organisation"),
@@ -157,20 +200,34 @@ class ProposalVersion(models.Model):
         REPLACE = "replace", pgettext_lazy("proposal version kind", "Replaced")
         WITHDRAW = "withdraw", pgettext_lazy("proposal version kind", "Withdrawn")
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="versions")
-    number = models.PositiveSmallIntegerField()
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    sealed = models.BinaryField(default=b"", editable=False)
-    content_sha256 = models.CharField(max_length=64, blank=True)
-    received_at = models.DateTimeField()
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.PROTECT, related_name="versions", verbose_name=_("proposal")
+    )
+    number = models.PositiveSmallIntegerField(verbose_name=_("number"))
+    kind = models.CharField(max_length=16, choices=Kind.choices, verbose_name=_("kind"))
+    sealed = models.BinaryField(default=b"", editable=False, verbose_name=_("sealed"))
+    content_sha256 = models.CharField(max_length=64, blank=True, verbose_name=_("content sha256"))
+    received_at = models.DateTimeField(verbose_name=_("received at"))
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("submitted by"),
     )
     token = models.ForeignKey(
-        "procurement.ApiToken", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "procurement.ApiToken",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("token"),
     )
 
     class Meta:
+        verbose_name = _("proposal version")
+        verbose_name_plural = _("proposal versions")
         ordering = ["proposal", "number"]
         constraints = [
             models.UniqueConstraint(fields=["proposal", "number"], name="proposalversion_number_once"),
@@ -180,22 +237,32 @@ class ProposalVersion(models.Model):
 class ProposalDocument(models.Model):
     """A document of a proposal version: its bytes sealed like the content (name and hash are in the content)."""
 
-    version = models.ForeignKey(ProposalVersion, on_delete=models.PROTECT, related_name="documents")
-    position = models.PositiveSmallIntegerField()
-    sealed = models.BinaryField(editable=False)
+    version = models.ForeignKey(
+        ProposalVersion, on_delete=models.PROTECT, related_name="documents", verbose_name=_("version")
+    )
+    position = models.PositiveSmallIntegerField(verbose_name=_("position"))
+    sealed = models.BinaryField(editable=False, verbose_name=_("sealed"))
 
     class Meta:
+        verbose_name = _("proposal document")
+        verbose_name_plural = _("proposal documents")
         ordering = ["version", "position"]
 
 
 class ProposalOpening(models.Model):
     """One city user opening the box of a tender (four-eyes: two different users open it)."""
 
-    tender = models.ForeignKey(Tender, on_delete=models.PROTECT, related_name="proposal_openings")
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    opened_at = models.DateTimeField()
+    tender = models.ForeignKey(
+        Tender, on_delete=models.PROTECT, related_name="proposal_openings", verbose_name=_("tender")
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("opened by")
+    )
+    opened_at = models.DateTimeField(verbose_name=_("opened at"))
 
     class Meta:
+        verbose_name = _("proposal opening")
+        verbose_name_plural = _("proposal openings")
         ordering = ["opened_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["tender", "opened_by"], name="proposalopening_once_per_user"),
@@ -211,35 +278,64 @@ class Evaluation(models.Model):
         FINAL = "final", pgettext_lazy("evaluation status", "Final report")
         FAILED = "failed", pgettext_lazy("evaluation status", "Pricing failed")
 
-    tender = models.OneToOneField(Tender, on_delete=models.PROTECT, related_name="evaluation")
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PRICING)
+    tender = models.OneToOneField(
+        Tender, on_delete=models.PROTECT, related_name="evaluation", verbose_name=_("tender")
+    )
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.PRICING, verbose_name=_("status")
+    )
     started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("started by"),
     )
-    started_at = models.DateTimeField(auto_now_add=True)
-    input_hash = models.CharField(max_length=64, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    error_message = models.TextField(blank=True)
-    priced_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True, verbose_name=_("started at"))
+    input_hash = models.CharField(max_length=64, blank=True, verbose_name=_("input hash"))
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    error_message = models.TextField(blank=True, verbose_name=_("error message"))
+    priced_at = models.DateTimeField(null=True, blank=True, verbose_name=_("priced at"))
     finalised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("finalised by"),
     )
-    finalised_at = models.DateTimeField(null=True, blank=True)
+    finalised_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finalised at"))
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
 
 
 class Evaluator(models.Model):
     """An official of the lead department named to score quality; declares no conflict before scoring."""
 
-    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="evaluators")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    named_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="evaluators", verbose_name=_("evaluation")
     )
-    no_conflict_declared_at = models.DateTimeField(null=True, blank=True)
-    declaration = models.TextField(blank=True)
-    scores_submitted_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+    )
+    named_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("named by"),
+    )
+    no_conflict_declared_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("no conflict declared at")
+    )
+    declaration = models.TextField(blank=True, verbose_name=_("declaration"))
+    scores_submitted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("scores submitted at"))
 
     class Meta:
+        verbose_name = _("evaluator")
+        verbose_name_plural = _("evaluators")
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["evaluation", "user"], name="evaluator_once_per_evaluation"),
@@ -249,25 +345,42 @@ class Evaluator(models.Model):
 class ProposalScore(models.Model):
     """The evaluation of one proposal (its version at the deadline): compliance, NPV, scores, rank."""
 
-    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="scores")
-    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="scores")
-    version = models.ForeignKey(ProposalVersion, on_delete=models.PROTECT, related_name="+")
-    compliant = models.BooleanField()
-    compliance_problems = models.JSONField(default=list, blank=True)
-    npv = models.DecimalField(**MONEY, null=True, blank=True, help_text=_("NPV of cost to the city."))
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="scores", verbose_name=_("evaluation")
+    )
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.PROTECT, related_name="scores", verbose_name=_("proposal")
+    )
+    version = models.ForeignKey(
+        ProposalVersion, on_delete=models.PROTECT, related_name="+", verbose_name=_("version")
+    )
+    compliant = models.BooleanField(verbose_name=_("compliant"))
+    compliance_problems = models.JSONField(default=list, blank=True, verbose_name=_("compliance problems"))
+    npv = models.DecimalField(
+        **MONEY, null=True, blank=True, help_text=_("NPV of cost to the city."), verbose_name=_("npv")
+    )
     yearly_payments = models.JSONField(
-        default=list, blank=True, help_text=_("[{fiscal_year, budget_type, amount}] the city pays (nominal).")
+        default=list,
+        blank=True,
+        help_text=_("[{fiscal_year, budget_type, amount}] the city pays (nominal)."),
+        verbose_name=_("yearly payments"),
     )
     partner_payments = models.DecimalField(
-        **MONEY, null=True, blank=True, help_text=_("Nominal sum paid to the partner over the term.")
+        **MONEY,
+        null=True,
+        blank=True,
+        help_text=_("Nominal sum paid to the partner over the term."),
+        verbose_name=_("partner payments"),
     )
-    price_score = models.DecimalField(**SCORE, null=True, blank=True)
-    outcome_score = models.DecimalField(**SCORE, null=True, blank=True)
-    quality_score = models.DecimalField(**SCORE, null=True, blank=True)
-    total = models.DecimalField(**SCORE, null=True, blank=True)
-    rank = models.PositiveSmallIntegerField(null=True, blank=True)
+    price_score = models.DecimalField(**SCORE, null=True, blank=True, verbose_name=_("price score"))
+    outcome_score = models.DecimalField(**SCORE, null=True, blank=True, verbose_name=_("outcome score"))
+    quality_score = models.DecimalField(**SCORE, null=True, blank=True, verbose_name=_("quality score"))
+    total = models.DecimalField(**SCORE, null=True, blank=True, verbose_name=_("total"))
+    rank = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name=_("rank"))
 
     class Meta:
+        verbose_name = _("proposal score")
+        verbose_name_plural = _("proposal scores")
         ordering = ["rank", "id"]
         constraints = [
             models.UniqueConstraint(fields=["evaluation", "proposal"], name="proposalscore_once"),
@@ -275,14 +388,22 @@ class ProposalScore(models.Model):
 
 
 class QualityScore(models.Model):
-    evaluator = models.ForeignKey(Evaluator, on_delete=models.PROTECT, related_name="scores")
-    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="+")
-    criterion = models.ForeignKey(QualityCriterion, on_delete=models.PROTECT, related_name="+")
-    points = models.PositiveSmallIntegerField(validators=[MaxValueValidator(10)])
-    reason = models.TextField()
-    scored_at = models.DateTimeField(auto_now_add=True)
+    evaluator = models.ForeignKey(
+        Evaluator, on_delete=models.PROTECT, related_name="scores", verbose_name=_("evaluator")
+    )
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.PROTECT, related_name="+", verbose_name=_("proposal")
+    )
+    criterion = models.ForeignKey(
+        QualityCriterion, on_delete=models.PROTECT, related_name="+", verbose_name=_("criterion")
+    )
+    points = models.PositiveSmallIntegerField(validators=[MaxValueValidator(10)], verbose_name=_("points"))
+    reason = models.TextField(verbose_name=_("reason"))
+    scored_at = models.DateTimeField(auto_now_add=True, verbose_name=_("scored at"))
 
     class Meta:
+        verbose_name = _("quality score")
+        verbose_name_plural = _("quality scores")
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(
@@ -301,21 +422,45 @@ class AwardDecision(models.Model):
         SIGNED = "signed", pgettext_lazy("award status", "Contract signed")
         CANCELLED = "cancelled", pgettext_lazy("award status", "Cancelled")
 
-    tender = models.OneToOneField(Tender, on_delete=models.PROTECT, related_name="award_decision")
-    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RECOMMENDED)
+    tender = models.OneToOneField(
+        Tender, on_delete=models.PROTECT, related_name="award_decision", verbose_name=_("tender")
+    )
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.PROTECT, related_name="+", verbose_name=_("proposal")
+    )
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.RECOMMENDED, verbose_name=_("status")
+    )
     recommended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recommended by"),
     )
-    recommended_at = models.DateTimeField()
+    recommended_at = models.DateTimeField(verbose_name=_("recommended at"))
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("approved by"),
     )
-    approved_at = models.DateTimeField(null=True, blank=True)
-    override_reason = models.TextField(blank=True)
-    budget_shortfall = models.DecimalField(**MONEY, default=Decimal("0"))
-    standstill_ends_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True, verbose_name=_("approved at"))
+    override_reason = models.TextField(blank=True, verbose_name=_("override reason"))
+    budget_shortfall = models.DecimalField(**MONEY, default=Decimal("0"), verbose_name=_("budget shortfall"))
+    standstill_ends_at = models.DateTimeField(null=True, blank=True, verbose_name=_("standstill ends at"))
     signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("signed by"),
     )
-    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("signed at"))
+
+    class Meta:
+        verbose_name = _("award decision")
+        verbose_name_plural = _("award decisions")
