@@ -1,6 +1,6 @@
 """The admin and the model forms name models and fields in the reader's language.
 
-Every concrete field of the finance, procurement, outcomes and notifications models carries a lazily translated
+Every concrete field of the finance, procurement, outcomes, notifications, accounts and departments models carries a lazily translated
 verbose name, and so does every model: a superuser reading the admin in French or Dutch sees "ligne budgétaire"
 and "Exercice" (or "begrotingslijn" and "Boekjaar"), not "budget line" and "Fiscal year"."""
 
@@ -20,7 +20,7 @@ from outcomes.models import Outcome
 from procurement.contracts.models import Contract
 from procurement.models import Tender
 
-APPS = ["finance", "procurement", "outcomes", "notifications", "accounts"]
+APPS = ["finance", "procurement", "outcomes", "notifications", "accounts", "departments"]
 
 
 def _own_fields(model):
