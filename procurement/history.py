@@ -17,6 +17,7 @@ from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from config.numbers import money
+from procurement.proposals.display import tender_event_comment_display
 
 # Labels of the actions written into a tender's history (by drafting, the lifecycle, sign-offs, publication,
 # proposals and financing). An unknown code is shown as it is.
@@ -195,6 +196,6 @@ def event_comment(event) -> str:
             return _("%(department)s withdrew its sign-off.") % {"department": found["department"]}
     if action == "answer" and (number := _counted(r"Answered question (\d+)", comment)) is not None:
         return _("Answered question %(number)s") % {"number": number}
-    if action == "sign" and comment == "Contract signed":
-        return _("Contract signed")
-    return comment
+    # The proposal, evaluation and award services' own comments ("Opening 1 of 2", "Award to …", "Contract
+    # signed") are known where those services live; anything else is shown as it was typed.
+    return tender_event_comment_display(action, comment)

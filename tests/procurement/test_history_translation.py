@@ -79,3 +79,11 @@ def test_a_sign_off_sentence_is_translated_with_its_amounts_in_the_readers_numbe
         )
     assert shown("signoff_give", stored, "nl") == expected
     assert shown("signoff_give", stored, "en") == stored
+
+
+def test_the_proposal_and_award_services_sentences_are_translated_on_the_tender_history():
+    assert shown("proposals_open", "Opening 1 of 2", "fr") == "Ouverture 1 sur 2"
+    assert shown("award", "Award to Bright Streets Ltd", "fr") == "Attribution à Bright Streets Ltd"
+    assert shown("award", "Award to Bright Streets Ltd", "nl") == "Gunning aan Bright Streets Ltd"
+    assert shown("sign", "Contract signed", "fr") == "Contrat signé"
+    assert shown("award", "Award to Bright Streets Ltd", "en") == "Award to Bright Streets Ltd"
