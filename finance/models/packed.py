@@ -42,14 +42,15 @@ def unpack(stored: bytes | memoryview | str) -> bytes | str:
     return zlib.decompress(stored)
 
 
-class PackedCanonical(bytes):
-    """Canonical JSON bytes already encoded by the caller (stored compressed without encoding again)."""
+class Packed(bytes):
+    """The bytes of a value already encoded and compressed by the caller (`pack(canonical_bytes(value))`),
+    stored as they are."""
 
 
 class PackedJSONField(models.BinaryField):
     """A JSON value (dict, list…) stored as zlib-compressed canonical JSON bytes; see the module docstring.
 
-    Assign a Python value, or `PackedCanonical(canonical_bytes(value))` when the caller already holds the bytes.
+    Assign a Python value, or `Packed(pack(canonical))` when the caller already holds the compressed bytes.
     """
 
     description = "JSON stored as compressed canonical bytes"
@@ -66,8 +67,8 @@ class PackedJSONField(models.BinaryField):
     def get_prep_value(self, value):
         if value is None:
             return None
-        if isinstance(value, PackedCanonical):
-            return pack(bytes(value))
+        if isinstance(value, Packed):
+            return bytes(value)
         return pack(canonical_bytes(value))
 
     def get_db_prep_value(self, value, connection, prepared=False):

@@ -400,6 +400,46 @@ def monte_carlo_histogram(results: list[MonteCarloResult]) -> dict[str, Any] | N
     }
 
 
+# The money columns of each table of a run's inputs snapshot: whole cents under `<column>_cents` in version 2,
+# str(Decimal) under the plain name in version 1 (finance.services.scenarios writes them, engine_frames reads them).
+SNAPSHOT_MONEY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "assets": ("replacement_cost", "maintenance_cost", "energy_cost"),
+    "catalogue": ("unit_cost", "maintenance_cost", "energy_cost"),
+    "budgets": ("amount",),
+}
+
+
+def snapshot_amount(row: dict[str, Any], name: str) -> Decimal:
+    """An amount of a row of a run's inputs snapshot, whichever version wrote it: whole cents under
+    `<name>_cents` (version 2) or str(Decimal) under `<name>` (version 1, runs stored before issue 17)."""
+    cents = row.get(f"{name}_cents")
+    if cents is not None:
+        return Decimal(cents).scaleb(-2)
+    return Decimal(str(row[name]))
+
+
+def snapshot_assets(snapshot: dict[str, Any]) -> list[dict[str, Any]]:
+    """The asset rows of a run's inputs snapshot as dicts, whichever version wrote it (version 2 stores rows as
+    arrays under the column names of `asset_columns`)."""
+    columns = snapshot.get("asset_columns")
+    rows = snapshot.get("assets") or []
+    if columns is None:
+        return rows
+    return [dict(zip(columns, row, strict=True)) for row in rows]
+
+
+def _comparable_rows(snapshot: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    """A snapshot's rows with money as Decimal under the plain names: the same inputs compare equal whichever
+    version stored them."""
+    money = SNAPSHOT_MONEY_COLUMNS.get(key, ())
+    rows = snapshot_assets(snapshot) if key == "assets" else snapshot.get(key) or []
+    return [
+        {k: v for k, v in row.items() if not k.endswith("_cents")}
+        | {name: snapshot_amount(row, name) for name in money}
+        for row in rows
+    ]
+
+
 def scenario_run_diff(*, older: ScenarioRun, newer: ScenarioRun) -> dict[str, Any]:
     """What changed between two runs: assumptions (old → new), asset and budget counts, NPV per scenario."""
     a_old = older.inputs.get("assumptions", {})
@@ -418,7 +458,12 @@ def scenario_run_diff(*, older: ScenarioRun, newer: ScenarioRun) -> dict[str, An
         ("budgets", _("Budget rows")),
     ):
         old_n, new_n = len(older.inputs.get(key) or []), len(newer.inputs.get(key) or [])
-        if old_n != new_n or older.inputs.get(key) != newer.inputs.get(key):
+        same_version = older.inputs.get("version", 1) == newer.inputs.get("version", 1)
+        if old_n != new_n or (
+            older.inputs.get(key) != newer.inputs.get(key)
+            if same_version
+            else _comparable_rows(older.inputs, key) != _comparable_rows(newer.inputs, key)
+        ):
             counts.append({"label": label, "old": old_n, "new": new_n})
     npv_old = dict(ScenarioSummary.objects.filter(run_id=result_run_id(older)).values_list("scenario", "npv"))
     npv_new = dict(ScenarioSummary.objects.filter(run_id=result_run_id(newer)).values_list("scenario", "npv"))
@@ -526,8 +571,8 @@ def savings_ledger(*, tender, run: ScenarioRun | None = None) -> dict[str, Any] 
         basis = _("replacement value of the bundled assets")
         inputs = ScenarioRun.objects.filter(pk=choice.run_id).values_list("inputs", flat=True).first() or {}
         asset_weights: dict[str, Decimal] = defaultdict(Decimal)
-        for asset in inputs.get("assets", []):
-            asset_weights[asset["department"]] += Decimal(str(asset["replacement_cost"]))
+        for asset in snapshot_assets(inputs):
+            asset_weights[asset["department"]] += snapshot_amount(asset, "replacement_cost")
         weights = dict(asset_weights)
     names = dict(Department.objects.filter(code__in=list(weights)).values_list("code", "name"))
     rows = []

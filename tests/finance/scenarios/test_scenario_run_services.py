@@ -6,6 +6,7 @@ import pytest
 
 from finance.engine import run_all
 from finance.models import ScenarioCashFlow, ScenarioRun, ScenarioSummary, SensitivityResult
+from finance.selectors.scenarios import snapshot_assets
 from finance.services.scenarios import (
     engine_frames,
     scenario_run_execute,
@@ -21,7 +22,7 @@ def test_a_requested_run_is_queued_with_a_snapshot_and_its_hash(
     run = scenario_run_request(tender=bus_stop_tender, actor=transport_official, enqueue=False)
     assert run.status == ScenarioRun.Status.QUEUED
     assert len(run.inputs["assets"]) == 5
-    assert {a["department"] for a in run.inputs["assets"]} == {"transport", "lighting"}
+    assert {a["department"] for a in snapshot_assets(run.inputs)} == {"transport", "lighting"}
     assert run.inputs["assumptions"]["draws"] == 500
     assert len(run.input_hash) == 64
 

@@ -233,7 +233,7 @@ def test_with_approved_contributions_the_page_shows_budget_fit_per_year(
         scenario_run_request(tender=bus_stop_tender, actor=transport_official, enqueue=False).pk
     )
     assert run.inputs["budgets"] == [
-        {"department": "transport", "fiscal_year": 2027, "budget_type": "capex", "amount": "5000.00"}
+        {"department": "transport", "fiscal_year": 2027, "budget_type": "capex", "amount_cents": 500000}
     ]
     page = client_for(finance_officer).get(reverse("finance:scenario-run-detail", kwargs={"pk": run.pk}))
     body = page.content.decode()
