@@ -452,13 +452,13 @@ def scenario_run_diff(*, older: ScenarioRun, newer: ScenarioRun) -> dict[str, An
         if a_old.get(key) != a_new.get(key)
     ]
     counts = []
+    same_version = older.inputs.get("version", 1) == newer.inputs.get("version", 1)
     for key, label in (
         ("assets", _("Bundled assets")),
         ("catalogue", _("Catalogue entries")),
         ("budgets", _("Budget rows")),
     ):
         old_n, new_n = len(older.inputs.get(key) or []), len(newer.inputs.get(key) or [])
-        same_version = older.inputs.get("version", 1) == newer.inputs.get("version", 1)
         if old_n != new_n or (
             older.inputs.get(key) != newer.inputs.get(key)
             if same_version

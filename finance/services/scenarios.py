@@ -50,7 +50,7 @@ from finance.selectors.scenarios import SNAPSHOT_MONEY_COLUMNS, financing_frozen
 
 logger = logging.getLogger(__name__)
 
-# 2: money as whole cents (issue 17); runs stored with version 1 (money as text) stay readable.
+# 2: asset rows as arrays, money as whole cents (issue 17); runs stored with version 1 stay readable.
 SNAPSHOT_VERSION = 2
 # A message whose worker died this many times is given up (a poison input must not loop forever).
 MAX_ATTEMPTS = 3
@@ -417,9 +417,6 @@ def scenario_run_request(*, tender, actor, enqueue: bool = True) -> ScenarioRun:
         # Encoded once: the same bytes give the hash and are what the database stores (compressed).
         canonical = canonical_bytes(snapshot)
         digest = input_hash(canonical)
-        # Compressed beside the rest of the request: zlib releases the GIL, so on a second core the ~40 ms of a
-        # 50,000-asset snapshot overlap the lookups below and the engine tables built for an inline run.
-        packed = _packed_in_background(canonical)
         in_flight = ScenarioRun.objects.filter(
             tender=tender,
             input_hash=digest,
@@ -430,6 +427,9 @@ def scenario_run_request(*, tender, actor, enqueue: bool = True) -> ScenarioRun:
                 # Never reached the broker (it was down): asking again sends it now rather than at the reaper.
                 transaction.on_commit(lambda: _enqueue_requested(in_flight))
             return in_flight
+        # Compressed beside the rest of the request: zlib releases the GIL, so on a second core the ~40 ms of a
+        # 50,000-asset snapshot overlap the lookup below and the engine tables built for an inline run.
+        packed = _packed_in_background(canonical)
         computed = (
             ScenarioRun.objects.filter(
                 input_hash=digest, status=ScenarioRun.Status.SUCCEEDED, reused_from__isnull=True
