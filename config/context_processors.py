@@ -54,11 +54,11 @@ def site(request):
     labels, roles, unread = [], set(), 0
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        from departments.selectors import memberships_for_layout
+        from departments.selectors import user_memberships
         from notifications.selectors import unread_count
 
         unread = unread_count(user=user)
-        memberships = memberships_for_layout(user=user)
+        memberships = user_memberships(user=user)
         # "Official · Transport": the role's label is translated where the role is defined.
         labels = [f"{m.get_role_display()} · {m.department.name}" for m in memberships]
         roles = {m.role for m in memberships}

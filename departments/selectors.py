@@ -9,9 +9,14 @@ from django.db.models import Count, ExpressionWrapper, F, IntegerField, QuerySet
 from .models import Asset, AssetCategory, AssetImport, Department, Membership
 
 
-def memberships_for_layout(*, user) -> list[Membership]:
-    """The user's memberships with their departments, read once per page for the header and the menu."""
-    return list(Membership.objects.filter(user=user).select_related("department"))
+def user_memberships(*, user) -> list[Membership]:
+    """The user's memberships with their departments, read once per request and kept on the user object (which
+    the authentication middleware loads afresh for every request): the header, the menu and the tender roles
+    (procurement.selectors.tenders.user_roles) share the one query."""
+    cached = getattr(user, "_memberships", None)
+    if cached is None:
+        cached = user._memberships = list(Membership.objects.filter(user=user).select_related("department"))
+    return cached
 
 
 # The one definition of "end-of-life year": install year + expected life, computed by the database

@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
 from django.utils.translation import gettext as _
@@ -88,18 +89,22 @@ class DepartmentBundle:
         """The canonical record of what is signed (JSON: amounts as strings with two decimals)."""
         return {
             "assets": [[pk, action] for pk, action in sorted(self.assets.items())],
-            "contributions": [
-                [line, year, budget_type, f"{amount:.2f}"]
-                for line, (year, budget_type, amount) in sorted(self.contributions.items())
-            ],
+            "contributions": self._contributions_snapshot(),
         }
+
+    def _contributions_snapshot(self) -> list[list]:
+        return [
+            [line, year, budget_type, f"{amount:.2f}"]
+            for line, (year, budget_type, amount) in sorted(self.contributions.items())
+        ]
 
     @property
     def snapshot_hash(self) -> str:
         if self.assets_json is None:
             return snapshot_hash(self.snapshot())
         # The same canonical text as snapshot_hash(self.snapshot()): keys sorted, no spaces.
-        contributions = json.dumps(self.snapshot()["contributions"], separators=(",", ":"))
+        # Only the contributions are encoded here: snapshot() would sort and list every asset again.
+        contributions = json.dumps(self._contributions_snapshot(), separators=(",", ":"))
         canonical = f'{{"assets":{self.assets_json},"contributions":{contributions}}}'
         return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -189,7 +194,7 @@ class SignOffState:
     def department_name(self) -> str:
         return self.bundle.department_name
 
-    @property
+    @cached_property  # the page asks it several times per department; the hash covers thousands of assets
     def status(self) -> str:
         if self.sign_off is None:
             return WAITING
