@@ -17,6 +17,7 @@ import datetime
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import IO
 
@@ -133,6 +134,11 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return self.error_count == 0
+
+    @property
+    def unchanged(self) -> int:
+        """Rows that matched an existing asset holding the same values: left as they were (0 if refused)."""
+        return self.total_rows - self.created - self.updated if self.ok else 0
 
 
 Progress = Callable[[int], None]
@@ -384,7 +390,11 @@ def _write_postgresql(rows: pd.DataFrame, progress: Progress) -> tuple[int, int]
             copy.write(buffer.getvalue())
         progress(60)
         updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in _UPDATED_COLUMNS)
+        stored = ", ".join(f"{table}.{c}" for c in _UPDATED_COLUMNS)
+        incoming = ", ".join(f"EXCLUDED.{c}" for c in _UPDATED_COLUMNS)
         selected = ", ".join(_STAGING_SELECT.get(c, c) for c in DB_COLUMNS)
+        # An existing asset whose row is identical is left alone (no new row version, no index entries, its
+        # updated_at keeps the time it last changed): RETURNING then yields only created and changed assets.
         # (xmax = 0) is true for a freshly inserted row and false for one updated by ON CONFLICT.
         cursor.execute(
             f"""
@@ -392,6 +402,7 @@ def _write_postgresql(rows: pd.DataFrame, progress: Progress) -> tuple[int, int]
                 INSERT INTO {table} ({staging_columns}, created_at, updated_at)
                 SELECT {selected}, now(), now() FROM asset_import_staging
                 ON CONFLICT (department_id, external_ref) DO UPDATE SET {updates}, updated_at = now()
+                WHERE ({stored}) IS DISTINCT FROM ({incoming})
                 RETURNING (xmax = 0) AS inserted
             )
             SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM merged
@@ -402,17 +413,39 @@ def _write_postgresql(rows: pd.DataFrame, progress: Progress) -> tuple[int, int]
     return int(created), int(updated)
 
 
+def _stored_form(column: str, value):
+    """`value` as the asset's field stores it (decimals at their field's places), to compare file and table."""
+    if value is None:
+        return None
+    model_field = Asset._meta.get_field(column.removesuffix("_id"))
+    if column.endswith("_id"):
+        return int(value)
+    value = model_field.to_python(value)
+    if isinstance(value, Decimal):
+        return value.quantize(Decimal(1).scaleb(-model_field.decimal_places))
+    return value
+
+
 def _write_batched(rows: pd.DataFrame, progress: Progress, batch_size: int = 2_000) -> tuple[int, int]:
-    """Portable fallback: count what exists, then bulk_create(update_conflicts=True) in batches."""
-    existing = set(
-        Asset.objects.filter(department_id__in=rows["department_id"].unique().tolist()).values_list(
-            "department_id", "external_ref"
+    """Portable fallback: read what exists, then bulk_create(update_conflicts=True) in batches of the rows that
+    are new or differ from the stored asset (an identical row is left alone, as the PostgreSQL merge does)."""
+    existing = {
+        (values[0], values[1]): tuple(
+            _stored_form(c, v) for c, v in zip(_UPDATED_COLUMNS, values[2:], strict=True)
         )
-    )
-    keys = zip(rows["department_id"].tolist(), rows["external_ref"].tolist(), strict=True)
-    updated = sum(1 for k in keys if k in existing)
+        for values in Asset.objects.filter(
+            department_id__in=rows["department_id"].unique().tolist()
+        ).values_list("department_id", "external_ref", *_UPDATED_COLUMNS)
+    }
     now = timezone.now()
-    records = rows.replace({np.nan: None}).to_dict("records")
+    records, updated = [], 0
+    for record in rows.replace({np.nan: None}).to_dict("records"):
+        stored = existing.get((record["department_id"], record["external_ref"]))
+        if stored is not None:
+            if stored == tuple(_stored_form(c, record[c]) for c in _UPDATED_COLUMNS):
+                continue
+            updated += 1
+        records.append(record)
     total = len(records)
     for start in range(0, total, batch_size):
         batch = [

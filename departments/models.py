@@ -334,6 +334,13 @@ class AssetImport(models.Model):
         }
 
     @property
+    def unchanged_count(self) -> int:
+        """Rows of a succeeded import that matched an asset already holding the same values (left as they were)."""
+        if self.status != self.Status.SUCCEEDED:
+            return 0
+        return max(self.total_rows - self.created_count - self.updated_count, 0)
+
+    @property
     def duration(self) -> datetime.timedelta | None:
         """How long the (last) run took, from its real start to its end."""
         if self.started_at is None or self.finished_at is None:

@@ -249,6 +249,7 @@ def asset_import_run(*, asset_import_id: int) -> AssetImport:
             data={
                 "created": result.created,
                 "updated": result.updated,
+                "unchanged": result.unchanged,
                 "errors": result.error_count,
                 "department_ids": result.department_ids,
             },

@@ -15,11 +15,14 @@ def test_import_command_upserts_and_reports_counts(tmp_path, transport, bus_shel
     path = tmp_path / "assets.csv"
     path.write_text(csv_text([good_row(), good_row(external_ref="BS-2")]))
     call_command("import_assets", str(path))
-    assert "2 created, 0 updated" in capsys.readouterr().out
+    assert "2 created, 0 updated, 0 unchanged" in capsys.readouterr().out
     call_command("import_assets", str(path))
-    assert "0 created, 2 updated" in capsys.readouterr().out
+    assert "0 created, 0 updated, 2 unchanged" in capsys.readouterr().out
+    path.write_text(csv_text([good_row(condition="5"), good_row(external_ref="BS-2")]))
+    call_command("import_assets", str(path))
+    assert "0 created, 1 updated, 1 unchanged" in capsys.readouterr().out
     assert Asset.objects.count() == 2
-    assert AuditEvent.objects.filter(action="asset_import.succeed").count() == 2
+    assert AuditEvent.objects.filter(action="asset_import.succeed").count() == 3
 
 
 def test_import_command_lists_every_problem_and_fails(tmp_path, transport, bus_shelter, capsys):

@@ -296,6 +296,20 @@ def test_official_uploads_a_small_file_and_sees_the_result(client_for, transport
     assert AuditEvent.objects.filter(action="asset_import.succeed", actor=transport_official).exists()
 
 
+def test_the_same_file_uploaded_again_shows_every_row_unchanged(client_for, transport_official, bus_shelter):
+    client = client_for(transport_official)
+    rows = [good_row(), good_row(external_ref="BS-2")]
+    client.post(reverse("departments:asset-import"), {"file": csv_upload(rows)})
+    response = client.post(reverse("departments:asset-import"), {"file": csv_upload(rows)})
+    html = client.get(response.url).content.decode()
+    assert 'data-testid="created-count">0<' in html
+    assert 'data-testid="updated-count">0<' in html
+    assert 'data-testid="unchanged-count">2<' in html
+    assert "Imported: 0 created, 0 updated, 2 unchanged." in html
+    event = AuditEvent.objects.filter(action="asset_import.succeed").latest("pk")
+    assert (event.data["created"], event.data["updated"], event.data["unchanged"]) == (0, 0, 2)
+
+
 def test_bad_upload_lists_row_column_and_message_and_saves_nothing(
     client_for, transport_official, bus_shelter
 ):

@@ -58,8 +58,13 @@ class Command(BaseCommand):
                 entity="file",
                 entity_id=file.name[:64],
                 summary=f"Command-line import of {file.name}: {result.created} created, {result.updated} updated, "
-                f"{result.error_count} problem(s)",
-                data={"created": result.created, "updated": result.updated, "errors": result.error_count},
+                f"{result.unchanged} unchanged, {result.error_count} problem(s)",
+                data={
+                    "created": result.created,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                    "errors": result.error_count,
+                },
             )
 
         started = time.perf_counter()
@@ -84,6 +89,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"{result.total_rows:,} rows imported in {elapsed:.2f} s: "
-                f"{result.created:,} created, {result.updated:,} updated."
+                f"{result.created:,} created, {result.updated:,} updated, {result.unchanged:,} unchanged."
             )
         )
