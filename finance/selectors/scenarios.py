@@ -49,11 +49,11 @@ _CENTRAL_FINANCE = Q(department__kind=Department.Kind.CENTRAL_FINANCE, role=Memb
 
 def user_may_view_scenarios(*, user, tender) -> bool:
     """Whoever may see the tender may see its financing: the one visibility rule is procurement's."""
-    from procurement.selectors.tenders import tender_list_for_user
+    from procurement.selectors.tenders import tender_visible_to
 
-    if user is None or not getattr(user, "is_authenticated", False):
+    if user is None:
         return False
-    return tender_list_for_user(user=user).filter(pk=tender.pk).exists()
+    return tender_visible_to(user=user, tender=tender)
 
 
 def user_may_run_scenarios(*, user, tender) -> bool:

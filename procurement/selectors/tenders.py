@@ -94,25 +94,30 @@ def tender_list_for_user(*, user) -> QuerySet[Tender]:
 
 
 def tender_get_for_user(*, user, reference: str) -> Tender:
-    """The tender with `reference` if `user` may see it; otherwise Http404 (never reveal that it exists).
-
-    The rule is tender_list_for_user's. Every tender page asks it, so the common cases are answered without
-    building and planning that rule's OR of EXISTS subqueries (≈ 3 ms a page, issue 17): the tender is read by
-    its reference and returned at once when one of the rule's own branches that need no subquery holds
-    (`_plainly_visible`); every other case is decided by the rule's query. A shortcut can only say yes where
-    the rule says yes (tests/procurement/test_tender_visibility.py compares both for a whole cast)."""
+    """The tender with `reference` if `user` may see it; otherwise Http404 (never reveal that it exists)."""
     if not getattr(user, "is_authenticated", False):
         raise Http404(_("No such tender."))
     tender = (
         Tender.objects.select_related("lead_department", "created_by").filter(reference=reference).first()
     )
-    if tender is None:
-        raise Http404(_("No such tender."))
-    if _plainly_visible(user=user, tender=tender):
-        return tender
-    if not tender_list_for_user(user=user).filter(pk=tender.pk).exists():
+    if tender is None or not tender_visible_to(user=user, tender=tender):
         raise Http404(_("No such tender."))
     return tender
+
+
+def tender_visible_to(*, user, tender: Tender) -> bool:
+    """Whether `user` may see `tender`, by tender_list_for_user's rule.
+
+    Every tender page asks it, so the common cases are answered without building and planning that rule's OR
+    of EXISTS subqueries (≈ 3 ms a page, issue 17): when one of the rule's own branches that need no subquery
+    holds (`_plainly_visible`), the answer is yes at once; every other case is decided by the rule's query. A
+    shortcut can only say yes where the rule says yes (tests/procurement/test_tender_visibility.py compares
+    both for a whole cast)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if _plainly_visible(user=user, tender=tender):
+        return True
+    return tender_list_for_user(user=user).filter(pk=tender.pk).exists()
 
 
 def _plainly_visible(*, user, tender: Tender) -> bool:

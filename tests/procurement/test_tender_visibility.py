@@ -1,11 +1,11 @@
-"""tender_get_for_user answers exactly what tender_list_for_user (THE visibility rule) answers, for the whole cast
+"""tender_get_for_user and tender_visible_to answer exactly what tender_list_for_user (THE visibility rule) answers, for the whole cast
 and tenders of every kind of participation and status: its shortcut for the common cases may never widen the rule."""
 
 import pytest
 from django.http import Http404
 
 from procurement.models import Tender
-from procurement.selectors.tenders import tender_get_for_user, tender_list_for_user
+from procurement.selectors.tenders import tender_get_for_user, tender_list_for_user, tender_visible_to
 from tests.factories import (
     AssetFactory,
     BudgetLineFactory,
@@ -75,6 +75,7 @@ def test_every_member_of_the_cast_is_answered_the_same_by_the_page_and_by_the_ru
         for tender in tenders:
             answer = visible_by_get(user, tender)
             assert answer == (tender.pk in listed), (who, tender.reference, tender.status)
+            assert tender_visible_to(user=user, tender=tender) == answer, (who, tender.reference)
             answers.add(answer)
     assert answers == {True, False}
 
