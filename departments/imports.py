@@ -417,9 +417,9 @@ def _stored_form(column: str, value):
     """`value` as the asset's field stores it (decimals at their field's places), to compare file and table."""
     if value is None:
         return None
-    model_field = Asset._meta.get_field(column.removesuffix("_id"))
     if column.endswith("_id"):
         return int(value)
+    model_field = Asset._meta.get_field(column)
     value = model_field.to_python(value)
     if isinstance(value, Decimal):
         return value.quantize(Decimal(1).scaleb(-model_field.decimal_places))

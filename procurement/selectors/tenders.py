@@ -68,6 +68,10 @@ def _participation_q(department_ids) -> Q:
     )
 
 
+# Tenders every signed-in user sees (they are public anyway).
+PUBLIC_STATUSES = (Tender.Status.PUBLISHED, Tender.Status.AWARDED, Tender.Status.SIGNED)
+
+
 def tender_list_for_user(*, user) -> QuerySet[Tender]:
     """THE definition of which tenders a signed-in user may see (pages, dashboards, tests all use it).
 
@@ -83,9 +87,7 @@ def tender_list_for_user(*, user) -> QuerySet[Tender]:
         return qs.none()
     if roles.is_superuser:
         return qs
-    visible = Q(status__in=[Tender.Status.PUBLISHED, Tender.Status.AWARDED, Tender.Status.SIGNED]) | Q(
-        created_by=user
-    )
+    visible = Q(status__in=PUBLIC_STATUSES) | Q(created_by=user)
     if roles.by_department:
         visible |= _participation_q(list(roles.by_department))
     if roles.central_finance:
@@ -95,8 +97,6 @@ def tender_list_for_user(*, user) -> QuerySet[Tender]:
 
 def tender_get_for_user(*, user, reference: str) -> Tender:
     """The tender with `reference` if `user` may see it; otherwise Http404 (never reveal that it exists)."""
-    if not getattr(user, "is_authenticated", False):
-        raise Http404(_("No such tender."))
     tender = (
         Tender.objects.select_related("lead_department", "created_by").filter(reference=reference).first()
     )
@@ -126,7 +126,7 @@ def _plainly_visible(*, user, tender: Tender) -> bool:
     roles = user_roles(user=user)
     return (
         roles.is_superuser
-        or tender.status in (Tender.Status.PUBLISHED, Tender.Status.AWARDED, Tender.Status.SIGNED)
+        or tender.status in PUBLIC_STATUSES
         or tender.created_by_id == user.pk
         or tender.lead_department_id in roles.by_department
         or (
