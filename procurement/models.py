@@ -167,6 +167,25 @@ class TenderAsset(models.Model):
         ]
 
 
+class BundleRevision(models.Model):
+    """The revision of a tender's bundle as the tender page shows it, written by PostgreSQL's triggers only
+    (migration 0010): every statement that changes the tender's bundle rows, one of its bundled assets, or a
+    department's or asset category's row moves it. The page caches its read of the bundle under it
+    (selectors/bundle.py). On SQLite there are no triggers and the page computes its version from the bundle.
+
+    The value is a time in microseconds (or the previous value + 1 if larger), so that it never goes back, not
+    even after the database is restored from a backup while the cache keeps what it had. No foreign key: the
+    rows of a tender being deleted are removed before the tender, and the trigger would write its row again
+    in between; a row left behind by a deleted tender is never read."""
+
+    tender_id = models.BigIntegerField(primary_key=True, verbose_name=_("tender"))
+    revision = models.BigIntegerField(verbose_name=_("revision"))
+
+    class Meta:
+        verbose_name = _("bundle revision")
+        verbose_name_plural = _("bundle revisions")
+
+
 class TenderOutcome(models.Model):
     """An indicator the contract targets, and its weight in the outcome-linked payment (percent)."""
 

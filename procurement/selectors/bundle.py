@@ -3,20 +3,25 @@
 What the page shows of a bundle of thousands of assets — the bundle summary (per department: count, replacement
 value, running cost) and each other department's part for its sign-off (asset → action, replacement value, and
 the canonical JSON of its assets, hashed with its live contributions) — is read once and cached under
-`tender_bundle_version()`, ONE query read fresh on every request (no process memo, never stale):
+`tender_bundle_version()`, read fresh on every request (no process memo, never stale). It moves with:
 
-- the bundle rows (`TenderAsset` of the tender): their number and the sum of their ids. Rows are only ever
-  inserted (ids larger than any existing one) or deleted, and their asset and action are fixed at insert (no
-  service, no admin changes them), so for an equal number of rows any change moves the sum;
-- the bundled assets' `updated_at`: its largest value and the exact sum of all of them (in microseconds). Every
-  path that writes an asset moves it: the asset services (`auto_now`), the import's INSERT … ON CONFLICT
-  (`updated_at = now()`, the transaction's start: possibly older than a value written meanwhile, which the sum
-  still catches) and its SQLite fallback (`bulk_create(update_conflicts=…)` with `updated_at`);
+- the bundle rows (`TenderAsset` of the tender): inserted, deleted or changed;
+- the bundled assets: every path that writes an asset (the asset services, the import's INSERT … ON CONFLICT,
+  any UPDATE);
 - the tender's lead department (its own assets are no sign-off part);
-- the ids and names of every department and asset category (small tables; the asset table shows them).
+- the ids and names of every department and asset category (the asset table shows them).
 
-The same version keys the rendered page of the bundled-assets table (views/tenders.py, with the page number
-and the language). Read live on every request: the departments' names for the summary and the sign-offs (the
+On PostgreSQL the database keeps it: triggers on those tables write the tender's `BundleRevision` in the same
+transaction as the change (migration 0010), whoever writes, so the page reads one row instead of aggregating
+its bundle. On SQLite (`make run`, no triggers) the version is computed from the bundle by ONE query: the
+number and id sum of the bundle rows (rows are only inserted, with ids larger than any before, or deleted;
+their asset is fixed), the largest and the exact sum of the bundled assets' `updated_at` (an import stamps
+the start of its transaction, possibly older than a value written meanwhile, which the sum still catches),
+and the departments' and categories' names.
+
+Either version is read before the bundle, so what is cached under it is never older than it. The same version
+keys the rendered page of the bundled-assets table (views/tenders.py, with the page number and the language).
+Read live on every request: the departments' names for the summary and the sign-offs (the
 participating-departments query), contributions (few rows), sign-offs.
 """
 
@@ -34,11 +39,11 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from procurement.models import Tender, TenderAsset
+from procurement.models import BundleRevision, Tender, TenderAsset
 
 # Tests salt it per test (a rolled-back database repeats ids); a change of the cached shape changes the prefix.
 KEY_SALT = ""
-KEY_PREFIX = "tender-bundle:v1:"
+KEY_PREFIX = "tender-bundle:v2:"
 TIMEOUT = 3600
 
 
@@ -106,6 +111,20 @@ def _names_sql(table: str) -> str:
 
 
 def tender_bundle_version(*, tender: Tender) -> str:
+    """The version of the tender's bundle: on PostgreSQL its revision, kept by the database's triggers (one
+    row by primary key); elsewhere computed from the bundle (`tender_bundle_version_computed`)."""
+    if connection.vendor != "postgresql":
+        return tender_bundle_version_computed(tender=tender)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT revision FROM {BundleRevision._meta.db_table} WHERE tender_id = %s", [tender.pk]
+        )
+        row = cursor.fetchone()
+    # No row: nothing was ever bundled (the first bundle row writes one; the migration wrote the others).
+    return f"{tender.lead_department_id}:r{row[0] if row else 0}"
+
+
+def tender_bundle_version_computed(*, tender: Tender) -> str:
     """ONE query over the bundle (an index range of the tender's rows and their assets by primary key), with
     the names of the departments and asset categories (small tables) that the asset table shows."""
     asset_model = TenderAsset._meta.get_field("asset").related_model
