@@ -59,17 +59,19 @@ class DepartmentBundle:
     assets: dict[int, str] = field(default_factory=dict)
     replacement_value: Decimal = Decimal("0")
     contributions: dict[int, tuple[int, str, Decimal]] = field(default_factory=dict)
-    # The canonical JSON of snapshot()["assets"] when the bundle came from the page's cache (bundle.py): the
-    # hash then does not encode thousands of assets again.
+    # When the bundle came from the page's cache (bundle.py), in place of `assets` (then left empty): the
+    # canonical JSON of snapshot()["assets"] and the number of assets. The page then neither unpickles a dict
+    # of thousands of assets nor encodes them again for the hash.
     assets_json: str | None = field(default=None, repr=False, compare=False)
+    cached_asset_count: int | None = field(default=None, repr=False, compare=False)
 
     @property
     def asset_count(self) -> int:
-        return len(self.assets)
+        return len(self.assets) if self.cached_asset_count is None else self.cached_asset_count
 
     @property
     def is_empty(self) -> bool:
-        return not self.assets and not self.contributions
+        return self.asset_count == 0 and not self.contributions
 
     @property
     def contribution_total(self) -> Decimal:
@@ -87,10 +89,11 @@ class DepartmentBundle:
 
     def snapshot(self) -> dict:
         """The canonical record of what is signed (JSON: amounts as strings with two decimals)."""
-        return {
-            "assets": [[pk, action] for pk, action in sorted(self.assets.items())],
-            "contributions": self._contributions_snapshot(),
-        }
+        if self.assets_json is not None:
+            assets = json.loads(self.assets_json)
+        else:
+            assets = [[pk, action] for pk, action in sorted(self.assets.items())]
+        return {"assets": assets, "contributions": self._contributions_snapshot()}
 
     def _contributions_snapshot(self) -> list[list]:
         return [
@@ -239,9 +242,9 @@ def tender_sign_off_states_from_bundle(
         part.department_id: DepartmentBundle(
             department_id=part.department_id,
             department_name=names.get(part.department_id, ""),
-            assets=part.assets,
             replacement_value=part.replacement_value,
             assets_json=part.assets_json,
+            cached_asset_count=part.asset_count,
         )
         for part in bundle.parts.values()
     }

@@ -70,6 +70,8 @@ def _parts(states) -> list[tuple]:
             s.bundle.replacement_value,
             s.bundle.contributions_by_year_and_type(),
             s.bundle.snapshot_hash,
+            s.bundle.snapshot(),
+            s.bundle.is_empty,
             s.status,
         )
         for s in states
