@@ -167,6 +167,22 @@ def test_the_revision_never_goes_back_even_when_the_clock_does(ready_draft, ctx)
     assert _revision(ready_draft) == far_ahead + 1
 
 
+@pytest.mark.parametrize(
+    "change",
+    [_rename_a_department, _rename_an_asset_category, _edit_a_bundled_asset],
+    ids=["rename_a_department", "rename_an_asset_category", "edit_a_bundled_asset"],
+)
+def test_a_bundle_without_a_revision_yet_gets_one_from_its_next_change(change, ready_draft, ctx):
+    # A tender bundled before revisions existed (the migration writes one for each; this one was missed).
+    BundleRevision.objects.filter(tender_id=ready_draft.pk).delete()
+    version = bundle_selectors.tender_bundle_version(tender=ready_draft)
+
+    change(ready_draft, ctx)
+
+    assert _revision(ready_draft) is not None
+    assert bundle_selectors.tender_bundle_version(tender=ready_draft) != version
+
+
 def test_a_tender_that_never_bundled_an_asset_has_no_revision_and_a_version_all_the_same(draft):
     assert _revision(draft) is None
     assert bundle_selectors.tender_bundle_version(tender=draft) == f"{draft.lead_department_id}:r0"
