@@ -13,6 +13,7 @@ The cast (DESIGN §10) — permission tests read like sentences with them:
 
 import contextlib
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -385,7 +386,11 @@ def celery_worker(celery_worker_process, transactional_db):
 @pytest.fixture(scope="session")
 def browser():
     services.require(services.has_chromium(), f"needs Chromium at {services.CHROMIUM_PATH} and playwright")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # Browser assertions are made with expect(), which retries until the page shows what is asserted: a click
+    # that submits a form returns before the next page has loaded, so an immediate reading can see the old one.
+    expect.set_options(timeout=15_000)
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
@@ -417,7 +422,9 @@ def page(browser, live_server):
 
 @pytest.fixture
 def login_as(page):
-    """login_as(user): sign in through the real login form."""
+    """login_as(user): sign in through the real login form, and wait until the signed-in page has loaded."""
+    from playwright.sync_api import expect
+
     from tests.factories import TEST_PASSWORD
 
     def _login(user):
@@ -425,6 +432,7 @@ def login_as(page):
         page.get_by_label("Username").fill(user.username)
         page.get_by_label("Password").fill(TEST_PASSWORD)
         page.get_by_role("button", name="Sign in").click()
+        expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
         page.wait_for_load_state()
         return page
 

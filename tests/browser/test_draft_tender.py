@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.procurement.fixtures import *  # noqa: F403 — assets in three departments, two indicators
 
@@ -59,8 +60,8 @@ def test_official_drafts_and_submits_a_tender_that_finance_then_sees(
     page.get_by_role("button", name="Search").click()
     page.get_by_role("button", name="Add all 5 matching").click()
     page.get_by_text("5 asset(s) added").wait_for()
-    assert page.get_by_test_id("summary-departments").inner_text() == "2"
-    assert page.get_by_test_id("summary-count").inner_text() == "5"
+    expect(page.get_by_test_id("summary-departments")).to_have_text("2")
+    expect(page.get_by_test_id("summary-count")).to_have_text("5")
 
     page.get_by_role("link", name="Continue to outcomes").click()
     page.get_by_label("Indicator 1").select_option(label=str(indicators[0]))
@@ -76,7 +77,7 @@ def test_official_drafts_and_submits_a_tender_that_finance_then_sees(
     _fund(tender, transport_official)
 
     page.get_by_role("link", name="Continue to financing and review").click()
-    assert "by: Street lighting." in page.content()  # its sign-off is still missing
+    expect(page.locator("body")).to_contain_text("by: Street lighting.")  # its sign-off is still missing
     page.goto(f"/tenders/{tender.reference}/")
     page.get_by_role("button", name="Ask for sign-offs").click()
     page.get_by_text("Sign-off asked of Street lighting; their officials are told.").wait_for()
@@ -86,24 +87,24 @@ def test_official_drafts_and_submits_a_tender_that_finance_then_sees(
     panel = page.locator("#panel-department-tenders")
     panel.get_by_text("Sign-off needed").wait_for()
     panel.get_by_role("link", name=re.compile(tender.reference)).click()
-    assert "Its part: 2 assets" in page.locator("#sign-offs").inner_text()
+    expect(page.locator("#sign-offs")).to_contain_text("Its part: 2 assets")
     page.get_by_role("button", name="Sign off for Street lighting").click()
     page.get_by_text(f"Street lighting signed off {tender.reference}").wait_for()
 
     login_as(transport_official)
     page.goto(f"/tenders/{tender.reference}/review/")
-    assert "Everything the draft needs is there." in page.content()
-    participating = page.get_by_test_id("participating").inner_text()
-    assert "Transport" in participating and "Street lighting" in participating
+    expect(page.locator("body")).to_contain_text("Everything the draft needs is there.")
+    expect(page.get_by_test_id("participating")).to_contain_text("Transport")
+    expect(page.get_by_test_id("participating")).to_contain_text("Street lighting")
     page.get_by_role("button", name="Submit for approval").click()
     page.get_by_text(f"{tender.reference} is now submitted").wait_for()
-    assert page.get_by_test_id("tender-status").inner_text() == "Submitted"
+    expect(page.get_by_test_id("tender-status")).to_have_text("Submitted")
 
     login_as(finance_officer)
     page.goto("/")
     panel = page.locator("#panel-awaiting-approval")
-    panel.get_by_role("link", name=tender.reference).wait_for()
-    assert "Smart, safe bus stops" in panel.inner_text()
+    expect(panel.get_by_role("link", name=tender.reference)).to_be_visible()
+    expect(panel).to_contain_text("Smart, safe bus stops")
 
 
 def test_the_picker_selects_a_page_and_adds_what_is_free(
@@ -120,24 +121,26 @@ def test_the_picker_selects_a_page_and_adds_what_is_free(
     login_as(transport_official)
     page.goto(f"/tenders/{draft.reference}/assets/?area=Route+12")
     # Assets bundled elsewhere are hidden by default: 4 of the 5 assets of route 12 are offered.
-    assert page.get_by_test_id("match-count").inner_text() == "4"
+    expect(page.get_by_test_id("match-count")).to_have_text("4")
     page.get_by_label("Also show assets already in other tenders").check()
-    page.get_by_test_id("match-count").filter(has_text="5").wait_for()
+    expect(page.get_by_test_id("match-count")).to_have_text("5")
 
     # "Select all on this page" ticks every pickable asset (SH-0 is in another tender: no box) and unticks them.
     select_all = page.get_by_label("Select all assets on this page")
     picks = page.get_by_role("checkbox", name=re.compile(r"^Pick "))
-    assert picks.count() == 4
+    expect(picks).to_have_count(4)
     select_all.check()
-    assert all(picks.nth(i).is_checked() for i in range(4))
+    for i in range(4):
+        expect(picks.nth(i)).to_be_checked()
     picks.nth(0).uncheck()
-    assert not select_all.is_checked()
+    expect(select_all).not_to_be_checked()
     select_all.check()
     select_all.uncheck()
-    assert not any(picks.nth(i).is_checked() for i in range(4))
+    for i in range(4):
+        expect(picks.nth(i)).not_to_be_checked()
 
     # Adding all 5 matching adds the 4 free ones and says which one was skipped, and where it is.
     page.get_by_role("button", name="Add all 5 matching").click()
     page.get_by_text(f"4 asset(s) added to {draft.reference}").wait_for()
-    assert f"SH-0 (in {other.reference})" in page.get_by_role("status").inner_text()
+    expect(page.get_by_role("status")).to_contain_text(f"SH-0 (in {other.reference})")
     assert TenderAsset.objects.filter(tender=draft).count() == 4

@@ -4,11 +4,13 @@ A visitor whose browser asks for French reads the published tenders in French (t
 switches the page to Dutch from the header and lands on the same tender under /nl/; an official signs in,
 switches the dashboard to French and then to Dutch, and the choice follows them to the next page."""
 
+import re
 from io import StringIO
 
 import pytest
 from django.utils import translation
 from django.utils.translation import gettext, pgettext
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,9 +24,20 @@ def said_in(language: str, english: str) -> str:
 
 
 def switch_language(page, code: str) -> None:
+    """Choose the language in the header and wait until the page has come back in it."""
     switcher = page.get_by_test_id("language-switcher")
     switcher.locator("select").select_option(code)
     switcher.get_by_role("button").click()
+    expect(page.locator("html")).to_have_attribute("lang", code)
+    page.wait_for_load_state()
+
+
+def sign_in(page, username: str, password: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
     page.wait_for_load_state()
 
 
@@ -46,8 +59,8 @@ def test_a_french_speaking_visitor_reads_the_public_tenders_in_french_then_switc
     page = context.new_page()
     try:
         page.goto("/tenders/public/")
-        assert page.locator("html").get_attribute("lang") == "fr"
-        assert page.get_by_role("heading", level=1).inner_text() == said_in("fr", "Published tenders")
+        expect(page.locator("html")).to_have_attribute("lang", "fr")
+        expect(page.get_by_role("heading", level=1)).to_have_text(said_in("fr", "Published tenders"))
         hreflangs = page.locator('link[rel="alternate"][hreflang]')
         assert {hreflangs.nth(i).get_attribute("hreflang") for i in range(hreflangs.count())} >= {
             "en",
@@ -55,19 +68,18 @@ def test_a_french_speaking_visitor_reads_the_public_tenders_in_french_then_switc
             "nl",
         }
 
-        assert page.get_by_text(title["fr"]).first.is_visible()
+        expect(page.get_by_text(title["fr"]).first).to_be_visible()
         page.get_by_role("link", name=tender.reference, exact=True).click()
-        page.wait_for_load_state()
-        assert page.get_by_text(title["fr"]).first.is_visible()
+        expect(page).to_have_url(re.compile(rf"/tenders/public/{tender.reference}/$"))
+        expect(page.get_by_text(title["fr"]).first).to_be_visible()
 
         switch_language(page, "nl")
-        assert page.url.endswith(f"/nl/tenders/public/{tender.reference}/")
-        assert page.locator("html").get_attribute("lang") == "nl"
-        assert page.get_by_text(title["nl"]).first.is_visible()
-        assert page.get_by_text(title["fr"]).count() == 0
+        expect(page).to_have_url(re.compile(rf"/nl/tenders/public/{tender.reference}/$"))
+        expect(page.get_by_text(title["nl"]).first).to_be_visible()
+        expect(page.get_by_text(title["fr"])).to_have_count(0)
         # Back to the list, still in Dutch (the cookie remembers it).
         page.goto("/tenders/public/")
-        assert page.get_by_role("heading", level=1).inner_text() == said_in("nl", "Published tenders")
+        expect(page.get_by_role("heading", level=1)).to_have_text(said_in("nl", "Published tenders"))
     finally:
         context.close()
 
@@ -78,39 +90,29 @@ def test_an_official_switches_the_dashboard_to_french_and_dutch_and_the_choice_i
     from accounts.models import Profile
     from departments.demo import DEMO_PASSWORD
 
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill("luc")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-    assert page.locator("html").get_attribute("lang") == "en"
+    sign_in(page, "luc", DEMO_PASSWORD)
+    expect(page.locator("html")).to_have_attribute("lang", "en")
     navigation = page.get_by_role("navigation", name="Main")
-    assert navigation.get_by_role("link", name="Dashboard").is_visible()
+    expect(navigation.get_by_role("link", name="Dashboard")).to_be_visible()
 
     switch_language(page, "fr")
-    assert page.locator("html").get_attribute("lang") == "fr"
     with translation.override("fr"):
         main = pgettext("navigation", "Main")
     navigation = page.get_by_role("navigation", name=main)
-    assert navigation.get_by_role("link", name=said_in("fr", "Dashboard")).is_visible()
+    expect(navigation.get_by_role("link", name=said_in("fr", "Dashboard"))).to_be_visible()
     luc = get_user_model().objects.get(username="luc")
     assert Profile.objects.get(user=luc).language == "fr"
 
     # The next page, and a new visit after signing in again, are French too.
     page.get_by_role("link", name=said_in("fr", "Departments")).first.click()
-    page.wait_for_load_state()
-    assert page.locator("html").get_attribute("lang") == "fr"
+    expect(page).to_have_url(re.compile(r"/departments/$"))
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
 
     switch_language(page, "nl")
-    assert page.locator("html").get_attribute("lang") == "nl"
-    assert page.get_by_role("button", name=said_in("nl", "Sign out")).is_visible()
+    expect(page.get_by_role("button", name=said_in("nl", "Sign out"))).to_be_visible()
     assert Profile.objects.get(user=luc).language == "nl"
     # A new visit: no cookie, an English browser; the login page is English, then the profile decides.
     page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill("luc")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    sign_in(page, "luc", DEMO_PASSWORD)
     page.goto("/")
-    assert page.locator("html").get_attribute("lang") == "nl"
+    expect(page.locator("html")).to_have_attribute("lang", "nl")

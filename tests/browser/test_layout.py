@@ -5,6 +5,7 @@ on screen at 1366 px (they were cut off at the right edge of a scrolling table b
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.procurement.fixtures import *  # noqa: F403 — assets in three departments, indicators, a draft
 
@@ -165,21 +166,22 @@ def test_on_a_phone_the_menu_collapses_behind_a_disclosure_button(page, login_as
     login_as(transport_official)
     page.goto("/")
     menu = page.get_by_role("button", name="Menu")
-    assert menu.get_attribute("aria-expanded") == "false"
-    assert not page.get_by_role("navigation", name="Main").is_visible()
+    navigation = page.get_by_role("navigation", name="Main")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(navigation).to_be_hidden()
     menu.click()
-    assert menu.get_attribute("aria-expanded") == "true"
-    assert page.get_by_role("navigation", name="Main").get_by_role("link", name="Tenders").is_visible()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    expect(navigation.get_by_role("link", name="Tenders")).to_be_visible()
     menu.click()
-    assert not page.get_by_role("navigation", name="Main").is_visible()
+    expect(navigation).to_be_hidden()
 
 
 def test_on_a_laptop_the_menu_is_open_without_a_button(page, login_as, transport_official):
     page.set_viewport_size(LAPTOP)
     login_as(transport_official)
     page.goto("/")
-    assert not page.get_by_role("button", name="Menu").is_visible()
-    assert page.get_by_role("navigation", name="Main").get_by_role("link", name="Tenders").is_visible()
+    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Tenders")).to_be_visible()
+    expect(page.get_by_role("button", name="Menu")).to_be_hidden()
 
 
 def test_the_choose_buttons_of_the_comparison_are_on_screen_at_1366(page, login_as, city, transport_official):
@@ -187,6 +189,7 @@ def test_the_choose_buttons_of_the_comparison_are_on_screen_at_1366(page, login_
     login_as(transport_official)
     page.goto(f"/finance/scenario-runs/{city['run'].pk}/")
     table = page.get_by_test_id("comparison-table")
+    expect(table).to_be_visible()
     wrap = table.locator("xpath=..").bounding_box()
     buttons = table.get_by_role("button", name="Choose")
     assert buttons.count() >= 3

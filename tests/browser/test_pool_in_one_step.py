@@ -5,6 +5,7 @@ edited, one unticked), finance ticks the requests in the approval checklist and 
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from finance.models import Contribution
 from tests.factories import BudgetLineFactory, MembershipFactory, TenderFactory, UserFactory
@@ -41,9 +42,9 @@ def test_official_pools_in_one_step_and_finance_bulk_approves(
     page.goto(f"/finance/tenders/{tender.reference}/budget/")
     page.get_by_role("link", name="Pool the budget").click()
     rows = page.get_by_test_id("pool-rows")
-    assert rows.locator("tbody tr").count() == 3
-    assert (
-        "No budget line for 2032 OpEx of Street lighting" in page.get_by_test_id("missing-lines").inner_text()
+    expect(rows.locator("tbody tr")).to_have_count(3)
+    expect(page.get_by_test_id("missing-lines")).to_contain_text(
+        "No budget line for 2032 OpEx of Street lighting"
     )
     # Ask a little less of Stops than proposed, and leave Lamps out for now.
     page.get_by_label(f"Amount from {stops}").fill("11000.00")
@@ -51,13 +52,13 @@ def test_official_pools_in_one_step_and_finance_bulk_approves(
     # First a mistake: more than Shelters has; nothing is requested, the row says why.
     page.get_by_label(f"Amount from {shelters}").fill("400000.01")
     page.get_by_role("button", name="Request the ticked contributions").click()
-    assert "nothing was saved" in page.get_by_test_id("pool-errors").inner_text()
-    assert "Only 400,000.00 EUR is available" in rows.locator("tr", has_text="Shelters").inner_text()
+    expect(page.get_by_test_id("pool-errors")).to_contain_text("nothing was saved")
+    expect(rows.locator("tr", has_text="Shelters")).to_contain_text("Only 400,000.00 EUR is available")
     assert not Contribution.objects.exists()
     page.get_by_label(f"Amount from {shelters}").fill("150000.00")
     page.get_by_role("button", name="Request the ticked contributions").click()
-    assert (
-        "Requested 2 contribution(s), 161,000.00 EUR in all" in page.locator(".message.success").inner_text()
+    expect(page.locator(".message.success")).to_contain_text(
+        "Requested 2 contribution(s), 161,000.00 EUR in all"
     )
     assert set(Contribution.objects.values_list("budget_line__name", "amount")) == {
         ("Shelters", D("150000.00")),
@@ -68,17 +69,18 @@ def test_official_pools_in_one_step_and_finance_bulk_approves(
     # both need a second approver, and the checklist says so before the click.
     login_as(finance_officer)
     page.goto("/finance/approvals/")
-    assert page.get_by_test_id("approvers-needed").count() == 2
+    expect(page.get_by_test_id("approvers-needed")).to_have_count(2)
     for c in Contribution.objects.all():
         page.get_by_test_id(f"select-{c.pk}").check()
     page.get_by_role("button", name="Approve selected").click()
-    results = page.get_by_test_id("bulk-results")
-    assert "0 approved · 2 wait for a second approver · 0 rejected · 0 refused" in results.inner_text()
+    expect(page.get_by_test_id("bulk-results")).to_contain_text(
+        "0 approved · 2 wait for a second approver · 0 rejected · 0 refused"
+    )
 
     # The second approver completes them in one step too.
     login_as(lighting_finance)  # not Transport finance: cannot decide these; its queue is empty
     page.goto("/finance/approvals/")
-    assert page.get_by_text("Nothing awaits a decision.").is_visible()
+    expect(page.get_by_text("Nothing awaits a decision.")).to_be_visible()
     second = UserFactory(username="frank", first_name="Frank", last_name="Finance")
     MembershipFactory(user=second, department=finance_officer.memberships.get().department, role="finance")
     login_as(second)
@@ -86,5 +88,5 @@ def test_official_pools_in_one_step_and_finance_bulk_approves(
     for c in Contribution.objects.all():
         page.get_by_test_id(f"select-{c.pk}").check()
     page.get_by_role("button", name="Approve selected").click()
-    assert "2 approved" in page.get_by_test_id("bulk-results").inner_text()
+    expect(page.get_by_test_id("bulk-results")).to_contain_text("2 approved")
     assert set(Contribution.objects.values_list("status", flat=True)) == {"approved"}

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import BudgetLineFactory, MembershipFactory, TenderFactory, UserFactory
 
@@ -25,31 +26,33 @@ def test_official_pools_two_departments_and_each_finance_user_approves(
 
     login_as(transport_official)
     page.goto(budget_url)
-    for line, amount in ((stops, "20000.00"), (lamps, "10000.00")):
+    for line, amount, shown in ((stops, "20000.00", "20,000.00"), (lamps, "10000.00", "10,000.00")):
         page.get_by_label("Budget line").select_option(str(line.pk))
         page.get_by_label("Amount").fill(amount)
         page.get_by_role("button", name="Request").click()
-        assert page.locator(".message.success").is_visible()
+        expect(page.locator(".message.success")).to_contain_text(f"Requested {shown} from {line}.")
 
     # Over budget: 20,000.00 is left on Lamps.
     page.get_by_label("Budget line").select_option(str(lamps.pk))
     page.get_by_label("Amount").fill("20000.01")
     page.get_by_role("button", name="Request").click()
-    assert "Only 20,000.00 EUR is available" in page.get_by_role("alert").first.inner_text()
+    expect(page.get_by_role("alert").first).to_contain_text("Only 20,000.00 EUR is available")
 
     for approver, line_name in ((transport_finance, "Stops"), (lighting_finance, "Lamps")):
         login_as(approver)
         page.goto("/finance/approvals/")
         row = page.locator("tr", has_text=line_name)
-        assert page.locator("[data-testid=approval-queue] tbody tr").count() == 1  # only their department's
+        expect(page.locator("[data-testid=approval-queue] tbody tr")).to_have_count(
+            1
+        )  # only their department's
         row.get_by_label("Comment").fill("Fits our plan.")
         row.get_by_role("button", name="Approve").click()  # htmx swaps the row in place
-        assert page.locator("tr", has_text=line_name).get_by_role("status").inner_text() == "Approved"
+        expect(page.locator("tr", has_text=line_name).get_by_role("status")).to_have_text("Approved")
 
     login_as(transport_official)
     page.goto(budget_url)
     table = page.get_by_test_id("pooled-budget-table")
-    assert "Transport" in table.inner_text() and "Street lighting" in table.inner_text()
-    assert "20,000.00" in table.inner_text() and "10,000.00" in table.inner_text()
-    assert page.get_by_test_id("pooled-total").inner_text() == "30,000.00 EUR"
-    assert page.locator("#pooled-budget svg").count() == 1
+    for shown in ("Transport", "Street lighting", "20,000.00", "10,000.00"):
+        expect(table).to_contain_text(shown)
+    expect(page.get_by_test_id("pooled-total")).to_have_text("30,000.00 EUR")
+    expect(page.locator("#pooled-budget svg")).to_have_count(1)

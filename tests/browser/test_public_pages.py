@@ -1,8 +1,10 @@
 """Chromium: a taxpayer reads the demo-like published tender and its pooled budget by department."""
 
+import re
 from io import StringIO
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,16 +27,15 @@ def test_public_page_of_demo_tender_shows_pooled_budget_by_department(page):
 
     page.goto("/tenders/public/")
     page.get_by_role("link", name=tender.reference).click()
-    page.wait_for_load_state()
+    expect(page).to_have_url(re.compile(rf"/tenders/public/{tender.reference}/$"))
 
-    assert page.get_by_role("heading", name="Pooled budget by department").is_visible()
-    assert page.get_by_text("No financing scenario chosen").count() == 0
+    expect(page.get_by_role("heading", name="Pooled budget by department")).to_be_visible()
+    expect(page.get_by_text("No financing scenario chosen")).to_have_count(0)
     table = page.get_by_test_id("budget-by-department")
     for name, total in by_department.items():
-        row = table.get_by_role("row", name=f"{name} total")
-        assert f"{total:,.2f}" in row.inner_text()
-    assert f"{sum(by_department.values()):,.2f}" in page.get_by_test_id("pooled-total").inner_text()
-    assert page.locator("svg.chart").is_visible()
+        expect(table.get_by_role("row", name=f"{name} total")).to_contain_text(f"{total:,.2f}")
+    expect(page.get_by_test_id("pooled-total")).to_contain_text(f"{sum(by_department.values()):,.2f}")
+    expect(page.locator("svg.chart")).to_be_visible()
     # Answered questions are public; the unanswered one is not.
-    assert page.get_by_text("Monthly police incident data").is_visible()
-    assert page.get_by_text("solar-powered shelters").count() == 0
+    expect(page.get_by_text("Monthly police incident data")).to_be_visible()
+    expect(page.get_by_text("solar-powered shelters")).to_have_count(0)

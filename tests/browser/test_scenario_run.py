@@ -40,6 +40,6 @@ def test_official_sets_assumptions_runs_and_reads_the_results(
     table = page.get_by_test_id("comparison-table")
     table.wait_for(state="visible", timeout=30_000)
     for label in ("Status quo", "CapEx purchase", "OpEx service fee", "Shared savings"):
-        assert table.get_by_role("rowheader", name=label).is_visible()
+        expect(table.get_by_role("rowheader", name=label)).to_be_visible()
+    expect(page.get_by_role("img", name="Cumulative cost to the city per scenario (nominal)")).to_be_visible()
     assert page.locator("svg.chart").count() >= 8
-    assert page.get_by_role("img", name="Cumulative cost to the city per scenario (nominal)").is_visible()

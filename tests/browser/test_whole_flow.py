@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from tests.factories import TEST_PASSWORD, BudgetLineFactory
 from tests.procurement.fixtures import *  # noqa: F403 — assets in three departments, two indicators
@@ -48,8 +49,16 @@ class Visit:
         self.page.goto(url)
         self.check()
 
-    def click(self, name: str, *, role: str = "button") -> None:
-        self.page.get_by_role(role, name=name).first.click()
+    def click(self, name: str, *, role: str = "button", navigates: bool = True) -> None:
+        """Click, and check the page it leads to: a click returns before the next page has loaded, so wait for
+        that navigation (or, for an htmx request, for the swap) before reading the page."""
+        target = self.page.get_by_role(role, name=name).first
+        if navigates:
+            with self.page.expect_navigation():
+                target.click()
+        else:
+            target.click()
+            self.page.wait_for_function("() => !document.querySelector('.htmx-request')")
         self.check()
 
     def login(self, user) -> None:
@@ -57,8 +66,8 @@ class Visit:
         self.goto("/accounts/login/")
         self.page.get_by_label("Username").fill(user.username)
         self.page.get_by_label("Password").fill(TEST_PASSWORD)
-        self.page.get_by_role("button", name="Sign in").click()
-        self.check()
+        self.click("Sign in")
+        expect(self.page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 @pytest.fixture
@@ -99,7 +108,8 @@ def test_a_tender_goes_from_draft_to_a_public_page_in_plain_words(
         page.get_by_label("Tender period end").fill("2027-05-31")
         visit.click("Create draft")
         page.get_by_label("Area").fill("Route 12")
-        visit.click("Search")
+        visit.click("Search", navigates=False)  # the picker searches with htmx and pushes the search's URL
+        page.wait_for_url(re.compile(r"area=Route"))
         page.get_by_role("button", name=re.compile(r"^Add all \d+ matching")).click()
         page.get_by_text("asset(s) added").first.wait_for()
         visit.check()
@@ -130,7 +140,7 @@ def test_a_tender_goes_from_draft_to_a_public_page_in_plain_words(
         visit.goto(f"/finance/tenders/{tender.reference}/budget/")
         visit.click("Pool the budget", role="link")
         visit.click("Request the ticked contributions")
-        assert "Requested 2 contribution(s)" in page.locator(".message.success").inner_text()
+        expect(page.locator(".message.success")).to_contain_text("Requested 2 contribution(s)")
         # … and asks the participating department to sign off its part.
         visit.goto(f"/tenders/{tender.reference}/")
         visit.click("Ask for sign-offs")
@@ -151,7 +161,7 @@ def test_a_tender_goes_from_draft_to_a_public_page_in_plain_words(
         for checkbox in page.locator("input[name=contribution]").all():
             checkbox.check()
         visit.click("Approve selected")
-        assert "2 approved" in page.get_by_test_id("bulk-results").inner_text()
+        expect(page.get_by_test_id("bulk-results")).to_contain_text("2 approved")
         visit.goto(f"/tenders/{tender.reference}/")
         visit.click("Approve")
         page.get_by_text(f"{tender.reference} is now approved").wait_for()
@@ -167,10 +177,9 @@ def test_a_tender_goes_from_draft_to_a_public_page_in_plain_words(
         context.clear_cookies()
         visit.goto("/tenders/public/")
         visit.goto(f"/tenders/public/{tender.reference}/")
-        summary = page.get_by_test_id("plain-summary").inner_text()
-        assert "What the city buys" in summary and "Who pays" in summary
-        assert "Transport" in summary and "Street lighting" in summary
-        assert "2027: 20,000.00 EUR" in summary
+        summary = page.get_by_test_id("plain-summary")
+        for said in ("What the city buys", "Who pays", "Transport", "Street lighting", "2027: 20,000.00 EUR"):
+            expect(summary).to_contain_text(said)
     finally:
         context.close()
     assert len(visit.checked) >= 20
