@@ -14,15 +14,33 @@ IMMEDIATE_READING = re.compile(
 )
 
 
+TESTS = Path(__file__).resolve().parents[1]
+
+
+def browser_test_files() -> list[Path]:
+    """Every test module that drives Chromium: tests/browser/ and the browser tests beside the code they test."""
+    return sorted(
+        path
+        for path in TESTS.rglob("test_*.py")
+        if path != Path(__file__).resolve() and "pytest.mark.browser" in path.read_text()
+    )
+
+
 def test_no_browser_test_asserts_on_an_immediate_reading_of_the_page():
     offending = [
-        f"{path.name}:{number}: {line.strip()}"
-        for path in sorted(Path(__file__).parent.glob("test_*.py"))
-        if path.name != Path(__file__).name
+        f"{path.relative_to(TESTS)}:{number}: {line.strip()}"
+        for path in browser_test_files()
         for number, line in enumerate(path.read_text().splitlines(), start=1)
         if IMMEDIATE_READING.search(line)
     ]
     assert offending == [], "assert with expect(...) instead:\n" + "\n".join(offending)
+
+
+def test_the_browser_tests_outside_tests_browser_are_checked_too():
+    found = {path.relative_to(TESTS).as_posix() for path in browser_test_files()}
+    assert "browser/test_login.py" in found
+    assert "departments/test_browser_import.py" in found
+    assert "outcomes/test_browser_chart.py" in found
 
 
 def test_the_check_catches_an_immediate_reading():

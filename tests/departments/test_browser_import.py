@@ -1,6 +1,7 @@
 """In Chromium: an official uploads a CSV with one bad row, reads the problem, fixes it and sees the assets."""
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import csv_text, good_row
 
@@ -21,11 +22,11 @@ def test_official_fixes_a_rejected_import_and_sees_the_assets(
     page.get_by_role("button", name="Upload and import").click()
 
     errors = page.get_by_test_id("import-errors")
-    assert errors.is_visible()
-    assert errors.locator("tbody tr").count() == 1
-    first = errors.locator("tbody tr").first.inner_text()
-    assert "3" in first and "replacement_cost" in first and "must not be negative" in first
-    assert page.get_by_test_id("import-status").inner_text() == "Failed"
+    expect(errors).to_be_visible()
+    expect(errors.locator("tbody tr")).to_have_count(1)
+    for said in ("3", "replacement_cost", "must not be negative"):
+        expect(errors.locator("tbody tr").first).to_contain_text(said)
+    expect(page.get_by_test_id("import-status")).to_have_text("Failed")
 
     rows[1]["replacement_cost"] = "120"
     page.get_by_role("link", name="Upload a corrected file").click()
@@ -33,10 +34,10 @@ def test_official_fixes_a_rejected_import_and_sees_the_assets(
         {"name": "shelters.csv", "mimeType": "text/csv", "buffer": csv_text(rows).encode()}
     )
     page.get_by_role("button", name="Upload and import").click()
-    assert page.get_by_test_id("import-status").inner_text() == "Succeeded"
-    assert page.get_by_test_id("created-count").inner_text() == "2"
+    expect(page.get_by_test_id("import-status")).to_have_text("Succeeded")
+    expect(page.get_by_test_id("created-count")).to_have_text("2")
 
     page.get_by_role("link", name="See the assets").click()
     table = page.locator("table")
-    assert table.get_by_role("link", name="BS-0001").is_visible()
-    assert table.get_by_role("link", name="BS-0002").is_visible()
+    expect(table.get_by_role("link", name="BS-0001")).to_be_visible()
+    expect(table.get_by_role("link", name="BS-0002")).to_be_visible()

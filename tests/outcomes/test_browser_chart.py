@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal as D
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import IndicatorFactory, MeasurementFactory, OutcomeFactory
 
@@ -29,9 +30,9 @@ def test_detail_page_draws_the_indicator_chart_with_its_measurements(
     page.goto(f"/outcomes/{outcome.pk}/")
 
     chart = page.get_by_role("img", name="Night-time incidents (incidents per month)")
-    assert chart.is_visible()
+    expect(chart).to_be_visible()
     points = chart.locator("circle.point.measurement")
-    assert points.count() == 3
+    expect(points).to_have_count(3)
     assert [points.nth(i).get_attribute("data-value") for i in range(3)] == ["231", "214", "196"]
     box = chart.bounding_box()
     assert box["width"] > 300 and box["height"] > 150
@@ -40,7 +41,7 @@ def test_detail_page_draws_the_indicator_chart_with_its_measurements(
     assert chart.locator("line.trajectory").count() == 1
     assert chart.locator("polygon.point.target").count() == 1
     # achievement = (240 − 196) / (240 − 150) = 48.89 %
-    assert page.get_by_test_id("achievement").inner_text() == "48.89 %"
+    expect(page.get_by_test_id("achievement")).to_have_text("48.89 %")
     # The accessible table behind the chart opens without JavaScript tricks.
     page.get_by_text("Figures of this chart as a table").click()
-    assert page.get_by_role("cell", name="196").is_visible()
+    expect(page.get_by_role("cell", name="196")).to_be_visible()

@@ -1,5 +1,7 @@
 """In Chromium: run the finder through the real worker, open the bus-stop candidate, start a tender from it."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -25,7 +27,7 @@ def test_official_finds_the_bus_stop_and_starts_a_tender_from_it(
     table = page.get_by_test_id("candidate-table")
     table.wait_for(state="visible", timeout=30_000)
     expect(page.get_by_test_id("candidate-count")).to_have_text("1")
-    assert page.get_by_role("img", name="Map of candidates 1–1 of this run").is_visible()
+    expect(page.get_by_role("img", name="Map of candidates 1–1 of this run")).to_be_visible()
 
     table.get_by_role("link", name="Route 5").click()
     expect(page.get_by_test_id("candidate-explanation")).to_contain_text(
@@ -33,6 +35,7 @@ def test_official_finds_the_bus_stop_and_starts_a_tender_from_it(
     )
     page.get_by_role("button", name="Start a tender from this").click()
 
+    expect(page).to_have_url(re.compile(r"/tenders/T-\d{4}-\d{4}/$"))
     tender = Tender.objects.get()
     expect(page).to_have_url(f"/tenders/{tender.reference}/")
     expect(

@@ -1,6 +1,7 @@
 """In Chromium: the partner reports a period in the portal, an official verifies one line and rejects another,
 two finance users approve the certificate, and the public page shows the deduction."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -28,6 +29,7 @@ def as_user(browser, live_server):
         page.get_by_label("Username").fill(user.username)
         page.get_by_label("Password").fill(TEST_PASSWORD)
         page.get_by_role("button", name="Sign in").click()
+        expect(page).not_to_have_url(re.compile(re.escape(login_path)))
         page.wait_for_load_state()
         return page
 

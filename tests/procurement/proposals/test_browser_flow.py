@@ -27,6 +27,7 @@ def as_user(browser, live_server):
         page.get_by_label("Username").fill(user.username)
         page.get_by_label("Password").fill(TEST_PASSWORD)
         page.get_by_role("button", name="Sign in").click()
+        expect(page).not_to_have_url(re.compile(re.escape(login_path)))
         page.wait_for_load_state()
         return page
 
