@@ -52,11 +52,10 @@ CREATE TRIGGER bundle_revision_assets_updated AFTER UPDATE ON departments_asset
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION procurement_bundle_assets_changed();
 
--- A department or asset category changed (its name shows in every bundle's table): every tender with a bundle,
--- read from the bundle rows themselves (a rare write; no reliance on every such tender having a revision yet).
+-- A department or asset category changed (its name shows in every bundle's table): every bundle.
 CREATE FUNCTION procurement_bundle_names_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM procurement_bundle_touch(ARRAY(SELECT DISTINCT tender_id FROM procurement_tenderasset));
+    PERFORM procurement_bundle_touch(ARRAY(SELECT tender_id FROM procurement_bundlerevision));
     RETURN NULL;
 END;
 $$;
@@ -65,7 +64,7 @@ CREATE TRIGGER bundle_revision_departments_changed AFTER UPDATE OR DELETE ON dep
 CREATE TRIGGER bundle_revision_categories_changed AFTER UPDATE OR DELETE ON departments_assetcategory
     FOR EACH STATEMENT EXECUTE FUNCTION procurement_bundle_names_changed();
 
--- The tenders that bundle assets already (without a row, a tender's version is "r0" until its bundle changes).
+-- The tenders that bundle assets already.
 SELECT procurement_bundle_touch(ARRAY(SELECT DISTINCT tender_id FROM procurement_tenderasset));
 """
 
