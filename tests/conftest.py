@@ -13,7 +13,6 @@ The cast (DESIGN §10) — permission tests read like sentences with them:
 
 import contextlib
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -423,17 +422,9 @@ def page(browser, live_server):
 @pytest.fixture
 def login_as(page):
     """login_as(user): sign in through the real login form, and wait until the signed-in page has loaded."""
-    from playwright.sync_api import expect
-
-    from tests.factories import TEST_PASSWORD
+    from tests.signing_in import sign_in
 
     def _login(user):
-        page.goto("/accounts/login/")
-        page.get_by_label("Username").fill(user.username)
-        page.get_by_label("Password").fill(TEST_PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
-        page.wait_for_load_state()
-        return page
+        return sign_in(page, user.username)
 
     return _login

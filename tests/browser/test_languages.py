@@ -12,6 +12,8 @@ from django.utils import translation
 from django.utils.translation import gettext, pgettext
 from playwright.sync_api import expect
 
+from tests.signing_in import sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -29,15 +31,6 @@ def switch_language(page, code: str) -> None:
     switcher.locator("select").select_option(code)
     switcher.get_by_role("button").click()
     expect(page.locator("html")).to_have_attribute("lang", code)
-    page.wait_for_load_state()
-
-
-def sign_in(page, username: str, password: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
     page.wait_for_load_state()
 
 

@@ -1,15 +1,15 @@
 """In Chromium: the partner reports a period in the portal, an official verifies one line and rejects another,
 two finance users approve the certificate, and the public page shows the deduction."""
 
-import re
 from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
 
 from procurement.contracts.services import contract_create, periods_open_and_mark_overdue
-from tests.factories import TEST_PASSWORD, IndicatorFactory, TenderOutcomeFactory
+from tests.factories import IndicatorFactory, TenderOutcomeFactory
 from tests.procurement.contracts.conftest import start_of_contract, terms
+from tests.signing_in import sign_in
 
 pytestmark = [pytest.mark.browser]
 
@@ -25,13 +25,7 @@ def as_user(browser, live_server):
         page = context.new_page()
         if user is None:
             return page
-        page.goto(login_path)
-        page.get_by_label("Username").fill(user.username)
-        page.get_by_label("Password").fill(TEST_PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        expect(page).not_to_have_url(re.compile(re.escape(login_path)))
-        page.wait_for_load_state()
-        return page
+        return sign_in(page, user.username, login_path=login_path)
 
     yield _open
     for context in contexts:

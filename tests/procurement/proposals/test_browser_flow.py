@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from procurement.proposals.services import proposal_submit
-from tests.factories import TEST_PASSWORD
 from tests.procurement.proposals.conftest import pass_deadline
+from tests.signing_in import sign_in
 
 pytestmark = [pytest.mark.browser]
 
@@ -23,13 +23,7 @@ def as_user(browser, live_server):
         context.set_default_timeout(15_000)
         contexts.append(context)
         page = context.new_page()
-        page.goto(login_path)
-        page.get_by_label("Username").fill(user.username)
-        page.get_by_label("Password").fill(TEST_PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        expect(page).not_to_have_url(re.compile(re.escape(login_path)))
-        page.wait_for_load_state()
-        return page
+        return sign_in(page, user.username, login_path=login_path)
 
     yield _open
     for context in contexts:
