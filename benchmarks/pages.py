@@ -12,9 +12,9 @@
    Redis when REDIS_URL is set, as in production) on 127.0.0.1 and loads, in interleaved rounds of 2 s so that
    the shared machine's background load weighs on all alike: /healthz (the baseline the issue names: a
    database query and, with REDIS_URL, a broker ping), the trivial JSON view of benchmarks/api.py, the public
-   tender list, a public tender page, the official's tender page (signed in by a session cookie) and the
-   finance panels it loads with htmx. Load: `wrk` (Debian package) with --connections connections, else a
-   Python keep-alive loop; loopback only.
+   tender list, a public tender page, the official's tender page (signed in by a session cookie), the
+   finance panels it loads with htmx, and the official's inbox: the floor of any signed-in page. Load: `wrk`
+   (Debian package) with --connections connections, else a Python keep-alive loop; loopback only.
 4. Prints req/s, p99 latency and the ratio to /healthz measured in the same run, against the targets.
 """
 
@@ -256,6 +256,9 @@ def main() -> None:
                 False,
             ),
             ("  its finance panels (htmx)", f"/tenders/{tender.reference}/finance/", cookie, True),
+            # The least any signed-in page costs (session, user, memberships, unread count, the layout): the
+            # part of the official's page that is not the tender's.
+            ("  the official's inbox (signed-in floor)", "/inbox/", cookie, False),
         ]
         for label, path, page_cookie, htmx in pages[2:]:
             first = queries_of(path, page_cookie, htmx)
