@@ -162,6 +162,10 @@ def _own_page_cache(monkeypatch):
     from procurement.selectors import bundle
 
     monkeypatch.setattr(bundle, "KEY_SALT", uuid.uuid4().hex)
+    # Likewise the partner API's published version, remembered for a second, and its copies of list pages.
+    from procurement.publication.selectors import forget_published_version
+
+    forget_published_version()
 
 
 @pytest.fixture(autouse=True)

@@ -55,6 +55,11 @@ def tender_list_published_with_latest() -> QuerySet[Tender]:
 # public HTML pages read `public_pages_version()` fresh on every request and are never stale.
 VERSION_MEMO_SECONDS = 1.0
 _version_memo: tuple[float, str] | None = None
+# With the memo, this process keeps its own copy of the API list pages it served under it (at most this many,
+# ≈ 40 kB each), dropped whenever the memo is: a page is copied for ≤ VERSION_MEMO_SECONDS, so a hit costs
+# neither the database nor a round trip to the shared cache, and is never older than the memo allows.
+PAGE_COPIES = 64
+_page_copies: dict[str, bytes] = {}
 
 
 def published_version() -> str:
@@ -68,6 +73,7 @@ def published_version() -> str:
         return memo[1]
     found = Release.objects.aggregate(latest=Max("id"), count=Count("id"))
     version = f"{found['latest'] or 0}.{found['count']}"
+    _page_copies.clear()
     _version_memo = (now, version)
     return version
 
@@ -75,6 +81,17 @@ def published_version() -> str:
 def forget_published_version() -> None:
     global _version_memo
     _version_memo = None
+    _page_copies.clear()
+
+
+def page_copy(key: str) -> bytes | None:
+    """This process's copy of the page cached under `key` (a key that holds the published version), if any."""
+    return _page_copies.get(key)
+
+
+def keep_page_copy(key: str, body: bytes) -> None:
+    if len(_page_copies) < PAGE_COPIES:
+        _page_copies[key] = body
 
 
 def public_pages_version(*, reference: str | None = None) -> str:

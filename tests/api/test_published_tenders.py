@@ -196,6 +196,63 @@ def test_list_page_cache_follows_every_new_release(api, transport, transport_off
     assert titles[first.reference] == "Renamed"
 
 
+@pytest.fixture
+def shared_cache_reads(monkeypatch):
+    """The list pages the API view reads from the shared cache, in order."""
+    from django.core.cache import cache
+
+    from procurement.api import views
+
+    reads = []
+
+    class Counting:
+        def __getattr__(self, name):
+            return getattr(cache, name)
+
+        def get(self, key, *args, **kwargs):
+            reads.append(key)
+            return cache.get(key, *args, **kwargs)
+
+    monkeypatch.setattr(views, "cache", Counting())
+    return reads
+
+
+def test_a_list_page_served_again_comes_from_this_process_without_the_shared_cache(
+    api, transport, shared_cache_reads, django_assert_max_num_queries
+):
+    published_tender(lead=transport)
+    first = api.get(LIST, {"page_size": 5})
+    with django_assert_max_num_queries(0):
+        again = api.get(LIST, {"page_size": 5})
+    assert again.content == first.content
+    assert len(shared_cache_reads) == 1  # the first request's (a miss, then rendered)
+
+
+def test_the_process_copy_goes_with_the_published_version_memo(
+    api, transport, shared_cache_reads, monkeypatch
+):
+    from procurement.publication import selectors
+
+    published_tender(lead=transport)
+    monkeypatch.setattr(selectors, "VERSION_MEMO_SECONDS", 0.0)  # every request reads the version again
+    pages = [api.get(LIST).content for _ in range(3)]
+    assert len(shared_cache_reads) == 3  # each new reading of the version dropped the copies
+    assert pages[0] == pages[1] == pages[2]
+
+
+def test_the_process_keeps_a_bounded_number_of_copies(api, transport, shared_cache_reads, monkeypatch):
+    from procurement.publication import selectors
+
+    monkeypatch.setattr(selectors, "PAGE_COPIES", 2)
+    published_tender(lead=transport)
+    for size in (1, 2, 3, 1, 2, 3):
+        api.get(LIST, {"page_size": size})
+    first_size_1, first_size_2, first_size_3, again_size_3 = (
+        shared_cache_reads  # the pages of 1 and 2 were kept
+    )
+    assert again_size_3 == first_size_3 != first_size_2 != first_size_1  # the page beyond the bound was not
+
+
 def test_list_supports_conditional_get(api, transport, django_assert_max_num_queries):
     published_tender(lead=transport)
     etag = api.get(LIST)["ETag"]

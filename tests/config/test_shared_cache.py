@@ -122,6 +122,71 @@ def test_throttle_counts_and_cached_api_pages_live_in_redis(client, transport):
     assert any(":api:v1:tenders:" in key for key in keys), keys
 
 
+@pytest.mark.redis
+def test_a_counter_in_redis_counts_from_one_and_expires_with_its_window():
+    prefix = f"opp-test-{secrets.token_hex(4)}"
+    try:
+        with override_settings(CACHES=redis_cache(redis_url(), prefix)):
+            from django.core.cache import cache
+
+            counts = [cache.count("throttle:test:window", timeout=5) for _ in range(3)]
+            stored = cache.get("throttle:test:window")
+            expires_in = redis.Redis.from_url(redis_url()).ttl(f"{prefix}:1:throttle:test:window")
+    finally:
+        forget_keys(f"{prefix}:*")
+    assert counts == [1, 2, 3]
+    assert stored == 3  # the same counter Django's own get() reads
+    assert 0 < expires_in <= 5  # set when the window's first request created it
+
+
+@pytest.mark.redis
+def test_an_anonymous_request_is_counted_in_one_round_trip_to_redis(monkeypatch):
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from procurement.api.throttles import AnonymousThrottle
+
+    prefix = f"opp-test-{secrets.token_hex(4)}"
+    request = Request(APIRequestFactory().get(LIST, REMOTE_ADDR="10.9.8.7"))
+    trips = []
+    try:
+        with override_settings(CACHES=redis_cache(redis_url(), prefix)):
+            from django.core.cache import cache
+
+            AnonymousThrottle().allow_request(request, None)  # the window's first request creates the counter
+            pool = cache._cache._get_connection_pool(write=True)
+            taken = pool.get_connection
+            monkeypatch.setattr(pool, "get_connection", lambda *a, **k: trips.append(1) or taken(*a, **k))
+            assert AnonymousThrottle().allow_request(request, None)
+    finally:
+        forget_keys(f"{prefix}:*")
+    assert len(trips) == 1  # MULTI, SET NX EX, INCR, EXEC sent together (add() + incr() took three)
+
+
+@pytest.mark.redis
+def test_every_operation_on_the_shared_cache_reuses_one_redis_client():
+    prefix = f"opp-test-{secrets.token_hex(4)}"
+    try:
+        with override_settings(CACHES=redis_cache(redis_url(), prefix)):
+            from django.core.cache import cache
+
+            cache.set("reused", "a value", 5)
+            clients = {id(cache._cache.get_client(write=True)), id(cache._cache.get_client())}
+            assert cache.get("reused") == "a value"
+            assert cache.count("reused:counter", timeout=5) == 1
+    finally:
+        forget_keys(f"{prefix}:*")
+    assert len(clients) == 1  # Django's own client builds a new one (≈ 0.2 ms) for every operation
+
+
+def test_with_redis_unreachable_a_counter_lets_the_request_through(caplog):
+    with override_settings(CACHES=redis_cache("redis://127.0.0.1:1/0", "opp-down")):
+        from django.core.cache import cache
+
+        assert [cache.count("throttle:test:down", timeout=5) for _ in range(2)] == [1, 1]
+    assert "cache unreachable, count skipped" in caplog.text
+
+
 def test_with_redis_unreachable_the_api_still_answers(client, transport, caplog):
     with override_settings(CACHES=redis_cache("redis://127.0.0.1:1/0", "opp-down")):
         codes = [client.get(LIST).status_code for _ in range(2)]
