@@ -4,6 +4,10 @@ The cache holds throttle counters and rendered API list pages, shared by every w
 server error: with Redis down a cached page is rendered again and a throttle lets the request through (it
 counts from 1 again), instead of every API request answering 500. Only connection problems are absorbed;
 anything else (a bad value, a programming error) still raises.
+
+Two changes to Django's backend for speed (docs/benchmarks.md, "Partner API list with the production cache"):
+one `redis.Redis` per connection pool instead of one per operation, and `count()`, a throttle counter in one
+round trip.
 """
 
 from __future__ import annotations
