@@ -15,6 +15,7 @@ urlpatterns = [
     path("approvals/", views.approval_queue, name="approval-queue"),
     path("approvals/bulk/", pooling.approval_bulk, name="approval-bulk"),
     path("contributions/<int:pk>/decide/", views.contribution_decide, name="contribution-decide"),
+    path("contributions/<int:pk>/withdraw/", views.contribution_withdraw, name="contribution-withdraw"),
     path("tenders/<tender_ref:reference>/budget/", views.tender_budget, name="contribution-request"),
     path("tenders/<tender_ref:reference>/budget/pool/", pooling.tender_pool, name="tender-pool"),
     path("tenders/<tender_ref:reference>/need/", views.tender_need, name="tender-need"),

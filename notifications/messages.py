@@ -25,6 +25,16 @@ def _title_and_body(kind: str, p: dict) -> tuple[str, str]:
             )
             % words,
         )
+    if kind == "contribution_withdrawn":
+        words = {**p, "amount": money(p["amount"])}
+        return (
+            gettext("%(tender)s no longer asks %(amount)s %(currency)s of %(line)s") % words,
+            gettext(
+                "%(actor)s withdrew the request of %(amount)s %(currency)s of the budget line “%(line)s” for the "
+                "tender %(tender)s “%(title)s”. It has left the approval queue and the money is available again."
+            )
+            % words,
+        )
     if kind == "approval_waiting":
         return (
             gettext("%(tender)s waits for finance approval") % p,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 class Notification(models.Model):
     class Kind(models.TextChoices):
         CONTRIBUTION_REQUESTED = "contribution_requested", _("Contribution requested from your budget")
+        CONTRIBUTION_WITHDRAWN = "contribution_withdrawn", _("Contribution request withdrawn")
         APPROVAL_WAITING = "approval_waiting", _("Tender waiting for approval")
         TENDER_RETURNED = "tender_returned", _("Tender returned")
         TENDER_APPROVED = "tender_approved", _("Tender approved")

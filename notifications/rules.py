@@ -73,6 +73,26 @@ def on_contribution_requested(*, contribution, actor) -> int:
     )
 
 
+def on_contribution_withdrawn(*, contribution, actor) -> int:
+    """The finance staff told of the request are told it was withdrawn: it left their approval queue."""
+    line = contribution.budget_line
+    tender = contribution.tender
+    return notify(
+        event_key=f"contribution-withdrawn:{contribution.pk}",
+        kind=Notification.Kind.CONTRIBUTION_WITHDRAWN,
+        recipients=_people(_finance_of(line.department_id), actor=actor),
+        params={
+            "tender": tender.reference,
+            "title": tender.title,
+            "amount": str(contribution.amount),
+            "currency": line.currency,
+            "line": _line_words(line),
+            "actor": _name(actor),
+        },
+        url=reverse("finance:budget-line-detail", args=[line.pk]),
+    )
+
+
 def on_tender_transition(*, tender, action: str, actor, comment: str = "") -> int:
     """submit → finance is told an approval waits; return/approve → the lead department's officials."""
     event_key = f"tender-{action}:{tender.pk}:{tender.events.count()}"

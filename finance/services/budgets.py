@@ -355,6 +355,53 @@ def contribution_decide(
     raise InvalidContributionTransition(_("Choose approve or reject."))
 
 
+def contribution_withdraw(*, contribution: Contribution, actor, comment: str = "") -> Contribution:
+    """An official of the lead department takes back a request finance has not decided yet (also one with the
+    first of two approvals): the requested money is available on the line again, and its finance staff are told.
+    """
+    if not can_request_for(user=actor, tender=contribution.tender):
+        raise BudgetPermissionDenied(
+            _("Only officials of the tender's lead department withdraw its contribution requests.")
+        )
+    with transaction.atomic():
+        tender = _lock_tender(contribution.tender)
+        line = _lock_line(contribution.budget_line_id)
+        locked = Contribution.objects.select_for_update().get(pk=contribution.pk)
+        if locked.status != Status.REQUESTED:
+            raise InvalidContributionTransition(
+                # Translators: %(status)s is the contribution's status in lower case (approved, rejected, …).
+                _("This contribution is already %(status)s; only a request still waiting can be withdrawn.")
+                % {"status": str(locked.get_status_display()).lower()}
+            )
+        if not tender_is_open(tender=tender):
+            raise TenderNotOpenForBudget(
+                # Translators: %(status)s is the tender's status in lower case (approved, cancelled, …).
+                _("Tender %(reference)s is %(status)s: its contributions can no longer be changed.")
+                % {"reference": tender.reference, "status": str(tender.get_status_display()).lower()}
+            )
+        before = line_usage(budget_line=line)
+        locked.status = Status.WITHDRAWN
+        locked.full_clean()
+        locked.save(update_fields=["status"])
+        _event(
+            action=Action.WITHDRAWN,
+            actor=actor,
+            budget_line=line,
+            contribution=locked,
+            tender=tender,
+            amount=locked.amount,
+            before=before,
+            after=line_usage(budget_line=line),
+            status_before=Status.REQUESTED,
+            status_after=Status.WITHDRAWN,
+            comment=comment,
+        )
+        from notifications.rules import on_contribution_withdrawn
+
+        on_contribution_withdrawn(contribution=locked, actor=actor)
+    return locked
+
+
 def contributions_release_for_cancelled_tender(*, tender, actor) -> None:
     """Called by the tender lifecycle, inside its transaction (tender already locked), when a tender is cancelled.
 

@@ -76,6 +76,11 @@ def tender_budget_panel(context, tender):
         "contributions": contributions,
         "events": events,
         "can_request": user is not None and sel.can_request_for(user=user, tender=tender),
+        # A request still waiting can be withdrawn by the same people while the tender is open (the service
+        # checks both again).
+        "can_withdraw": user is not None
+        and sel.can_request_for(user=user, tender=tender)
+        and sel.tender_is_open(tender=tender),
         "on_budget_page": context.get("on_budget_page", False),
     }
 

@@ -294,6 +294,26 @@ def contribution_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_safe_next(request, reverse("finance:approval-queue")))
 
 
+@login_required
+@require_POST
+def contribution_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """The lead department's official takes back a request still waiting; back to the tender's budget page."""
+    contribution = get_object_or_404(sel.contribution_list_for_user(user=request.user), pk=pk)
+    try:
+        services.contribution_withdraw(contribution=contribution, actor=request.user)
+    except BudgetPermissionDenied as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except FinanceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Request of %(amount)s from %(line)s withdrawn: the money is available on the line again.")
+            % {"amount": money(contribution.amount), "line": contribution.budget_line},
+        )
+    return redirect("finance:contribution-request", reference=contribution.tender.reference)
+
+
 # --- A tender's budget ---------------------------------------------------------------------------------------
 
 
