@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from procurement.proposals.models import FinancingModel
+from procurement.publication.services import QUESTION_MAX_LENGTH
 
 FIGURES = (
     "purchase_price",
@@ -138,3 +139,16 @@ class ProposalForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class QuestionForm(forms.Form):
+    """A partner's clarification question (the service checks that questions are still taken)."""
+
+    question = forms.CharField(
+        label=gettext_lazy("Your question"),
+        help_text=gettext_lazy(
+            "The answer is published to every partner, with your question; the name of your organisation is not."
+        ),
+        max_length=QUESTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

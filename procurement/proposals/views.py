@@ -30,9 +30,11 @@ from procurement.proposals import evaluation as evaluation_services
 from procurement.proposals import selectors, services
 from procurement.proposals.display import compliance_problems_display, price_job_error_display
 from procurement.proposals.exceptions import ProposalError
-from procurement.proposals.forms import ProposalForm, ReasonForm, RequirementsForm
+from procurement.proposals.forms import ProposalForm, QuestionForm, ReasonForm, RequirementsForm
 from procurement.proposals.models import Evaluation, FinancingModel, QualityCriterion
 from procurement.publication import selectors as publication
+from procurement.publication import services as publication_services
+from procurement.publication.exceptions import QuestionNotAllowed
 from procurement.selectors.tenders import is_finance_for, is_lead_official, tender_get_for_user
 
 # --- Partner portal --------------------------------------------------------------------------------------------
@@ -98,8 +100,12 @@ def _targets(tender: Tender):
 @partner_required
 def partner_tender(request, reference: str):
     tender = _published_or_404(reference)
-    organisation = request.organisation
-    proposal = selectors.proposal_of_organisation(tender=tender, organisation=organisation)
+    proposal = selectors.proposal_of_organisation(tender=tender, organisation=request.organisation)
+    return _render_partner_tender(request, tender, proposal, _proposal_form(request, tender, proposal))
+
+
+def _proposal_form(request, tender, proposal) -> ProposalForm:
+    """The proposal form, filled with the organisation's standing proposal if it has one."""
     current = selectors.latest_version(proposal=proposal) if proposal else None
     initial = {}
     if current is not None and current.kind != current.Kind.WITHDRAW:
@@ -111,11 +117,10 @@ def partner_tender(request, reference: str):
             **content["figures"],
             **{f"committed_{t['indicator_id']}": t["committed_value"] for t in content["targets"]},
         }
-    form = ProposalForm(initial=initial, targets=_targets(tender))
-    return _render_partner_tender(request, tender, proposal, form)
+    return ProposalForm(initial=initial, targets=_targets(tender))
 
 
-def _render_partner_tender(request, tender, proposal, form, status=200):
+def _render_partner_tender(request, tender, proposal, form, status=200, question_form=None):
     organisation = request.organisation
     versions = sorted(proposal.versions.all(), key=lambda v: v.number) if proposal else []
     requirements = selectors.requirements_for(tender=tender)
@@ -128,7 +133,10 @@ def _render_partner_tender(request, tender, proposal, form, status=200):
             "accepted_models": model_labels(requirements.accepted_models) if requirements else [],
             "deadline_passed": selectors.deadline_passed(tender=tender),
             "documents": tender.documents.all(),
-            "questions": publication.questions_published(tender=tender),
+            # Every answered question, and this organisation's own still waiting for an answer.
+            "questions": publication.questions_for_partner(tender=tender, organisation=organisation),
+            "questions_closed": publication.questions_closed_reason(tender=tender),
+            "question_form": question_form or QuestionForm(),
             "proposal": proposal,
             "receipts": [_receipt(v) for v in versions],
             "form": form,
@@ -172,6 +180,30 @@ def partner_proposal_save(request, reference: str):
             )
             return redirect("partner:tender", reference=tender.reference)
     return _render_partner_tender(request, tender, proposal, form, status=400)
+
+
+@require_POST
+@partner_required
+def partner_question_ask(request, reference: str):
+    """A clarification question from the portal (the API takes them too); the answer is published to all."""
+    tender = _published_or_404(reference)
+    form = QuestionForm(request.POST)
+    if form.is_valid():
+        try:
+            publication_services.question_ask(
+                tender=tender, organisation=request.organisation, question=form.cleaned_data["question"]
+            )
+        except QuestionNotAllowed as error:
+            form.add_error("question", str(error))
+        else:
+            messages.success(
+                request, _("Your question was sent. Its answer will be published here to every partner.")
+            )
+            return redirect("partner:tender", reference=tender.reference)
+    proposal = selectors.proposal_of_organisation(tender=tender, organisation=request.organisation)
+    return _render_partner_tender(
+        request, tender, proposal, _proposal_form(request, tender, proposal), status=400, question_form=form
+    )
 
 
 @require_POST

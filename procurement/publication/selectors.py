@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, QuerySet, Subquery
 from django.db.models.fields.json import KT
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from procurement.models import ClarificationQuestion, Release, Tender
 from procurement.publication.validation import EXTENSION_URLS
@@ -280,8 +281,6 @@ def pooled_budget_by_department(*, release: dict) -> list[dict]:
 def _budget_line_words(line: dict) -> str:
     """A published budget line in the reader's language: "Transport, fiscal year 2027, CapEx", rebuilt from the
     line's party, period and id (`{department}-{year}-{capex|opex}`); the published text when it does not parse."""
-    from django.utils.translation import gettext as _
-
     kind = str(line.get("id", "")).rsplit("-", 1)[-1]
     year = (line.get("period", {}).get("startDate") or "")[:4]
     name = line.get("sourceParty", {}).get("name", "")
@@ -360,6 +359,19 @@ def plain_summary(*, release: dict) -> dict:
 def questions_published(*, tender: Tender) -> QuerySet[ClarificationQuestion]:
     """Answered questions: published to everyone (the asking organisation is not shown)."""
     return tender.questions.filter(answered_at__isnull=False).order_by("asked_at", "id")
+
+
+def questions_closed_reason(*, tender: Tender) -> str | None:
+    """Why partners cannot ask questions on `tender` now, or None while they can: only while it is published
+    and open, and before the clarification deadline of what it asks (if it takes proposals)."""
+    from procurement.proposals.selectors import requirements_for
+
+    if not tender_list_published().filter(pk=tender.pk, status=Tender.Status.PUBLISHED).exists():
+        return _("Questions are only taken while the tender is open.")
+    requirements = requirements_for(tender=tender)
+    if requirements is not None and timezone.now() >= requirements.clarification_deadline:
+        return _("The clarification deadline has passed: no more questions are taken.")
+    return None
 
 
 def questions_for_partner(*, tender: Tender, organisation) -> QuerySet[ClarificationQuestion]:

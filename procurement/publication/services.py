@@ -297,7 +297,7 @@ def question_ask(
     *, tender: Tender, organisation: PartnerOrganisation, question: str
 ) -> ClarificationQuestion:
     """A partner asks a clarification question on a published (open) tender."""
-    from procurement.publication.selectors import tender_list_published
+    from procurement.publication.selectors import questions_closed_reason
 
     text = (question or "").strip()
     if not text:
@@ -307,13 +307,9 @@ def question_ask(
             _("The question is longer than %(limit)s characters.") % {"limit": QUESTION_MAX_LENGTH}
         )
     with transaction.atomic():
-        if not tender_list_published().filter(pk=tender.pk, status=Tender.Status.PUBLISHED).exists():
-            raise QuestionNotAllowed(_("Questions are only taken while the tender is open."))
-        from procurement.proposals.selectors import requirements_for
-
-        requirements = requirements_for(tender=tender)
-        if requirements is not None and timezone.now() >= requirements.clarification_deadline:
-            raise QuestionNotAllowed(_("The clarification deadline has passed: no more questions are taken."))
+        closed = questions_closed_reason(tender=tender)
+        if closed:
+            raise QuestionNotAllowed(closed)
         item = ClarificationQuestion(tender=tender, organisation=organisation, question=text)
         item.full_clean()
         item.save()
