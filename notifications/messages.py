@@ -75,6 +75,29 @@ def _title_and_body(kind: str, p: dict) -> tuple[str, str]:
             gettext("Your question on %(tender)s was answered") % p,
             gettext("Question: %(question)s\n\nAnswer: %(answer)s") % p,
         )
+    if kind == "report_submitted":
+        return (
+            gettext("%(partner)s reported period %(period)s of %(contract)s") % p,
+            gettext(
+                "Verify each measurement and the actual costs of the report; the payment certificate is computed "
+                "once every line is reviewed."
+            ),
+        )
+    if kind == "report_line_rejected":
+        words = {**p, "line": p["line"] or gettext("Actual costs")}
+        return (
+            gettext("%(contract)s, period %(period)s: “%(line)s” was rejected") % words,
+            gettext("Reason given by the city: %(reason)s") % words,
+        )
+    if kind == "certificate_waiting":
+        words = {**p, "amount": money(p["amount"])}
+        return (
+            gettext("Payment certificate of %(contract)s, period %(period)s, waits for approval") % words,
+            gettext(
+                "%(amount)s %(currency)s payable. Two different finance users approve it before it is paid."
+            )
+            % words,
+        )
     raise KeyError(kind)
 
 

@@ -179,3 +179,60 @@ def on_question_answered(*, question, actor) -> int:
 def partner_people(*, organisation) -> QuerySet:
     """The people of a partner organisation who sign in to the partner portal."""
     return _people(Q(partner_membership__organisation=organisation))
+
+
+# --- Contracts: a period's report, its review, its certificate -------------------------------------------------
+
+
+def on_report_submitted(*, report, actor=None) -> int:
+    """The partner reported a period: the lead department's officials verify it."""
+    period = report.period
+    contract = period.contract
+    return notify(
+        event_key=f"report-submitted:{report.pk}",
+        kind=Notification.Kind.REPORT_SUBMITTED,
+        recipients=_people(_officials_of(contract.tender.lead_department_id), actor=actor),
+        params={
+            "contract": contract.reference,
+            "period": period.number,
+            "partner": contract.organisation.name,
+        },
+        url=reverse("contracts:detail", args=[contract.pk]),
+    )
+
+
+def on_report_line_rejected(*, report, line: str, reason: str, event_key: str) -> int:
+    """A line of a partner's report was rejected: the partner's people are told what and why. `line` is the
+    indicator's name, or empty for the period's actual costs."""
+    period = report.period
+    contract = period.contract
+    return notify(
+        event_key=event_key,
+        kind=Notification.Kind.REPORT_LINE_REJECTED,
+        recipients=partner_people(organisation=contract.organisation),
+        params={
+            "contract": contract.reference,
+            "period": period.number,
+            "line": line,
+            "reason": reason[:1000],
+        },
+        url=reverse("partner_contracts:detail", args=[contract.pk]),
+    )
+
+
+def on_certificate_computed(*, certificate, actor=None) -> int:
+    """A period's certificate was computed: finance of the lead department and central finance approve it."""
+    period = certificate.period
+    contract = period.contract
+    return notify(
+        event_key=f"certificate-computed:{certificate.pk}",
+        kind=Notification.Kind.CERTIFICATE_WAITING,
+        recipients=_people(_finance_of(contract.tender.lead_department_id), actor=actor),
+        params={
+            "contract": contract.reference,
+            "period": period.number,
+            "amount": str(certificate.total_payable),
+            "currency": contract.tender.currency,
+        },
+        url=reverse("contracts:certificate", args=[contract.pk, period.number]),
+    )

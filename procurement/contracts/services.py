@@ -495,6 +495,9 @@ def report_submit(
             action="reported",
             summary=f"{organisation.name} reported period {period.number}",
         )
+        from notifications.rules import on_report_submitted
+
+        on_report_submitted(report=report, actor=user)
     return report
 
 
@@ -586,6 +589,12 @@ def measurement_review(
             summary=f"{indicator.name}: {line.value.normalize():f} "
             + ("verified" if verified else f"rejected — {text}"),
         )
+        if not verified:
+            from notifications.rules import on_report_line_rejected
+
+            on_report_line_rejected(
+                report=report, line=indicator.name, reason=text, event_key=f"measurement-rejected:{line.pk}"
+            )
         _certify_when_reviewed(report=report, actor=actor)
     return line
 
@@ -612,6 +621,12 @@ def costs_review(*, report: PeriodReport, actor, verified: bool, reason: str = "
             action="costs_verified" if verified else "costs_rejected",
             summary="Actual costs " + ("verified" if verified else f"rejected — {text}"),
         )
+        if not verified:
+            from notifications.rules import on_report_line_rejected
+
+            on_report_line_rejected(
+                report=report, line="", reason=text, event_key=f"costs-rejected:{report.pk}"
+            )
         _certify_when_reviewed(report=report, actor=actor)
     return report
 
@@ -753,6 +768,9 @@ def certificate_compute(
             summary=f"Certificate of period {period.number}: {certificate.total_payable:,.2f} payable, "
             f"deductions {certificate.deductions_total:,.2f}",
         )
+        from notifications.rules import on_certificate_computed
+
+        on_certificate_computed(certificate=certificate, actor=actor)
     return certificate
 
 
