@@ -8,7 +8,10 @@ stored as well, for the admin and for rows written before parameters existed, wh
 
 from __future__ import annotations
 
+import datetime
+
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from config.numbers import money
@@ -74,6 +77,16 @@ def _title_and_body(kind: str, p: dict) -> tuple[str, str]:
         return (
             gettext("Your question on %(tender)s was answered") % p,
             gettext("Question: %(question)s\n\nAnswer: %(answer)s") % p,
+        )
+    if kind == "report_due":
+        words = {**p, "due": date_format(datetime.date.fromisoformat(p["due"]), "SHORT_DATE_FORMAT")}
+        return (
+            gettext("Period %(period)s of %(contract)s: your report is due by %(due)s") % words,
+            gettext(
+                "The period has ended. Report a value for every indicator of the contract and the actual "
+                "maintenance and energy costs, with evidence. What is not verified by then counts as not "
+                "reported."
+            ),
         )
     if kind == "report_submitted":
         return (

@@ -15,6 +15,7 @@ class Notification(models.Model):
         QUESTION_ASKED = "question_asked", _("Question asked")
         QUESTION_ANSWERED = "question_answered", _("Question answered")
         SIGN_OFF_REQUESTED = "sign_off_requested", _("Sign-off requested")
+        REPORT_DUE = "report_due", _("Contract report due")
         REPORT_SUBMITTED = "report_submitted", _("Contract report to verify")
         REPORT_LINE_REJECTED = "report_line_rejected", _("Contract report line rejected")
         CERTIFICATE_WAITING = "certificate_waiting", _("Payment certificate waiting for approval")

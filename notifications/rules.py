@@ -184,6 +184,18 @@ def partner_people(*, organisation) -> QuerySet:
 # --- Contracts: a period's report, its review, its certificate -------------------------------------------------
 
 
+def on_period_opened(*, period, due) -> int:
+    """A period ended: the partner's people are told its report is due (the beat task opens it)."""
+    contract = period.contract
+    return notify(
+        event_key=f"period-opened:{period.pk}",
+        kind=Notification.Kind.REPORT_DUE,
+        recipients=partner_people(organisation=contract.organisation),
+        params={"contract": contract.reference, "period": period.number, "due": due.isoformat()},
+        url=reverse("partner_contracts:report", args=[contract.pk, period.number]),
+    )
+
+
 def on_report_submitted(*, report, actor=None) -> int:
     """The partner reported a period: the lead department's officials verify it."""
     period = report.period

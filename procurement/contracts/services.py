@@ -276,6 +276,9 @@ def periods_open_and_mark_overdue(*, today: datetime.date | None = None) -> dict
                     action="period_opened",
                     summary=f"Period {period.number} is open for reporting until {report_due(period):%Y-%m-%d}",
                 )
+                from notifications.rules import on_period_opened
+
+                on_period_opened(period=period, due=report_due(period))
     for period in PerformancePeriod.objects.filter(
         status__in=[PeriodStatus.OPEN, PeriodStatus.REPORTED, PeriodStatus.OVERDUE]
     ).select_related("contract"):

@@ -37,6 +37,29 @@ def reported(first_period, partner, indicator, partner_person):
     )
 
 
+def test_an_ended_period_tells_the_partners_people_their_report_is_due(
+    partner_person, signed_tender, partner, transport_official
+):
+    from procurement.contracts.services import contract_create, periods_open_and_mark_overdue, report_due
+    from tests.procurement.contracts.conftest import start_of_contract, terms
+
+    contract = contract_create(
+        tender=signed_tender,
+        organisation=partner,
+        terms=terms(signed_tender),
+        actor=transport_official,
+        start_date=start_of_contract(),
+    )
+    periods_open_and_mark_overdue()  # the nightly task: the first period has ended
+    periods_open_and_mark_overdue()  # run again: nobody is told twice
+
+    notice = Notification.objects.get(recipient=partner_person, kind="report_due")
+    due = report_due(contract.periods.get(number=1))
+    assert notice.title == f"Period 1 of {contract.reference}: your report is due by {due:%Y-%m-%d}"
+    assert notice.url == reverse("partner_contracts:report", args=[contract.pk, 1])
+    assert not Notification.objects.filter(recipient=transport_official).exists()
+
+
 def test_a_report_tells_the_lead_departments_officials_to_verify_it(
     second_transport_official, lighting_official, finance_officer, reported, contract, transport_official
 ):
@@ -96,6 +119,7 @@ def test_the_computed_certificate_tells_finance_to_approve_it(
 @pytest.mark.parametrize("language", ["fr", "nl"])
 def test_contract_notifications_read_in_french_and_dutch(language):
     params = {
+        "report_due": {"contract": "C-1", "period": 1, "due": "2027-01-31"},
         "report_submitted": {"contract": "C-1", "period": 1, "partner": "Bright Streets Ltd"},
         "report_line_rejected": {"contract": "C-1", "period": 1, "line": "", "reason": "No invoices"},
         "certificate_waiting": {"contract": "C-1", "period": 1, "amount": "4960.00", "currency": "EUR"},
