@@ -49,6 +49,39 @@ class RequirementsForm(forms.Form):
     )
 
 
+class _SeveralFiles(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class _Files(forms.FileField):
+    """Several files in one field (the browser's `multiple`): a list, each file checked as a FileField does.
+    How many and how large are refused here, before any file is read; what each holds the service checks (as
+    for the API)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", _SeveralFiles())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        from procurement.proposals.services import MAX_DOCUMENTS
+        from procurement.services.tenders import MAX_DOCUMENT_BYTES
+
+        files = [item for item in (data if isinstance(data, (list, tuple)) else [data]) if item]
+        if len(files) > MAX_DOCUMENTS:
+            raise forms.ValidationError(
+                _("At most %(count)s documents per proposal.") % {"count": MAX_DOCUMENTS}
+            )
+        too_large = [
+            _("“%(name)s” is %(size)s MB; the limit is 10 MB.")
+            % {"name": item.name, "size": f"{item.size / 1024 / 1024:.1f}"}
+            for item in files
+            if item.size > MAX_DOCUMENT_BYTES
+        ]
+        if too_large:
+            raise forms.ValidationError(too_large)
+        return [super(_Files, self).clean(item, initial) for item in files]
+
+
 class ProposalForm(forms.Form):
     financing_model = forms.ChoiceField(label=gettext_lazy("Financing model"), choices=FinancingModel.choices)
     purchase_price = forms.CharField(
@@ -88,10 +121,10 @@ class ProposalForm(forms.Form):
     summary = forms.CharField(
         label=gettext_lazy("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    document = forms.FileField(
-        label=gettext_lazy("Document"),
+    documents = _Files(
+        label=gettext_lazy("Documents"),
         required=False,
-        help_text=gettext_lazy("pdf, docx, xlsx, odt, csv or txt; at most 10 MB."),
+        help_text=gettext_lazy("Up to 5 files: pdf, docx, xlsx, odt, csv or txt; at most 10 MB each."),
     )
 
     def __init__(self, *args, targets=(), **kwargs):
@@ -131,8 +164,6 @@ class ProposalForm(forms.Form):
             name = key.removeprefix("figures.")
             if name == "targets" and self.targets:
                 name = f"committed_{self.targets[0].indicator_id}"
-            if name == "documents":
-                name = "document"
             for message in messages:
                 self.add_error(name if name in self.fields else None, message)
 

@@ -153,10 +153,10 @@ def partner_proposal_save(request, reference: str):
     proposal = selectors.proposal_of_organisation(tender=tender, organisation=request.organisation)
     form = ProposalForm(request.POST, request.FILES, targets=_targets(tender))
     if form.is_valid():
-        documents = []
-        upload = form.cleaned_data.get("document")
-        if upload is not None:
-            documents.append(services.DocumentUpload(upload.name, upload.read(), upload.name))
+        documents = [
+            services.DocumentUpload(upload.name, upload.read(), upload.name)
+            for upload in form.cleaned_data.get("documents") or []
+        ]
         replacing = proposal is not None and proposal.status == proposal.Status.SUBMITTED
         try:
             save = services.proposal_replace if replacing else services.proposal_submit
