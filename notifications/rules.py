@@ -54,42 +54,36 @@ def _line_words(line) -> str:
         return str(line)
 
 
-def on_contribution_requested(*, contribution, actor) -> int:
+def _contribution_words(contribution, actor) -> dict:
     line = contribution.budget_line
-    tender = contribution.tender
+    return {
+        "tender": contribution.tender.reference,
+        "title": contribution.tender.title,
+        "amount": str(contribution.amount),
+        "currency": line.currency,
+        "line": _line_words(line),
+        "actor": _name(actor),
+    }
+
+
+def on_contribution_requested(*, contribution, actor) -> int:
     return notify(
         event_key=f"contribution-requested:{contribution.pk}",
         kind=Notification.Kind.CONTRIBUTION_REQUESTED,
-        recipients=_people(_finance_of(line.department_id), actor=actor),
-        params={
-            "tender": tender.reference,
-            "title": tender.title,
-            "amount": str(contribution.amount),
-            "currency": line.currency,
-            "line": _line_words(line),
-            "actor": _name(actor),
-        },
-        url=reverse("finance:approval-queue") + f"?tender={tender.reference}",
+        recipients=_people(_finance_of(contribution.budget_line.department_id), actor=actor),
+        params=_contribution_words(contribution, actor),
+        url=reverse("finance:approval-queue") + f"?tender={contribution.tender.reference}",
     )
 
 
 def on_contribution_withdrawn(*, contribution, actor) -> int:
     """The finance staff told of the request are told it was withdrawn: it left their approval queue."""
-    line = contribution.budget_line
-    tender = contribution.tender
     return notify(
         event_key=f"contribution-withdrawn:{contribution.pk}",
         kind=Notification.Kind.CONTRIBUTION_WITHDRAWN,
-        recipients=_people(_finance_of(line.department_id), actor=actor),
-        params={
-            "tender": tender.reference,
-            "title": tender.title,
-            "amount": str(contribution.amount),
-            "currency": line.currency,
-            "line": _line_words(line),
-            "actor": _name(actor),
-        },
-        url=reverse("finance:budget-line-detail", args=[line.pk]),
+        recipients=_people(_finance_of(contribution.budget_line.department_id), actor=actor),
+        params=_contribution_words(contribution, actor),
+        url=reverse("finance:budget-line-detail", args=[contribution.budget_line.pk]),
     )
 
 
