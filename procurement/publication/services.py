@@ -21,6 +21,9 @@ from procurement.publication.exceptions import PublicationError, QuestionNotAllo
 # amendment like any other: releases are immutable and carry the variants they were built with).
 AMENDABLE_FIELDS = ("title", "description", "tender_period_start", "tender_period_end", "translations")
 QUESTION_MAX_LENGTH = 5000
+# Questions of one organisation on one tender still waiting for an answer: each one is mailed to the city's
+# officials, so a partner (through the API or the portal) cannot flood them.
+QUESTIONS_WAITING_LIMIT = 20
 
 
 def ocid_for(tender: Tender) -> str:
@@ -310,6 +313,19 @@ def question_ask(
         closed = questions_closed_reason(tender=tender)
         if closed:
             raise QuestionNotAllowed(closed)
+        # The organisation's row lock: two questions sent at once are counted one after the other.
+        PartnerOrganisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        waiting = ClarificationQuestion.objects.filter(
+            tender=tender, organisation=organisation, answered_at__isnull=True
+        ).count()
+        if waiting >= QUESTIONS_WAITING_LIMIT:
+            raise QuestionNotAllowed(
+                _(
+                    "%(count)s of your questions on this tender are still waiting for an answer: ask more once "
+                    "some are answered."
+                )
+                % {"count": waiting}
+            )
         item = ClarificationQuestion(tender=tender, organisation=organisation, question=text)
         item.full_clean()
         item.save()

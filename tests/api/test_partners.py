@@ -210,3 +210,18 @@ def test_partners_have_a_higher_limit_than_anonymous_visitors(partner_api, setti
     }
     codes = [partner_api.get(LIST).status_code for _ in range(6)]
     assert codes == [200] * 5 + [429]
+
+
+def test_questions_waiting_for_an_answer_are_limited_per_organisation_through_the_api(
+    partner_api, transport, monkeypatch
+):
+    from procurement.publication import services
+
+    monkeypatch.setattr(services, "QUESTIONS_WAITING_LIMIT", 1)  # stands in for 20
+    tender = published_tender(lead=transport)
+    url = f"{LIST}{tender.reference}/questions/"
+    assert partner_api.post(url, {"question": "First?"}).status_code == 201
+    response = partner_api.post(url, {"question": "Second?"})
+    assert response.status_code == 400
+    assert "still waiting for an answer" in response.json()["question"][0]
+    assert ClarificationQuestion.objects.count() == 1

@@ -94,3 +94,31 @@ def test_a_tender_that_is_not_published_takes_no_question(client_for, partner_pe
     draft = approved_tender(lead=transport)
     assert client_for(partner_person).post(_ask(draft), {"question": "Hello?"}).status_code == 404
     assert not ClarificationQuestion.objects.exists()
+
+
+def test_twenty_questions_waiting_for_an_answer_are_the_limit_for_an_organisation(
+    client_for, open_tender, partner_person, rival_person, transport_official, monkeypatch
+):
+    from procurement.publication import services
+
+    monkeypatch.setattr(services, "QUESTIONS_WAITING_LIMIT", 2)  # stands in for 20
+    client = client_for(partner_person)
+    for number in (1, 2):
+        client.post(_ask(open_tender), {"question": f"Question {number}?"})
+
+    response = client.post(_ask(open_tender), {"question": "Question 3?"})
+
+    assert response.status_code == 400
+    assert (
+        "2 of your questions on this tender are still waiting for an answer"
+        in (response.context["question_form"].errors["question"][0])
+    )
+    assert ClarificationQuestion.objects.count() == 2
+    # Another organisation is not held back, and an answer makes room again.
+    assert client_for(rival_person).post(_ask(open_tender), {"question": "Ours?"}).status_code == 302
+    question_answer(
+        question=ClarificationQuestion.objects.get(question="Question 1?"),
+        answer="Yes.",
+        actor=transport_official,
+    )
+    assert client_for(partner_person).post(_ask(open_tender), {"question": "Question 3?"}).status_code == 302
