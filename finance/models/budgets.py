@@ -60,9 +60,10 @@ class BudgetLine(models.Model):
 class Contribution(models.Model):
     """A tender's request for an amount of one budget line; finance decides it.
 
-    requested → approved | rejected; approved → released (tender cancelled); requested → withdrawn (by the lead
-    department's official, or the tender cancelled before a decision). Over the two-approver threshold an approval takes two finance users: the
-    first is recorded in `first_approved_by` (the contribution stays requested), the second in `decided_by`.
+    requested → approved | rejected; approved → released (tender cancelled); requested → withdrawn (by the
+    lead department's official, or the tender cancelled before a decision). Over the two-approver threshold an
+    approval takes two finance users: the first is recorded in `first_approved_by` (the contribution stays
+    requested), the second in `decided_by`.
     """
 
     class Status(models.TextChoices):
